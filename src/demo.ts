@@ -1,0 +1,35 @@
+// Demo mode: no credentials, no network. Starts every provider's sandbox on 127.0.0.1, one demo tenant
+// with a fresh API token, and one integrated account per provider pointing at its sandbox.
+import { randomBytes } from 'node:crypto';
+import { parseConfig, type GatewayConfig } from './config.js';
+import type { Sandbox } from './providers/engine/sandbox-kit.js';
+import { SANDBOXES } from './providers/sandboxes.js';
+
+export const DEMO_TENANT = 'demo';
+
+export interface Demo {
+  config: GatewayConfig;
+  token: string;
+  sandboxes: Sandbox[];
+  /** Demo account id per provider slug. */
+  accounts: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startDemo(): Promise<Demo> {
+  const sandboxes = await Promise.all(SANDBOXES.map((s) => s.start()));
+  const token = `demo_${randomBytes(18).toString('base64url')}`;
+  const accounts: Record<string, string> = {};
+  const integratedAccounts = SANDBOXES.map((s, i) => {
+    const id = `demo-${s.slug}`;
+    accounts[s.slug] = id;
+    return { id, tenant: DEMO_TENANT, provider: s.slug, ...s.demoAccount(sandboxes[i]!.url) };
+  });
+  const config = parseConfig({
+    allowPrivateUpstreams: true,
+    cursorSecret: randomBytes(32).toString('base64url'),
+    tenants: [{ id: DEMO_TENANT, apiTokens: [token] }],
+    integratedAccounts,
+  });
+  return { config, token, sandboxes, accounts, close: async () => void (await Promise.all(sandboxes.map((s) => s.close()))) };
+}

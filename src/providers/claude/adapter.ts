@@ -1,0 +1,17 @@
+// STUB — being replaced by the real claude adapter.
+import { headerAuth } from '../engine/auth.js';
+import { singlePage } from '../engine/paginators.js';
+import { defineProvider } from '../engine/types.js';
+
+export const claude = defineProvider<any>({
+  slug: 'claude',
+  displayName: 'claude',
+  category: 'USAGE_METERING',
+  docsUrl: 'https://example.invalid',
+  baseUrl: () => 'https://example.invalid',
+  auth: headerAuth({ key: 'apiKey', header: 'x-api-key', description: 'stub' }),
+  list: { path: '/users', records: (b) => b, paginator: singlePage() },
+  filters: {},
+  fields: [],
+  map: (raw) => ({ remoteId: String(raw.id) }),
+});

@@ -1,0 +1,102 @@
+// Auth schemes as data. Each turns an account's credentials into request headers; the engine calls it
+// per request so a rotated secret takes effect at once, and never records what it returns.
+import { GatewayError } from './errors.js';
+import type { Credentials, ProviderContext } from './types.js';
+
+export type AuthKind = 'API_KEY' | 'BASIC' | 'BEARER' | 'OAUTH2_CLIENT_CREDENTIALS';
+
+export interface AuthIo {
+  /** POSTs a form to a token endpoint through the engine (same pools, guards and timeouts). */
+  postForm(url: string, form: Record<string, string>): Promise<any>;
+}
+
+export interface AuthScheme {
+  kind: AuthKind;
+  /** Credential keys this scheme reads, for docs and config validation. */
+  credentialKeys: string[];
+  description: string;
+  applies(creds: Credentials): boolean;
+  headers(creds: Credentials, ctx: ProviderContext, io: AuthIo): Record<string, string> | Promise<Record<string, string>>;
+}
+
+const has = (creds: Credentials, keys: string[]) => keys.every((k) => typeof creds[k] === 'string' && creds[k] !== '');
+
+/** A secret sent verbatim (or templated) in one header, e.g. `x-api-key` or `Authorization: SSWS <token>`. */
+export function headerAuth(opts: { key: string; header: string; format?: (secret: string) => string; description: string; extra?: Record<string, string> }): AuthScheme {
+  return {
+    kind: 'API_KEY',
+    credentialKeys: [opts.key],
+    description: opts.description,
+    applies: (c) => has(c, [opts.key]),
+    headers: (c) => ({ ...opts.extra, [opts.header]: opts.format ? opts.format(c[opts.key]!) : c[opts.key]! }),
+  };
+}
+
+export function basicAuth(opts: { user: (c: Credentials) => string; password: (c: Credentials) => string; keys: string[]; description: string }): AuthScheme {
+  return {
+    kind: 'BASIC',
+    credentialKeys: opts.keys,
+    description: opts.description,
+    applies: (c) => has(c, opts.keys),
+    headers: (c) => ({ authorization: `Basic ${Buffer.from(`${opts.user(c)}:${opts.password(c)}`).toString('base64')}` }),
+  };
+}
+
+export function bearerAuth(opts: { key: string; description: string }): AuthScheme {
+  return {
+    kind: 'BEARER',
+    credentialKeys: [opts.key],
+    description: opts.description,
+    applies: (c) => has(c, [opts.key]),
+    headers: (c) => ({ authorization: `Bearer ${c[opts.key]}` }),
+  };
+}
+
+/**
+ * OAuth 2.0 client-credentials grant: fetches a token and caches it until shortly before it expires.
+ * The cache is keyed by token URL + client id, so two accounts never share a token.
+ */
+export function clientCredentialsAuth(opts: {
+  tokenUrl: (c: Credentials, ctx: ProviderContext) => string;
+  scope: string;
+  keys: string[];
+  description: string;
+}): AuthScheme {
+  const cache = new Map<string, { token: string; expiresAt: number }>();
+  return {
+    kind: 'OAUTH2_CLIENT_CREDENTIALS',
+    credentialKeys: opts.keys,
+    description: opts.description,
+    applies: (c) => has(c, opts.keys),
+    async headers(c, ctx, io) {
+      const url = opts.tokenUrl(c, ctx);
+      const cacheKey = `${url}|${c.clientId}`;
+      const hit = cache.get(cacheKey);
+      if (hit && hit.expiresAt > Date.now()) return { authorization: `Bearer ${hit.token}` };
+      const body = await io.postForm(url, {
+        grant_type: 'client_credentials',
+        client_id: c.clientId!,
+        client_secret: c.clientSecret!,
+        scope: opts.scope,
+      });
+      if (typeof body?.access_token !== 'string')
+        throw new GatewayError('UPSTREAM_BAD_RESPONSE', 'The token endpoint answered without an access_token. Check tenantId, clientId and clientSecret.');
+      const ttl = Number(body.expires_in) || 300;
+      cache.set(cacheKey, { token: body.access_token, expiresAt: Date.now() + Math.max(ttl - 60, 10) * 1000 });
+      return { authorization: `Bearer ${body.access_token}` };
+    },
+  };
+}
+
+/** The first scheme whose credentials are all present wins (e.g. API token, else OAuth token). */
+export function anyOf(...schemes: AuthScheme[]): AuthScheme & { schemes: AuthScheme[] } {
+  const pick = (c: Credentials) => schemes.find((s) => s.applies(c));
+  return {
+    kind: schemes[0]!.kind,
+    schemes,
+    credentialKeys: [...new Set(schemes.flatMap((s) => s.credentialKeys))],
+    description: schemes.map((s) => s.description).join('; or '),
+    applies: (c) => pick(c) !== undefined,
+    headers: (c, ctx, io) => pick(c)!.headers(c, ctx, io),
+  };
+}

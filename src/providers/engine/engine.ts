@@ -1,0 +1,303 @@
+// The engine: given an account and a provider definition, it plans the upstream query, pages through it
+// (splitting or joining upstream pages to honour Relay's `first`), maps records, and loads users by id.
+// Gateway-wide state (pools, cursor key) lives in Engine; everything per GraphQL request lives in
+// RequestScope, whose DataLoaders dedupe identical upstream calls.
+import DataLoader from 'dataloader';
+import type { AuthIo } from './auth.js';
+import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
+import { GatewayError } from './errors.js';
+import { planFilters } from './filters.js';
+import { UpstreamClient, type UpstreamCall } from './http.js';
+import type { Paginator } from './paginators.js';
+import { secretsOf } from './redact.js';
+import type { Credentials, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
+
+export interface Account {
+  id: string;
+  tenant: string;
+  provider: string;
+  context: ProviderContext;
+  credentials: Credentials;
+}
+
+export interface EngineOptions {
+  /** Most records the engine reads for one connection page while it filters in memory. */
+  maxScan: number;
+  /** Most pages a joined list (e.g. a usage report) may span. */
+  maxJoinPages: number;
+}
+
+export interface ListArgs {
+  first: number;
+  after?: string | null;
+  filter: UserFilter;
+  remoteQuery?: Record<string, unknown> | null;
+}
+
+export interface Edge { user: UserRecord; position: Position }
+export interface ListResult {
+  edges: Edge[];
+  hasNextPage: boolean;
+  /** Where the next page starts when it differs from the last edge (scan limit reached). */
+  endPosition: Position | null;
+  queryKey: string;
+  calls: UpstreamCall[];
+}
+
+interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
+/** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
+interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator }
+interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest }
+
+export function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
+  const u = new URL(baseUrl);
+  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
+}
+
+export class Engine {
+  readonly cursors: CursorCodec;
+  constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions = { maxScan: 1000, maxJoinPages: 20 }) {
+    this.cursors = new CursorCodec(cursorSecret);
+  }
+  scope(): RequestScope {
+    return new RequestScope(this);
+  }
+}
+
+/** Per GraphQL request: page cache (DataLoader), join cache, and whether debug records are wanted. */
+export class RequestScope {
+  debug = false;
+  private readonly pages: DataLoader<PageKey, Page, string>;
+  private readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
+
+  constructor(private readonly engine: Engine) {
+    this.pages = new DataLoader(async (keys) => Promise.all(keys.map((k) => this.fetchPage(k).catch((e: Error) => e))), {
+      cacheKeyFn: (k) => `${k.account.id}|${k.spec.kind}|${stableStringify(k.request)}`,
+    });
+  }
+
+  private target(account: Account, def: ProviderDefinition) {
+    const base = account.context.baseUrl ?? def.baseUrl(account.context);
+    if (!base) throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `The integrated account ${account.id} has no base URL for ${def.slug}; set context.baseUrl.`);
+    return splitBaseUrl(base);
+  }
+
+  private authIo(def: ProviderDefinition, secrets: string[]): AuthIo {
+    return {
+      postForm: async (url, form) => {
+        const u = new URL(url);
+        const res = await this.engine.client.call({
+          provider: def.slug,
+          origin: u.origin,
+          request: { method: 'POST', path: u.pathname, query: [...u.searchParams.entries()] },
+          headers: {},
+          form,
+          secrets: [...secrets, ...Object.values(form)],
+          debug: false,
+        });
+        return res.body;
+      },
+    };
+  }
+
+  private async fetchPage({ account, def, spec, request }: PageKey): Promise<Page> {
+    const { origin } = this.target(account, def);
+    const secrets = secretsOf(account.credentials);
+    const headers = await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets));
+    const res = await this.engine.client.call({
+      provider: def.slug,
+      origin,
+      request,
+      headers,
+      secrets,
+      rateLimit: def.rateLimit,
+      errorMessage: def.errorMessage,
+      debug: this.debug,
+    });
+    let records: unknown;
+    try {
+      records = spec.records(res.body);
+    } catch {
+      records = undefined;
+    }
+    if (!Array.isArray(records))
+      throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status });
+    const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin) : null;
+    res.call.resultCount = records.length;
+    res.call.isEmptyResult = records.length === 0;
+    res.call.nextCursor = next ? describeNext(next, spec.paginator!.reservedParams) : null;
+    return { records, next, call: res.call };
+  }
+
+  private loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest): Promise<Page> {
+    return this.pages.load({ account, def, spec, request });
+  }
+
+  /** Every record of a joined list for this request, indexed by its key; fetched once per request. */
+  private joinIndex(account: Account, def: ProviderDefinition, join: JoinSpec, filter: UserFilter, calls: UpstreamCall[]): Promise<Map<string, unknown[]>> {
+    const { basePath } = this.target(account, def);
+    const spec = join.request(filter);
+    const first = join.paginator.first(
+      { method: spec.method ?? 'GET', path: basePath + spec.path, query: Object.entries(spec.query ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])), body: spec.body },
+      join.paginator.maxPageSize,
+    );
+    const key = `${account.id}|${join.name}|${stableStringify(first)}`;
+    let index = this.joins.get(key);
+    if (!index) {
+      index = (async () => {
+        const out = new Map<string, unknown[]>();
+        let req: UpstreamRequest | null = first;
+        const seen = new Set<string>();
+        for (let n = 0; req && n < (join.maxPages ?? this.engine.options.maxJoinPages); n++) {
+          const page: Page = await this.loadPage(account, def, { kind: `join:${join.name}`, records: join.records, paginator: join.paginator }, req);
+          calls.push(page.call);
+          for (const rec of page.records) {
+            const k = join.key(rec);
+            if (k == null) continue;
+            const list = out.get(k);
+            if (list) list.push(rec);
+            else out.set(k, [rec]);
+          }
+          const nextKey = page.next ? stableStringify(page.next) : '';
+          if (page.next && seen.has(nextKey)) { page.call.isLooping = true; break; }
+          seen.add(nextKey);
+          req = page.next;
+        }
+        return out;
+      })();
+      this.joins.set(key, index);
+    }
+    return index;
+  }
+
+  private async mapper(account: Account, def: ProviderDefinition, filter: UserFilter, calls: UpstreamCall[]) {
+    const indexes = await Promise.all((def.joins ?? []).map(async (j) => [j, await this.joinIndex(account, def, j, filter, calls)] as const));
+    return (raw: unknown, i: number): UserRecord => {
+      if (raw === null || typeof raw !== 'object')
+        throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record that is not an object (position ${i}).`, { provider: def.slug });
+      const joined: Joined = {};
+      for (const [j, index] of indexes) {
+        const k = j.userKey(raw);
+        joined[j.name] = (k != null && index.get(k)) || [];
+      }
+      let unified;
+      try {
+        unified = def.map(raw, joined);
+      } catch {
+        throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record the gateway could not read (position ${i}). The upstream shape may have changed.`, { provider: def.slug });
+      }
+      return { ...unified, accountId: account.id, category: def.category, provider: def.slug, remoteData: raw };
+    };
+  }
+
+  /** One Relay page of users. */
+  async list(account: Account, def: ProviderDefinition, args: ListArgs): Promise<ListResult> {
+    const { basePath } = this.target(account, def);
+    const plan = planFilters(def, args.filter);
+    const pag = def.list.paginator;
+    const reserved = new Set([...pag.reservedParams, ...Object.keys(def.list.query ?? {}), ...plan.params.map(([k]) => k)]);
+    const passthrough = Object.entries(args.remoteQuery ?? {})
+      .filter(([k, v]) => !reserved.has(k) && v !== null && v !== undefined)
+      .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
+    const base: UpstreamRequest = {
+      method: def.list.method ?? 'GET',
+      path: basePath + (plan.path ?? def.list.path),
+      query: [...Object.entries(def.list.query ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])), ...passthrough, ...plan.params],
+      ...(def.list.body ? { body: def.list.body } : {}),
+    };
+    const qk = queryKey({ p: def.slug, f: args.filter, r: args.remoteQuery ?? null });
+    const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
+    let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
+
+    const calls: UpstreamCall[] = [];
+    const map = await this.mapper(account, def, args.filter, calls);
+    const edges: Edge[] = [];
+    const seen = new Set([stableStringify(pos.request)]);
+    let scanned = 0;
+    let hasNextPage = false;
+    let endPosition: Position | null = null;
+    if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
+
+    for (;;) {
+      const page = await this.loadPage(account, def, { kind: 'list', records: def.list.records, paginator: pag }, pos.request);
+      calls.push(page.call);
+      const { records, next } = page;
+      let i = pos.offset;
+      for (; i < records.length && edges.length < args.first; i++) {
+        scanned++;
+        const user = map(records[i], i);
+        if (plan.predicates.every((p) => p(user))) {
+          const after: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+          edges.push({ user, position: after });
+        }
+        if (plan.predicates.length && scanned >= this.engine.options.maxScan && edges.length < args.first) {
+          i++;
+          hasNextPage = i < records.length || next !== null;
+          endPosition = i === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i };
+          return { edges, hasNextPage, endPosition, queryKey: qk, calls };
+        }
+      }
+      if (edges.length === args.first) {
+        hasNextPage = i < records.length || next !== null;
+        break;
+      }
+      if (!next) break;
+      const nextKey = stableStringify(next);
+      if (seen.has(nextKey)) {
+        page.call.isLooping = true;
+        break;
+      }
+      seen.add(nextKey);
+      pos = { request: next, offset: 0 };
+    }
+    return { edges, hasNextPage, endPosition, queryKey: qk, calls };
+  }
+
+  /** Users by remote id, for node/nodes: the bulk endpoint, else one call per id, else a bounded scan. */
+  async byIds(account: Account, def: ProviderDefinition, ids: readonly string[]): Promise<(UserRecord | null)[]> {
+    const { basePath } = this.target(account, def);
+    const map = await this.mapper(account, def, {}, []);
+    const found = new Map<string, UserRecord>();
+    if (def.byIds) {
+      const spec = def.byIds;
+      for (let i = 0; i < ids.length; i += spec.maxBatch) {
+        const chunk = ids.slice(i, i + spec.maxBatch);
+        const req: UpstreamRequest = { method: 'GET', path: basePath + spec.path, query: Object.entries(spec.query(chunk)) };
+        const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records }, req);
+        page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
+      }
+    } else if (def.byId) {
+      const spec = def.byId;
+      await Promise.all(
+        ids.map(async (id) => {
+          const req: UpstreamRequest = { method: 'GET', path: basePath + spec.path(encodeURIComponent(id)), query: [] };
+          try {
+            const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record ? spec.record(b) : b] }, req);
+            if (page.records[0]) found.set(id, map(page.records[0], 0));
+          } catch (e) {
+            if (!(e instanceof GatewayError && e.code === 'UPSTREAM_NOT_FOUND')) throw e;
+          }
+        }),
+      );
+    } else {
+      const wanted = new Set(ids);
+      let after: string | null = null;
+      for (let scanned = 0; wanted.size && scanned < this.engine.options.maxScan; ) {
+        const res: ListResult = await this.list(account, def, { first: 100, after, filter: {} });
+        for (const e of res.edges) if (wanted.delete(e.user.remoteId)) found.set(e.user.remoteId, e.user);
+        scanned += res.edges.length;
+        if (!res.hasNextPage || !res.edges.length) break;
+        after = this.engine.cursors.encode(account.id, res.queryKey, res.edges.at(-1)!.position);
+      }
+    }
+    return ids.map((id) => found.get(id) ?? null);
+  }
+}
+
+/** A short, secret-free description of the next page for debug output. */
+function describeNext(next: UpstreamRequest, reserved: string[]): string {
+  const q = next.query.filter(([k]) => reserved.includes(k));
+  if (q.length) return q.map(([k, v]) => `${k}=${v}`).join('&');
+  if (next.body) return JSON.stringify(next.body);
+  return next.path;
+}

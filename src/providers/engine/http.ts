@@ -1,0 +1,254 @@
+// The upstream client: one keep-alive undici Pool per origin, timeouts, and retries with exponential
+// backoff and full jitter on network errors, 429, 502, 503 and 504 — honouring Retry-After and the
+// provider's rate-limit reset header, capped in count and in total time. Every call can be recorded
+// for the connection's `debug` field, with secrets redacted.
+import { Pool } from 'undici';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GatewayError, upstreamStatusError } from './errors.js';
+import { guardedLookup, isPrivateLiteralHost } from './guard.js';
+import { redactSecrets, redactUrl } from './redact.js';
+import type { RateLimitSpec, UpstreamRequest } from './types.js';
+
+export interface RetryOptions { maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxTotalMs: number }
+export interface HttpOptions {
+  allowPrivateUpstreams: boolean;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  connectionsPerOrigin: number;
+  retry: RetryOptions;
+}
+export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
+  allowPrivateUpstreams: false,
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 15_000,
+  bodyTimeoutMs: 15_000,
+  connectionsPerOrigin: 32,
+  retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxTotalMs: 15_000 },
+};
+
+export interface UpstreamCall {
+  method: string;
+  url: string;
+  status: number | null;
+  durationMs: number;
+  retries: number;
+  responseHeaders: { name: string; value: string }[];
+  nextCursor: string | null;
+  isLooping: boolean;
+  isEmptyResult: boolean;
+  resultCount: number | null;
+}
+
+export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall }
+
+export interface CallOptions {
+  provider: string;
+  origin: string;
+  request: UpstreamRequest;
+  headers: Record<string, string>;
+  secrets: readonly string[];
+  rateLimit?: RateLimitSpec;
+  errorMessage?: (body: any) => string | undefined;
+  /** Fill the debug record's URL and headers (only when the client selected `debug`). */
+  debug?: boolean;
+  /** Form-encoded body (token endpoints); otherwise `request.body` is sent as JSON. */
+  form?: Record<string, string>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const DEBUG_HEADERS = /^(content-type|retry-after|link|x-?rate-?limit.*|ratelimit.*|x-request-id|request-id|x-ms-request-id)$/i;
+
+export function buildUrl(origin: string, req: UpstreamRequest): string {
+  const qs = new URLSearchParams(req.query).toString();
+  return `${origin}${req.path}${qs ? `?${qs}` : ''}`;
+}
+
+/** Seconds to wait before retrying, from Retry-After or the provider's reset header; undefined when absent. */
+export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpec, now = Date.now()): number | undefined {
+  const ra = headers['retry-after'];
+  if (ra !== undefined) {
+    const secs = Number(ra);
+    if (Number.isFinite(secs)) return Math.max(0, secs);
+    const at = Date.parse(ra);
+    if (!Number.isNaN(at)) return Math.max(0, (at - now) / 1000);
+  }
+  const reset = spec?.resetHeader ? headers[spec.resetHeader.toLowerCase()] : undefined;
+  if (reset !== undefined) {
+    if (spec!.resetFormat === 'delta-seconds') return Math.max(0, Number(reset) || 0);
+    const at = spec!.resetFormat === 'iso-date' ? Date.parse(reset) : Number(reset) * 1000;
+    if (Number.isFinite(at)) return Math.max(0, (at - now) / 1000);
+  }
+  return undefined;
+}
+
+function describeBody(body: any, extract?: (b: any) => string | undefined): string | undefined {
+  if (body == null) return undefined;
+  if (typeof body === 'string') return body.trim().slice(0, 200) || undefined;
+  const custom = extract?.(body);
+  if (custom) return custom;
+  const e = body.error;
+  const candidates = [
+    typeof e === 'object' ? e?.message : undefined,
+    body.errorSummary,
+    body.description,
+    Array.isArray(body.errorMessages) ? body.errorMessages[0] : undefined,
+    body.message,
+    body.detail,
+    typeof e === 'string' ? e : undefined,
+  ];
+  const found = candidates.find((c) => typeof c === 'string' && c.length > 0);
+  return found ? String(found).slice(0, 300) : undefined;
+}
+
+export class UpstreamClient {
+  private readonly pools = new Map<string, Pool>();
+  constructor(readonly options: HttpOptions = DEFAULT_HTTP_OPTIONS) {}
+
+  private pool(origin: string, provider: string): Pool {
+    let pool = this.pools.get(origin);
+    if (pool) return pool;
+    const url = new URL(origin);
+    if (!this.options.allowPrivateUpstreams && isPrivateLiteralHost(url.hostname)) throw privateRefused(provider, url.hostname);
+    pool = new Pool(url.origin, {
+      connections: this.options.connectionsPerOrigin,
+      connect: {
+        timeout: this.options.connectTimeoutMs,
+        ...(this.options.allowPrivateUpstreams ? {} : { lookup: guardedLookup }),
+      },
+      headersTimeout: this.options.headersTimeoutMs,
+      bodyTimeout: this.options.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.pools.set(origin, pool);
+    return pool;
+  }
+
+  async call(opts: CallOptions): Promise<UpstreamResponse> {
+    const { retry } = this.options;
+    const url = buildUrl(opts.origin, opts.request);
+    const started = performance.now();
+    const pool = this.pool(new URL(opts.origin).origin, opts.provider);
+    const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
+    let body: string | undefined;
+    if (opts.form) {
+      body = new URLSearchParams(opts.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else if (opts.request.body !== undefined) {
+      body = JSON.stringify(opts.request.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    const call: UpstreamCall = {
+      method: opts.request.method,
+      url: opts.debug ? redactUrl(url, opts.secrets) : '',
+      status: null,
+      durationMs: 0,
+      retries: 0,
+      responseHeaders: [],
+      nextCursor: null,
+      isLooping: false,
+      isEmptyResult: false,
+      resultCount: null,
+    };
+    const finish = () => {
+      call.durationMs = Math.round((performance.now() - started) * 100) / 100;
+    };
+
+    for (let attempt = 0; ; attempt++) {
+      let status: number;
+      let resHeaders: Record<string, string>;
+      let text: string;
+      try {
+        const res = await pool.request({ method: opts.request.method, path: requestPath, headers, body });
+        status = res.statusCode;
+        resHeaders = flattenHeaders(res.headers);
+        text = await res.body.text();
+      } catch (err: any) {
+        if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') {
+          finish();
+          throw privateRefused(opts.provider, new URL(opts.origin).hostname);
+        }
+        const delay = this.backoff(attempt, undefined, started);
+        if (delay === undefined) {
+          finish();
+          throw new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} could not be reached (${networkReason(err)}). Retry later, or check the account's base URL.`, { provider: opts.provider });
+        }
+        call.retries++;
+        await sleep(delay);
+        continue;
+      }
+      call.status = status;
+      if (opts.debug)
+        call.responseHeaders = Object.entries(resHeaders)
+          .filter(([k]) => DEBUG_HEADERS.test(k))
+          .map(([name, value]) => ({ name, value: redactSecrets(value, opts.secrets) }));
+
+      if (status >= 200 && status < 300) {
+        let parsed: any;
+        try {
+          parsed = text.length ? JSON.parse(text) : null;
+        } catch {
+          finish();
+          throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status });
+        }
+        finish();
+        return { status, headers: resHeaders, body: parsed, call };
+      }
+
+      const wait = waitSeconds(resHeaders, opts.rateLimit);
+      if (RETRYABLE_STATUS.has(status)) {
+        const delay = this.backoff(attempt, wait, started);
+        if (delay !== undefined) {
+          call.retries++;
+          await sleep(delay);
+          continue;
+        }
+      }
+      finish();
+      let errBody: any = text;
+      try { errBody = JSON.parse(text); } catch { /* keep text */ }
+      const detail = describeBody(errBody, opts.errorMessage);
+      throw upstreamStatusError(opts.provider, status, detail ? redactSecrets(detail, opts.secrets) : undefined, wait === undefined ? undefined : Math.ceil(wait));
+    }
+  }
+
+  /** Milliseconds to wait before the next attempt, or undefined when retries are exhausted. */
+  private backoff(attempt: number, waitSecs: number | undefined, started: number): number | undefined {
+    const { maxRetries, baseDelayMs, maxDelayMs, maxTotalMs } = this.options.retry;
+    if (attempt >= maxRetries) return undefined;
+    // Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)].
+    const jittered = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+    const delay = waitSecs !== undefined ? waitSecs * 1000 : jittered;
+    const elapsed = performance.now() - started;
+    if (elapsed + delay > maxTotalMs) return undefined;
+    return delay;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+function networkReason(err: any): string {
+  const code = err?.code ?? err?.cause?.code;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timeout';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'timed out waiting for response headers';
+  if (code === 'UND_ERR_BODY_TIMEOUT') return 'timed out reading the response body';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'host not found';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  return code ? String(code) : 'network error';
+}
+
+function privateRefused(provider: string, host: string): GatewayError {
+  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `${provider}: the upstream host ${host} is on a loopback or private network, which this gateway refuses. Set "allowPrivateUpstreams": true in the config if this is intended.`, { provider });
+}

@@ -1,0 +1,152 @@
+// Reusable paginator kinds. A paginator sets the page size on the first request and, from a response,
+// derives the *next request* (or null at the end). The engine stores that request, signed, in Relay
+// cursors, so any kind resumes exactly where it left off.
+import type { UpstreamRequest } from './types.js';
+
+export type PaginationKind = 'BODY_CURSOR' | 'LINK_HEADER' | 'NEXT_URL' | 'OFFSET' | 'PAGE_NUMBER' | 'POST_BODY' | 'NONE';
+
+export interface PageResponse { headers: Record<string, string>; body: any; records: unknown[] }
+
+export interface Paginator {
+  kind: PaginationKind;
+  description: string;
+  maxPageSize: number;
+  /** Query parameters the paginator owns; remoteQuery can never set them. */
+  reservedParams: string[];
+  first(req: UpstreamRequest, pageSize: number): UpstreamRequest;
+  next(req: UpstreamRequest, res: PageResponse, origin: string): UpstreamRequest | null;
+}
+
+export function setParam(req: UpstreamRequest, name: string, value: string): UpstreamRequest {
+  return { ...req, query: [...req.query.filter(([k]) => k !== name), [name, value]] };
+}
+export function getParam(req: UpstreamRequest, name: string): string | undefined {
+  return req.query.find(([k]) => k === name)?.[1];
+}
+
+/** Builds a request from an absolute next URL, refusing any URL off the account's origin. */
+export function requestFromUrl(next: string, origin: string, method: 'GET' | 'POST' = 'GET'): UpstreamRequest | null {
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== new URL(origin).origin) return null;
+  return { method, path: url.pathname, query: [...url.searchParams.entries()] };
+}
+
+/** An opaque token from the body goes back as a query parameter (Anthropic, OpenAI, Zendesk, Google, Slack). */
+export function bodyCursor(opts: { param: string; next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number }): Paginator {
+  return {
+    kind: 'BODY_CURSOR',
+    description: `\`${opts.param}\` from the response body; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [opts.param, opts.pageSizeParam],
+    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    next(req, res) {
+      const token = opts.next(res.body);
+      if (token === undefined || token === null || token === '') return null;
+      return setParam(req, opts.param, String(token));
+    },
+  };
+}
+
+/** RFC 8288 `Link: <…>; rel="next"`, followed verbatim (Okta, GitHub). */
+export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; reservedParams?: string[] }): Paginator {
+  return {
+    kind: 'LINK_HEADER',
+    description: `\`Link: rel="next"\` header; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
+    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    next(req, res, origin) {
+      const next = parseLinkHeader(res.headers['link'] ?? '').next;
+      return next ? requestFromUrl(next, origin, req.method) : null;
+    },
+  };
+}
+
+/** A full next URL in the body, e.g. Microsoft Graph `@odata.nextLink`. */
+export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+  return {
+    kind: 'NEXT_URL',
+    description: `${opts.description}; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
+    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    next(req, res, origin) {
+      const next = opts.next(res.body);
+      return typeof next === 'string' && next ? requestFromUrl(next, origin, req.method) : null;
+    },
+  };
+}
+
+/**
+ * Offset/limit (Jira startAt/maxResults, SCIM startIndex/count). `until: 'empty-page'` keeps paging
+ * past short pages, for APIs that filter after windowing and so return short pages mid-list.
+ */
+export function offsetLimit(opts: { offsetParam: string; limitParam: string; maxPageSize: number; start?: number; until: 'short-page' | 'empty-page' | ((body: any, nextOffset: number) => boolean) }): Paginator {
+  const start = opts.start ?? 0;
+  return {
+    kind: 'OFFSET',
+    description: `\`${opts.offsetParam}\` + \`${opts.limitParam}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [opts.offsetParam, opts.limitParam],
+    first: (req, size) => setParam(setParam(req, opts.offsetParam, String(start)), opts.limitParam, String(size)),
+    next(req, res) {
+      const offset = Number(getParam(req, opts.offsetParam) ?? start);
+      const size = Number(getParam(req, opts.limitParam));
+      const n = res.records.length;
+      const nextOffset = offset + n;
+      if (n === 0) return null;
+      if (opts.until === 'short-page' && n < size) return null;
+      if (typeof opts.until === 'function' && !opts.until(res.body, nextOffset)) return null;
+      return setParam(req, opts.offsetParam, String(nextOffset));
+    },
+  };
+}
+
+/** Page numbers, in the query string or (kind POST_BODY) in a JSON body (Cursor's /teams/spend). */
+export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number) => boolean }): Paginator {
+  const firstPage = opts.first ?? 1;
+  const inBody = opts.in === 'body';
+  const set = (req: UpstreamRequest, name: string, value: number): UpstreamRequest =>
+    inBody ? { ...req, body: { ...req.body, [name]: value } } : setParam(req, name, String(value));
+  const get = (req: UpstreamRequest, name: string) => Number(inBody ? req.body?.[name] : getParam(req, name));
+  return {
+    kind: inBody ? 'POST_BODY' : 'PAGE_NUMBER',
+    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: inBody ? [] : [opts.pageParam, opts.sizeParam],
+    first: (req, size) => set(set(req, opts.pageParam, firstPage), opts.sizeParam, size),
+    next(req, res) {
+      const page = get(req, opts.pageParam);
+      if (res.records.length === 0 || !opts.hasMore(res.body, page)) return null;
+      return set(req, opts.pageParam, page + 1);
+    },
+  };
+}
+
+/** The whole list in one response (Cursor /teams/members); the engine slices it into Relay pages. */
+export function singlePage(): Paginator {
+  return {
+    kind: 'NONE',
+    description: 'one response holds every user; the gateway slices it',
+    maxPageSize: Number.MAX_SAFE_INTEGER,
+    reservedParams: [],
+    first: (req) => req,
+    next: () => null,
+  };
+}
+
+export function parseLinkHeader(header: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of header.split(/,(?=\s*<)/)) {
+    const m = /<([^>]*)>\s*;(.*)/.exec(part.trim());
+    if (!m) continue;
+    const rel = /rel="?([^";]+)"?/i.exec(m[2]!);
+    if (rel) for (const r of rel[1]!.trim().split(/\s+/)) out[r.toLowerCase()] = m[1]!;
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+// Okta — Users API, list users.
+// Docs: https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers
+// Spec: okta/okta-management-openapi-spec (dist/current/management-minimal.yaml): GET /api/v1/users,
+//   `limit` (default 200), `after` via `Link: <…>; rel="next"`, `search` (SCIM-like expressions, returns
+//   DEPROVISIONED users; the plain list omits them), `Authorization: SSWS {token}`.
+// Rate limits: https://developer.okta.com/docs/reference/rl-best-practices/ (X-Rate-Limit-Reset, epoch s).
+// Unconfirmed: the hard maximum of `limit` (200 assumed, it is the documented default).
+import { headerAuth, anyOf, bearerAuth } from '../engine/auth.js';
+import { compact, isoDate, str } from '../engine/map-helpers.js';
+import { linkHeader } from '../engine/paginators.js';
+import { defineProvider, type UserFilter, type UserStatus } from '../engine/types.js';
+
+export interface OktaUser {
+  id: string;
+  status: string;
+  created?: string | null;
+  activated?: string | null;
+  statusChanged?: string | null;
+  lastLogin?: string | null;
+  lastUpdated?: string | null;
+  profile?: Record<string, any>;
+  [extra: string]: unknown;
+}
+
+export const OKTA_STATUS: Record<string, UserStatus> = {
+  ACTIVE: 'ACTIVE',
+  STAGED: 'INVITED',
+  PROVISIONED: 'INVITED',
+  SUSPENDED: 'INACTIVE',
+  LOCKED_OUT: 'INACTIVE',
+  PASSWORD_EXPIRED: 'INACTIVE',
+  RECOVERY: 'INACTIVE',
+  DEPROVISIONED: 'DELETED',
+};
+
+const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const anyStatus = (raw: string[]) => (raw.length === 1 ? `status eq ${quote(raw[0]!)}` : `(${raw.map((r) => `status eq ${quote(r)}`).join(' or ')})`);
+const statusClause = (s: UserStatus) => anyStatus(Object.keys(OKTA_STATUS).filter((k) => OKTA_STATUS[k] === s));
+const search = (clause: (v: any, all: UserFilter) => string) => ({ param: 'search', join: ' and ', value: clause });
+
+export const okta = defineProvider<OktaUser>({
+  slug: 'okta',
+  displayName: 'Okta',
+  category: 'USER_DIRECTORY',
+  docsUrl: 'https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers',
+  baseUrl: () => undefined,
+  contextKeys: [{ key: 'baseUrl', required: true, description: 'the Okta org URL, e.g. https://acme.okta.com' }],
+  auth: anyOf(
+    headerAuth({ key: 'apiToken', header: 'authorization', format: (t) => `SSWS ${t}`, description: '`credentials.apiToken` sent as `Authorization: SSWS <token>`' }),
+    bearerAuth({ key: 'accessToken', description: '`credentials.accessToken` (OAuth 2.0, scope okta.users.read) as a Bearer token' }),
+  ),
+  list: {
+    path: '/api/v1/users',
+    records: (body) => body,
+    paginator: linkHeader({ pageSizeParam: 'limit', maxPageSize: 200, reservedParams: ['after'] }),
+  },
+  filters: {
+    email: search((v: string) => `profile.email eq ${quote(v)}`),
+    username: search((v: string) => `profile.login eq ${quote(v)}`),
+    firstName: search((v: string) => `profile.firstName co ${quote(v)}`),
+    lastName: search((v: string) => `profile.lastName co ${quote(v)}`),
+    status: search((v: UserStatus) => statusClause(v)),
+    isActive: search((v: boolean) => (v ? statusClause('ACTIVE') : anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'ACTIVE')))),
+    createdAfter: search((v: string) => `created gt ${quote(new Date(v).toISOString())}`),
+    updatedAfter: search((v: string) => `lastUpdated gt ${quote(new Date(v).toISOString())}`),
+    name: { engine: true, note: 'Okta cannot search displayName with co; the gateway filters while paging' },
+    groupId: { endpoint: (id: string) => `/api/v1/groups/${encodeURIComponent(id)}/users`, exclusive: true, note: 'GET /api/v1/groups/{id}/users' },
+  },
+  byId: { path: (id) => `/api/v1/users/${id}` },
+  rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds' },
+  errorMessage: (b) => (typeof b?.errorSummary === 'string' ? `${b.errorCode ?? 'error'}: ${b.errorSummary}` : undefined),
+  fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'statusChangedAt', 'activatedAt', 'title', 'timezone', 'languages', 'phones', 'organizations', 'externalId', 'lastLoginAt', 'createdAt', 'updatedAt'],
+  map(u) {
+    const p = u.profile ?? {};
+    const first = str(p.firstName);
+    const last = str(p.lastName);
+    const org = str(p.organization);
+    return {
+      remoteId: String(u.id),
+      name: str(p.displayName) ?? (compact([first, last]).join(' ') || null),
+      firstName: first,
+      lastName: last,
+      username: str(p.login),
+      emails: [
+        ...(typeof p.email === 'string' ? [{ email: p.email, isPrimary: true, type: 'work' }] : []),
+        ...(typeof p.secondEmail === 'string' && p.secondEmail ? [{ email: p.secondEmail, isPrimary: false, type: 'other' }] : []),
+      ],
+      status: OKTA_STATUS[u.status] ?? null,
+      remoteStatus: str(u.status),
+      statusChangedAt: isoDate(u.statusChanged),
+      activatedAt: isoDate(u.activated),
+      title: str(p.title),
+      timezone: str(p.timezone),
+      languages: compact([str(p.preferredLanguage), str(p.locale)]),
+      phones: [
+        ...(p.primaryPhone ? [{ number: String(p.primaryPhone), type: 'work' }] : []),
+        ...(p.mobilePhone ? [{ number: String(p.mobilePhone), type: 'mobile' }] : []),
+      ],
+      organizations: org ? [{ id: org, name: org }] : [],
+      externalId: str(p.employeeNumber),
+      lastLoginAt: isoDate(u.lastLogin),
+      createdAt: isoDate(u.created),
+      updatedAt: isoDate(u.lastUpdated),
+    };
+  },
+});

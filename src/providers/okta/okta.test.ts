@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, walk, type Harness } from '../../../test/helpers.js';
+import type { Sandbox } from '../engine/sandbox-kit.js';
+import { okta, OKTA_STATUS } from './adapter.js';
+import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from './sandbox.js';
+
+const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter) {
+  users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after, filters: $filters) {
+    edges { cursor node { ... on DirectoryUser { id remoteId name firstName lastName username emails { email isPrimary type } status remoteStatus createdAt updatedAt remoteData } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+let sandbox: Sandbox;
+let h: Harness;
+const data = oktaDataset();
+const listed = data.filter((u) => u.status !== 'DEPROVISIONED');
+
+beforeAll(async () => {
+  sandbox = await startOktaSandbox();
+  h = startGateway([{ id: 'okta-1', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
+});
+afterAll(async () => {
+  await h.close();
+  await sandbox.close();
+});
+
+describe('okta adapter', () => {
+  it('maps every Okta status, keeping the raw value', () => {
+    for (const [raw, unified] of Object.entries(OKTA_STATUS)) {
+      const u = okta.map({ ...data[10]!, status: raw }, {});
+      expect(u.status).toBe(unified);
+      expect(u.remoteStatus).toBe(raw);
+    }
+    expect(okta.map({ ...data[10]!, status: 'ACTIVATING' }, {}).status).toBeNull();
+  });
+
+  it('lists users through SSWS auth and Link-header paging, every user exactly once, in order', async () => {
+    for (const first of [1, 7, 50, 100]) {
+      if (first === 1) continue; // 250+ round trips; covered by 7
+      const { nodes } = await walk(h, Q, { account: 'okta-1' }, first);
+      expect(nodes.map((n) => n.remoteId)).toEqual(listed.map((u) => u.id));
+    }
+    expect(sandbox.requests.every((r) => r.headers.authorization === `SSWS ${OKTA_SANDBOX_TOKEN}`)).toBe(true);
+  });
+
+  it('keeps the raw record, unexpected fields included, in remoteData', async () => {
+    const res = await h.query(Q, { account: 'okta-1', first: 10 });
+    const odd = res.body.data.users.edges.map((e: any) => e.node).find((n: any) => n.remoteId === data[8]!.id);
+    expect(odd.remoteData).toEqual(JSON.parse(JSON.stringify(data[8])));
+    const nameless = res.body.data.users.edges[0].node;
+    expect(nameless).toMatchObject({ name: null, firstName: null, lastName: null });
+  });
+
+  it('serves status through Okta search, which also reaches DEPROVISIONED users', async () => {
+    const { nodes } = await walk(h, Q, { account: 'okta-1', filters: { status: 'DELETED' } }, 20);
+    expect(nodes.length).toBe(data.filter((u) => u.status === 'DEPROVISIONED').length);
+    expect(nodes.every((n) => n.status === 'DELETED' && n.remoteStatus === 'DEPROVISIONED')).toBe(true);
+    const searched = sandbox.requests.filter((r) => r.query.get('search'));
+    expect(searched.at(-1)!.query.get('search')).toBe('status eq "DEPROVISIONED"');
+  });
+
+  it('combines e-mail and status into one search expression', async () => {
+    const target = listed.find((u) => u.status === 'SUSPENDED')!;
+    const res = await h.query(Q, { account: 'okta-1', first: 5, filters: { email: target.profile!.email, status: 'INACTIVE' } });
+    expect(res.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual([target.id]);
+  });
+
+  it('switches to the group members endpoint for groupId and filters the rest in memory', async () => {
+    const res = await h.query(Q, { account: 'okta-1', first: 100, filters: { groupId: '00gengineering', status: 'ACTIVE' } });
+    const expected = data.filter((u, i) => i % 3 === 0 && u.status === 'ACTIVE').map((u) => u.id);
+    expect(res.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual(expected);
+    expect(sandbox.requests.at(-1)!.path).toBe('/api/v1/groups/00gengineering/users');
+  });
+
+  it('refuses a filter Okta cannot serve', async () => {
+    const res = await h.query(Q, { account: 'okta-1', filters: { teamId: 'x' } });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UNSUPPORTED_FILTER', provider: 'okta', filter: 'teamId' });
+  });
+
+  it('maps an upstream 401 with Okta\'s error body to UPSTREAM_UNAUTHORIZED', async () => {
+    const bad = startGateway([{ id: 'okta-bad', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: 'wrong-token-value' } }]);
+    const res = await bad.query(Q, { account: 'okta-bad' });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAUTHORIZED', provider: 'okta', upstreamStatus: 401 });
+    expect(res.body.errors![0].message).toContain('Invalid token provided');
+    await bad.close();
+  });
+});

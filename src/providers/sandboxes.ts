@@ -1,0 +1,11 @@
+// Every provider's sandbox (simulated upstream), for the demo mode and cross-cutting tests.
+import type { ProviderSandbox } from './engine/sandbox-kit.js';
+import { claudeSandbox } from './claude/sandbox.js';
+import { cursorSandbox } from './cursor/sandbox.js';
+import { jiraSandbox } from './jira/sandbox.js';
+import { oktaSandbox } from './okta/sandbox.js';
+import { openaiSandbox } from './openai/sandbox.js';
+import { outlookCalendarSandbox } from './outlook-calendar/sandbox.js';
+import { zendeskSandbox } from './zendesk/sandbox.js';
+
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox];

@@ -1,0 +1,9 @@
+// STUB — being replaced by the real zendesk sandbox.
+import { startSandbox, type ProviderSandbox } from '../engine/sandbox-kit.js';
+
+export const zendeskSandbox: ProviderSandbox = {
+  slug: 'zendesk',
+  start: (port) =>
+    startSandbox({ name: 'zendesk', routes: [{ method: 'GET', path: /^\/users$/, handle: () => ({ body: [{ id: 1 }] }) }], authenticate: () => true, unauthorized: { status: 401 }, notFound: { status: 404 } }, port),
+  demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { apiKey: 'stub-key' } }),
+};

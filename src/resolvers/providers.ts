@@ -1,0 +1,49 @@
+// Query.providers: the capability matrix, read straight from the adapter definitions.
+import { builder } from '../schema/builder.js';
+import { AuthKindEnum, CategoryEnum, FilterServingEnum, PaginationKindEnum } from '../schema/enums.js';
+import { servingOf, type FilterServing } from '../providers/engine/filters.js';
+import { PROVIDERS } from '../providers/registry.js';
+import type { ProviderDefinition } from '../providers/engine/types.js';
+
+interface FilterCapability { name: string; servedBy: FilterServing; detail: string | null; required: boolean }
+
+export function filterCapabilities(def: ProviderDefinition): FilterCapability[] {
+  return Object.entries(def.filters).map(([name, spec]) => ({
+    name,
+    servedBy: servingOf(spec!),
+    detail: spec!.note ?? ('param' in spec! && spec!.param ? `\`${spec!.param}\`` : null),
+    required: (def.requiredFilters ?? []).includes(name as never),
+  }));
+}
+
+const FilterCapabilityType = builder.objectRef<FilterCapability>('FilterCapability').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    servedBy: t.field({ type: FilterServingEnum, resolve: (f) => f.servedBy }),
+    detail: t.string({ nullable: true, resolve: (f) => f.detail }),
+    required: t.exposeBoolean('required'),
+  }),
+});
+
+const ProviderType = builder.objectRef<ProviderDefinition>('Provider').implement({
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    displayName: t.exposeString('displayName'),
+    categories: t.field({ type: [CategoryEnum], resolve: (p) => [p.category] }),
+    docsUrl: t.exposeString('docsUrl'),
+    supportedFilters: t.field({ type: [FilterCapabilityType], resolve: filterCapabilities }),
+    requiredFilters: t.stringList({ resolve: (p) => p.requiredFilters ?? [] }),
+    supportedFields: t.stringList({ resolve: (p) => ['id', 'remoteId', ...p.fields, 'remoteData'] }),
+    paginationKind: t.field({ type: PaginationKindEnum, resolve: (p) => p.list.paginator.kind }),
+    authKind: t.field({ type: AuthKindEnum, resolve: (p) => p.auth.kind }),
+    credentialKeys: t.stringList({ resolve: (p) => p.auth.credentialKeys }),
+  }),
+});
+
+builder.queryField('providers', (t) =>
+  t.field({
+    type: [ProviderType],
+    args: { category: t.arg({ type: CategoryEnum }) },
+    resolve: (_root, { category }) => PROVIDERS.filter((p) => !category || p.category === category),
+  }),
+);

@@ -1,0 +1,87 @@
+// Query.users: validate → load account → engine → shape the Relay connection. Thin on purpose.
+import { builder } from '../schema/builder.js';
+import { CategoryEnum } from '../schema/enums.js';
+import { UserFilterInput } from '../schema/filters.js';
+import { UserConnection } from '../schema/connection.js';
+import { operationSelects } from './selection.js';
+import { GatewayError } from '../providers/engine/errors.js';
+import { providerBySlug } from '../providers/registry.js';
+import type { GatewayContext } from '../context.js';
+import type { Account } from '../providers/engine/engine.js';
+import type { ProviderDefinition, UserFilter } from '../providers/engine/types.js';
+
+export async function loadAccount(ctx: GatewayContext, id: string): Promise<{ account: Account; def: ProviderDefinition }> {
+  const account = await ctx.accounts.load(id);
+  const def = account && providerBySlug(account.provider);
+  if (!account || !def)
+    throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `No integrated account "${id.slice(0, 128)}" exists for this tenant. Check integratedAccountId.`);
+  return { account, def };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** GraphQL input → engine filter: drops nulls, turns DateTime into ISO strings, checks the date format. */
+export function toUserFilter(input: Record<string, unknown> | null | undefined): UserFilter {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input ?? {})) {
+    if (v === null || v === undefined) continue;
+    out[k] = v instanceof Date ? v.toISOString() : v;
+  }
+  if (out.date !== undefined && (!DAY.test(String(out.date)) || Number.isNaN(Date.parse(String(out.date)))))
+    throw new GatewayError('BAD_USER_INPUT', `filters.date must be a day as YYYY-MM-DD (got "${String(out.date).slice(0, 40)}").`, { filter: 'date' });
+  return out as UserFilter;
+}
+
+builder.queryField('users', (t) =>
+  t.field({
+    type: UserConnection,
+    description: 'Users of one integrated account, as a Relay connection typed by category.',
+    args: {
+      category: t.arg({ type: CategoryEnum, required: true }),
+      integratedAccountId: t.arg.id({ required: true }),
+      filters: t.arg({ type: UserFilterInput }),
+      first: t.arg.int({ description: '1–100, default 50, whatever the upstream page size.' }),
+      after: t.arg.string(),
+      last: t.arg.int({ description: 'Not supported: every provider pages forward only.' }),
+      before: t.arg.string({ description: 'Not supported: every provider pages forward only.' }),
+      remoteQuery: t.arg({ type: 'JSON', description: 'Raw query parameters passed to the upstream; they never override auth, paging or the adapter\'s own parameters.' }),
+    },
+    resolve: async (_root, args, ctx, info) => {
+      const { account, def } = await loadAccount(ctx, String(args.integratedAccountId));
+      if (def.category !== args.category)
+        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" is a ${def.displayName} account of category ${def.category}, not ${args.category}.`, { provider: def.slug });
+      if (args.last != null || args.before != null)
+        throw new GatewayError('BACKWARD_PAGINATION_UNSUPPORTED', `${def.displayName} pages forward only; use first/after.`, { provider: def.slug });
+      const first = args.first ?? 50;
+      if (!Number.isInteger(first) || first < 1 || first > 100) throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and 100 (got ${first}).`);
+      const rq = args.remoteQuery;
+      if (rq != null && (typeof rq !== 'object' || Array.isArray(rq)))
+        throw new GatewayError('BAD_USER_INPUT', 'remoteQuery must be an object of query parameter names to values.');
+      if (operationSelects(info, 'debug')) ctx.scope.debug = true;
+
+      const res = await ctx.scope.list(account, def, { first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null });
+      const cursors = ctx.engine.cursors;
+      const edges = res.edges.map((e) => ({
+        node: e.user,
+        get cursor() {
+          return cursors.encode(account.id, res.queryKey, e.position);
+        },
+      }));
+      const end = res.endPosition;
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: res.hasNextPage,
+          hasPreviousPage: false,
+          get startCursor() {
+            return edges[0]?.cursor ?? null;
+          },
+          get endCursor() {
+            return end ? cursors.encode(account.id, res.queryKey, end) : (edges.at(-1)?.cursor ?? null);
+          },
+        },
+        debug: res.calls,
+      };
+    },
+  }),
+);

@@ -1,0 +1,40 @@
+// The Pothos builder: non-null by default, Relay plugin for Node/global IDs, graphql-scalars types.
+import SchemaBuilder from '@pothos/core';
+import RelayPlugin from '@pothos/plugin-relay';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { GatewayContext } from '../context.js';
+import { GatewayError } from '../providers/engine/errors.js';
+
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}>({
+  plugins: [RelayPlugin],
+  defaultFieldNullability: false,
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`).toString('base64url'),
+    decodeGlobalID: (globalID) => {
+      const text = Buffer.from(globalID, 'base64url').toString('utf8');
+      const i = text.indexOf(':');
+      if (i < 1 || Buffer.from(text).toString('base64url') !== globalID.replace(/=+$/, ''))
+        throw new GatewayError('BAD_USER_INPUT', `"${globalID.slice(0, 80)}" is not a user ID issued by this gateway. Use the id field of a user.`);
+      return { typename: text.slice(0, i), id: text.slice(i + 1) };
+    },
+    nodeQueryOptions: {
+      resolve: (_root, { id }, ctx) => ctx.loadNode(id as { typename: string; id: string }) as never,
+    },
+    nodesQueryOptions: {
+      resolve: (_root, { ids }, ctx) => ids.map((id) => ctx.loadNode(id as { typename: string; id: string })) as never,
+    },
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSON', JSONResolver);
+builder.queryType({ description: 'Who is in every connected app.' });

@@ -1,0 +1,11 @@
+// Imports every type and resolver, then builds the schema once.
+import { builder } from './builder.js';
+import './enums.js';
+import './objects.js';
+import './users.js';
+import './filters.js';
+import './connection.js';
+import '../resolvers/users.js';
+import '../resolvers/providers.js';
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,133 @@
+// createGateway(config) → a yoga instance plus what it owns. The HTTP layer authenticates the tenant
+// token, builds per-request loaders, and hands everything else to the schema.
+import { createHash } from 'node:crypto';
+import DataLoader from 'dataloader';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { StaticAccountStore, type AccountStore } from './accounts/store.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { createLogger, type Logger } from './logger.js';
+import { Engine, type Account } from './providers/engine/engine.js';
+import { GatewayError } from './providers/engine/errors.js';
+import { UpstreamClient } from './providers/engine/http.js';
+import { secretsOf } from './providers/engine/redact.js';
+import type { UserRecord } from './providers/engine/types.js';
+import { providerBySlug } from './providers/registry.js';
+import { resolveUserNode } from './resolvers/nodes.js';
+import { schema } from './schema/index.js';
+
+export interface GatewayOptions {
+  logger?: Logger;
+  store?: AccountStore;
+  graphiql?: { headers?: string; defaultQuery?: string };
+}
+
+export interface Gateway {
+  yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  engine: Engine;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export const EXAMPLE_QUERY = `# Users of one connected account, typed by category.
+query DirectoryUsers($account: ID!) {
+  users(category: USER_DIRECTORY, integratedAccountId: $account, first: 5, filters: { status: ACTIVE }) {
+    edges {
+      cursor
+      node {
+        ... on DirectoryUser { id remoteId name emails { email isPrimary } status remoteStatus lastLoginAt }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
+
+/** Logs each GraphQL error once, by code; unexpected errors (bugs) with their message, never a stack. */
+function useErrorLog(logger: Logger): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone: ({ result }) => {
+        const errors = 'errors' in result ? (result.errors ?? []) : [];
+        for (const e of errors) {
+          const code = (e.extensions?.code as string) ?? 'INTERNAL';
+          if (e.originalError && !(e.originalError instanceof GatewayError) && code === 'INTERNAL')
+            logger.error({ code, path: e.path?.join('.'), error: e.originalError.message }, 'unexpected error');
+          else logger.info({ code, path: e.path?.join('.'), provider: e.extensions?.provider }, e.message);
+        }
+      },
+    }),
+  };
+}
+
+export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}): Gateway {
+  const allSecrets = [...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)), ...config.tenants.flatMap((t) => t.apiTokens), config.cursorSecret];
+  const logger = opts.logger ?? createLogger(() => allSecrets);
+  const h = config.http;
+  const client = new UpstreamClient({
+    allowPrivateUpstreams: config.allowPrivateUpstreams,
+    connectTimeoutMs: h.connectTimeoutMs,
+    headersTimeoutMs: h.headersTimeoutMs,
+    bodyTimeoutMs: h.bodyTimeoutMs,
+    connectionsPerOrigin: 32,
+    retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
+  });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages });
+  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[]);
+  const tenantByTokenHash = new Map(config.tenants.flatMap((t) => t.apiTokens.map((tok) => [sha256(tok), t.id] as const)));
+
+  const yoga = createYoga<Record<string, never>, GatewayContext>({
+    schema: schema as never,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    maskedErrors: { isDev: false },
+    logging: {
+      debug: (...a) => logger.debug(a.map(String).join(' ')),
+      info: (...a) => logger.info(a.map(String).join(' ')),
+      warn: (...a) => logger.warn(a.map(String).join(' ')),
+      error: (...a) => logger.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
+    },
+    renderGraphiQL,
+    graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, headers: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
+    plugins: [useErrorLog(logger)],
+    context: async ({ request }): Promise<GatewayContext> => {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
+      const tenantId = m ? tenantByTokenHash.get(sha256(m[1]!)) : undefined;
+      if (!tenantId)
+        throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, 401);
+      const scope = engine.scope();
+      const accounts = new DataLoader<string, Account | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id))));
+      const users = new DataLoader<string, UserRecord | null>(async (keys) => {
+        // Group "accountId:remoteId" keys per account, then one bulk lookup per account.
+        const byAccount = new Map<string, string[]>();
+        for (const k of keys) {
+          const i = k.indexOf(':');
+          const list = byAccount.get(k.slice(0, i)) ?? [];
+          list.push(k.slice(i + 1));
+          byAccount.set(k.slice(0, i), list);
+        }
+        const found = new Map<string, UserRecord | null | Error>();
+        await Promise.all(
+          [...byAccount].map(async ([accountId, remoteIds]) => {
+            const account = await accounts.load(accountId);
+            const def = account && providerBySlug(account.provider);
+            if (!account || !def) return remoteIds.forEach((r) => found.set(`${accountId}:${r}`, null));
+            try {
+              const users = await scope.byIds(account, def, remoteIds);
+              remoteIds.forEach((r, n) => found.set(`${accountId}:${r}`, users[n] ?? null));
+            } catch (e) {
+              remoteIds.forEach((r) => found.set(`${accountId}:${r}`, e as Error));
+            }
+          }),
+        );
+        return keys.map((k) => found.get(k) ?? null);
+      });
+      return { tenantId, engine, scope, accounts, users, loadNode: (id) => resolveUserNode(users, id) };
+    },
+  });
+
+  return { yoga, engine, logger, close: () => client.close() };
+}
