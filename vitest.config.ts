@@ -13,5 +13,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'threads',
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -16,8 +16,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Every response body and log line the tests saw, for the "no secret ever leaks" check. */
+/** Every response body and log line the tests saw, for the "no secret ever leaks" check (test/setup.ts). */
 export const transcript: string[] = [];
+/** Every credential value any test gateway was configured with. */
+export const secretsInUse = new Set<string>();
 
 export function startGateway(accounts: TestAccount[], overrides: Partial<ConfigInput> = {}): Harness {
   const config = parseConfig({
@@ -40,6 +42,7 @@ export function startGateway(accounts: TestAccount[], overrides: Partial<ConfigI
     },
   });
   const secrets = config.integratedAccounts.flatMap((a) => Object.values(a.credentials));
+  for (const s of secrets) secretsInUse.add(s);
   const gateway = createGateway(config, { logger: createLogger(() => secrets, sink, 'debug') });
   return {
     gateway,

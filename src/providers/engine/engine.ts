@@ -138,7 +138,7 @@ export class RequestScope {
     const { basePath } = this.target(account, def);
     const spec = join.request(filter);
     const first = join.paginator.first(
-      { method: spec.method ?? 'GET', path: basePath + spec.path, query: Object.entries(spec.query ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])), body: spec.body },
+      { method: spec.method ?? 'GET', path: basePath + spec.path, query: toPairs(spec.query ?? {}), body: spec.body },
       join.paginator.maxPageSize,
     );
     const key = `${account.id}|${join.name}|${stableStringify(first)}`;
@@ -202,15 +202,17 @@ export class RequestScope {
     const base: UpstreamRequest = {
       method: def.list.method ?? 'GET',
       path: basePath + (plan.path ?? def.list.path),
-      query: [...Object.entries(def.list.query ?? {}).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])), ...passthrough, ...plan.params],
+      query: [...toPairs(def.list.query ?? {}), ...passthrough, ...plan.params],
       ...(def.list.body ? { body: def.list.body } : {}),
     };
     const qk = queryKey({ p: def.slug, f: args.filter, r: args.remoteQuery ?? null });
+    // The usage day defaults to three days ago (usage reports lag); outside the cursor key, so a cursor survives midnight.
+    const filter: UserFilter = def.filters.date && !args.filter.date ? { ...args.filter, date: daysAgo(3) } : args.filter;
     const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
     let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
 
     const calls: UpstreamCall[] = [];
-    const map = await this.mapper(account, def, args.filter, calls);
+    const map = await this.mapper(account, def, filter, calls);
     const edges: Edge[] = [];
     const seen = new Set([stableStringify(pos.request)]);
     let scanned = 0;
@@ -256,13 +258,13 @@ export class RequestScope {
   /** Users by remote id, for node/nodes: the bulk endpoint, else one call per id, else a bounded scan. */
   async byIds(account: Account, def: ProviderDefinition, ids: readonly string[]): Promise<(UserRecord | null)[]> {
     const { basePath } = this.target(account, def);
-    const map = await this.mapper(account, def, {}, []);
+    const map = await this.mapper(account, def, def.filters.date ? { date: daysAgo(3) } : {}, []);
     const found = new Map<string, UserRecord>();
     if (def.byIds) {
       const spec = def.byIds;
       for (let i = 0; i < ids.length; i += spec.maxBatch) {
         const chunk = ids.slice(i, i + spec.maxBatch);
-        const req: UpstreamRequest = { method: 'GET', path: basePath + spec.path, query: Object.entries(spec.query(chunk)) };
+        const req: UpstreamRequest = { method: 'GET', path: basePath + spec.path, query: toPairs(spec.query(chunk)) };
         const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records }, req);
         page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
       }
@@ -270,7 +272,8 @@ export class RequestScope {
       const spec = def.byId;
       await Promise.all(
         ids.map(async (id) => {
-          const req: UpstreamRequest = { method: 'GET', path: basePath + spec.path(encodeURIComponent(id)), query: [] };
+          const [path, qs] = spec.path(encodeURIComponent(id)).split('?', 2) as [string, string | undefined];
+          const req: UpstreamRequest = { method: 'GET', path: basePath + path, query: [...new URLSearchParams(qs ?? '').entries()] };
           try {
             const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record ? spec.record(b) : b] }, req);
             if (page.records[0]) found.set(id, map(page.records[0], 0));
@@ -292,6 +295,14 @@ export class RequestScope {
     }
     return ids.map((id) => found.get(id) ?? null);
   }
+}
+
+export function daysAgo(n: number, now = Date.now()): string {
+  return new Date(now - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+function toPairs(q: Record<string, string | string[]>): [string, string][] {
+  return Object.entries(q).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]]));
 }
 
 /** A short, secret-free description of the next page for debug output. */

@@ -197,7 +197,8 @@ export class UpstreamClient {
         return { status, headers: resHeaders, body: parsed, call };
       }
 
-      const wait = waitSeconds(resHeaders, opts.rateLimit);
+      // The reset header says when the rate-limit window reopens: it only matters for a 429.
+      const wait = waitSeconds(resHeaders, status === 429 ? opts.rateLimit : undefined);
       if (RETRYABLE_STATUS.has(status)) {
         const delay = this.backoff(attempt, wait, started);
         if (delay !== undefined) {

@@ -151,13 +151,14 @@ export interface JoinSpec {
 export type Joined = Record<string, unknown[]>;
 
 export interface ByIdSpec {
+  /** Path of one user, relative to the base URL; may carry a query string (`/user?accountId=…`). The id arrives URL-encoded. */
   path: (id: string) => string;
   record?: (body: any) => unknown;
 }
 
 export interface ByIdsSpec {
   path: string;
-  query: (ids: string[]) => Record<string, string>;
+  query: (ids: string[]) => Record<string, string | string[]>;
   records: (body: any) => unknown;
   idOf: (raw: any) => string;
   maxBatch: number;
