@@ -1,17 +1,125 @@
-// STUB — being replaced by the real claude adapter.
+// Claude — Anthropic Admin API, organization members, joined with the Claude Code usage report.
+// Docs (confirmed): https://platform.claude.com/docs/en/api/organization/users/list.md — GET /v1/organizations/users,
+//   `limit` (default 20, 1–1000), `after_id`/`before_id`, `email` (format email), `roles` (repeatable, OR'ed);
+//   body `{ data, has_more, first_id, last_id }`; user fields `type:"user"`, id, added_at (RFC 3339), email,
+//   name, role (admin|billing|claude_code_user|developer|managed|membership_admin|owner|primary_owner|user).
+//   https://platform.claude.com/docs/en/api/admin/users/retrieve.md — GET /v1/organizations/users/{user_id}.
+//   https://platform.claude.com/docs/en/api/beta/organization/usage_report/retrieve_claude_code.md —
+//   GET /v1/organizations/usage_report/claude_code, `starting_at` (YYYY-MM-DD, that single UTC day), `limit`
+//   (≤ 1000), `page` ← `next_page`; rows carry `date` and `actor` (`user_actor` + email_address | `api_actor`).
+//   Auth: `x-api-key: <Admin key>` + `anthropic-version: 2023-06-01` (curl examples on the pages above).
+// Errors: https://docs.anthropic.com/en/api/errors — `{type:"error", error:{type, message}, request_id}`;
+//   429 `rate_limit_error` carries `retry-after` (seconds), https://docs.anthropic.com/en/api/rate-limits.
+// Unconfirmed: whether `email` matches case-insensitively (the gateway's own test is); the wire encoding of
+//   several `roles` (repeated keys assumed); rate-limit reset headers on the Admin API (only retry-after is used).
+// Decisions: the API has no status field — every listed member is ACTIVE and remoteStatus is null (no raw value
+//   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
+//   heuristic) only so filters.userType can work: UsageMeteringUser does not expose it.
 import { headerAuth } from '../engine/auth.js';
-import { singlePage } from '../engine/paginators.js';
-import { defineProvider } from '../engine/types.js';
+import { GatewayError } from '../engine/errors.js';
+import { isoDate, splitName, str } from '../engine/map-helpers.js';
+import { bodyCursor } from '../engine/paginators.js';
+import { defineProvider, type UserType } from '../engine/types.js';
 
-export const claude = defineProvider<any>({
+export interface ClaudeUser {
+  type?: string;
+  id: string;
+  added_at?: string | null;
+  email?: string | null;
+  name?: string | null;
+  role?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface ClaudeCodeUsageRow {
+  date: string;
+  actor: { type: 'user_actor'; email_address: string } | { type: 'api_actor'; api_key_name: string };
+  [extra: string]: unknown;
+}
+
+export const CLAUDE_ROLES = ['admin', 'billing', 'claude_code_user', 'developer', 'managed', 'membership_admin', 'owner', 'primary_owner', 'user'] as const;
+
+/** Role → user type (a heuristic of ours, not a provider fact). */
+export const CLAUDE_USER_TYPE: Record<string, UserType> = {
+  admin: 'ADMIN', owner: 'ADMIN', primary_owner: 'ADMIN', membership_admin: 'ADMIN',
+  billing: 'LIMITED', claude_code_user: 'LIMITED',
+  developer: 'USER', managed: 'USER', user: 'USER',
+};
+
+export const CLAUDE_VERSION = '2023-06-01';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** The usage day: filters.date, else three days ago (UTC), which the report has surely settled by. */
+export function usageDay(date: string | undefined, now = Date.now()): string {
+  if (date === undefined || date === null) return new Date(now - 3 * 86_400_000).toISOString().slice(0, 10);
+  if (!DAY.test(date) || Number.isNaN(Date.parse(date)))
+    throw new GatewayError('BAD_USER_INPUT', `filters.date must be a UTC day as YYYY-MM-DD, got "${date}".`, { provider: 'claude', filter: 'date' });
+  return date;
+}
+const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : null);
+const page = (maxPageSize: number, param: string, next: (b: any) => unknown) => bodyCursor({ param, pageSizeParam: 'limit', maxPageSize, next });
+
+export const claude = defineProvider<ClaudeUser>({
   slug: 'claude',
-  displayName: 'claude',
+  displayName: 'Claude (Anthropic Admin API)',
   category: 'USAGE_METERING',
-  docsUrl: 'https://example.invalid',
-  baseUrl: () => 'https://example.invalid',
-  auth: headerAuth({ key: 'apiKey', header: 'x-api-key', description: 'stub' }),
-  list: { path: '/users', records: (b) => b, paginator: singlePage() },
-  filters: {},
-  fields: [],
-  map: (raw) => ({ remoteId: String(raw.id) }),
+  docsUrl: 'https://platform.claude.com/docs/en/api/organization/users/list',
+  baseUrl: () => 'https://api.anthropic.com',
+  contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin; defaults to https://api.anthropic.com' }],
+  auth: headerAuth({
+    key: 'apiKey',
+    header: 'x-api-key',
+    extra: { 'anthropic-version': CLAUDE_VERSION },
+    description: '`credentials.apiKey` (an Admin API key, sk-ant-admin…) as `x-api-key`, with `anthropic-version: 2023-06-01`',
+  }),
+  list: {
+    path: '/v1/organizations/users',
+    records: (b) => b?.data,
+    paginator: page(1000, 'after_id', (b) => (b?.has_more ? b.last_id : null)),
+  },
+  filters: {
+    email: { param: 'email', note: 'exact match upstream' },
+    roleId: { param: 'roles', note: 'role ids are the role names, e.g. developer' },
+    emails: { engine: true },
+    name: { engine: true },
+    firstName: { engine: true, note: 'first word of name' },
+    lastName: { engine: true, note: 'rest of name' },
+    status: { engine: true, note: 'every listed member is ACTIVE' },
+    isActive: { engine: true, note: 'every listed member is active' },
+    userType: { engine: true, note: 'derived from role' },
+    createdAfter: { engine: true, note: 'added_at' },
+    date: { usage: true, note: 'the Claude Code usage day joined for lastActiveAt; defaults to three days ago' },
+  },
+  joins: [
+    {
+      name: 'claudeCode',
+      request: (f) => ({ path: '/v1/organizations/usage_report/claude_code', query: { starting_at: usageDay(f.date) } }),
+      records: (b) => b?.data,
+      paginator: page(1000, 'page', (b) => (b?.has_more ? b.next_page : null)),
+      key: (r: ClaudeCodeUsageRow) => (r?.actor?.type === 'user_actor' ? lower(r.actor.email_address) : null),
+      userKey: (u: ClaudeUser) => lower(u.email),
+    },
+  ],
+  byId: { path: (id) => `/v1/organizations/users/${id}` },
+  errorMessage: (b) => (b?.type === 'error' && typeof b.error?.message === 'string' ? `${b.error.type ?? 'error'}: ${b.error.message}` : undefined),
+  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'lastActiveAt', 'createdAt'],
+  map(u, joined) {
+    const name = str(u.name);
+    const role = str(u.role);
+    const days = ((joined.claudeCode ?? []) as ClaudeCodeUsageRow[]).map((r) => isoDate(r?.date)).filter((d): d is string => d !== null).sort();
+    return {
+      remoteId: String(u.id),
+      name,
+      ...splitName(name),
+      emails: typeof u.email === 'string' && u.email !== '' ? [{ email: u.email, isPrimary: true, type: 'work' }] : [],
+      roles: role !== null && role !== '' ? [{ id: role, name: role }] : [],
+      status: 'ACTIVE',
+      remoteStatus: null,
+      userType: role !== null ? (CLAUDE_USER_TYPE[role] ?? null) : null,
+      organization: null,
+      spendLimit: null,
+      lastActiveAt: days.at(-1) ?? null,
+      createdAt: isoDate(u.added_at),
+      updatedAt: null,
+    };
+  },
 });

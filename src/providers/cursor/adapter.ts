@@ -1,17 +1,109 @@
-// STUB — being replaced by the real cursor adapter.
-import { headerAuth } from '../engine/auth.js';
-import { singlePage } from '../engine/paginators.js';
-import { defineProvider } from '../engine/types.js';
+// Cursor — Admin API: team members, joined with per-member spend and daily usage.
+// Docs (confirmed): https://cursor.com/docs/account/teams/admin-api — GET /teams/members → `{ teamMembers: [{ id
+//   (number), email, name, role, isRemoved }] }`, no pagination and no filters; POST /teams/spend, JSON body
+//   `{ searchTerm?, sortBy?, sortDirection?, page (1-based, default 1), pageSize }` → `{ teamMemberSpend: [{ spendCents,
+//   fastPremiumRequests, name, email, role (owner|member|free-owner), hardLimitOverrideDollars }],
+//   subscriptionCycleStart, totalMembers, totalPages }`; POST /teams/daily-usage-data, JSON body `{ startDate, endDate }`
+//   in epoch milliseconds (≤ 30 days) → `{ data: [{ date (epoch ms), email, isActive, … }], period }`.
+//   POST /teams/user-spend-limit documents `spendLimitDollars` 0 as a $0 limit and null as "no limit".
+// Auth: https://cursor.com/docs/api — HTTP Basic, the API key as user name and an empty password (`curl -u KEY:`).
+// Errors: 429 `{"error":"Too Many Requests","message":"Rate limit exceeded. Please try again later."}` and 404
+//   `{"error":"Not Found","message":"Resource not found"}` (docs/api); 401 `{"statusCode":401,"error":"Unauthorized",
+//   "message":"Invalid API key"}` as reported in https://forum.cursor.com/t/admin-api-key-is-not-working/109221.
+// Unconfirmed: the default and maximum `pageSize` of /teams/spend (undocumented; we send 100); rate-limit headers
+//   (none documented, so only Retry-After is honoured); whether daily-usage `endDate` is inclusive (we ask for
+//   [00:00, 23:59:59.999] of the UTC day, which is right either way).
+// Decisions: no single-member endpoint, so node/nodes use the engine's bounded scan. remoteStatus is 'removed' /
+//   'active' from the boolean `isRemoved` (a missing flag — the older response shape — counts as active).
+//   spendLimit = hardLimitOverrideDollars in USD whenever it is a number (0 is a real $0 cap, as the spend-limit
+//   endpoint documents), null when absent. lastActiveAt = the latest `date` of the day's rows with isActive.
+//   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
+import { basicAuth } from '../engine/auth.js';
+import { GatewayError } from '../engine/errors.js';
+import { fromEpochMs, splitName, str } from '../engine/map-helpers.js';
+import { pageNumber, singlePage } from '../engine/paginators.js';
+import { defineProvider, type UserType } from '../engine/types.js';
 
-export const cursor = defineProvider<any>({
+export interface CursorMember { id?: number; email?: string | null; name?: string | null; role?: string | null; isRemoved?: boolean; [extra: string]: unknown }
+export interface CursorSpend { email?: string | null; spendCents?: number; hardLimitOverrideDollars?: number | null; [extra: string]: unknown }
+export interface CursorUsageRow { date: number; email?: string | null; isActive?: boolean; [extra: string]: unknown }
+
+export const CURSOR_ROLES = ['owner', 'member', 'free-owner'] as const;
+export const CURSOR_USER_TYPE: Record<string, UserType> = { owner: 'ADMIN', 'free-owner': 'ADMIN', member: 'USER' };
+export const SPEND_PAGE_SIZE = 100;
+const DAY_MS = 86_400_000;
+
+/** The usage day as a UTC [start, end] range in epoch ms: filters.date, else three days ago. */
+export function usageRange(date: string | undefined | null, now = Date.now()): { startDate: number; endDate: number } {
+  const day = date ?? new Date(now - 3 * DAY_MS).toISOString().slice(0, 10);
+  const start = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
+  if (Number.isNaN(start))
+    throw new GatewayError('BAD_USER_INPUT', `filters.date must be a UTC day as YYYY-MM-DD, got "${day}".`, { provider: 'cursor', filter: 'date' });
+  return { startDate: start, endDate: start + DAY_MS - 1 };
+}
+const lower = (v: unknown) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
+
+export const cursor = defineProvider<CursorMember>({
   slug: 'cursor',
-  displayName: 'cursor',
+  displayName: 'Cursor (Admin API)',
   category: 'USAGE_METERING',
-  docsUrl: 'https://example.invalid',
-  baseUrl: () => 'https://example.invalid',
-  auth: headerAuth({ key: 'apiKey', header: 'x-api-key', description: 'stub' }),
-  list: { path: '/users', records: (b) => b, paginator: singlePage() },
-  filters: {},
-  fields: [],
-  map: (raw) => ({ remoteId: String(raw.id) }),
+  docsUrl: 'https://cursor.com/docs/account/teams/admin-api',
+  baseUrl: () => 'https://api.cursor.com',
+  contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin; defaults to https://api.cursor.com' }],
+  auth: basicAuth({ keys: ['apiKey'], user: (c) => c.apiKey!, password: () => '', description: '`credentials.apiKey` (an Admin API key) as the HTTP Basic user name, empty password' }),
+  list: { path: '/teams/members', records: (b) => b?.teamMembers, paginator: singlePage() },
+  filters: {
+    email: { engine: true, note: 'the members endpoint takes no filters' },
+    emails: { engine: true },
+    name: { engine: true },
+    firstName: { engine: true, note: 'first word of name' },
+    lastName: { engine: true, note: 'rest of name' },
+    status: { engine: true, note: 'isRemoved → DELETED, else ACTIVE' },
+    isActive: { engine: true },
+    roleId: { engine: true, note: 'role ids are the role names: owner, member, free-owner' },
+    userType: { engine: true, note: 'derived from role' },
+    date: { usage: true, note: 'the UTC day of /teams/daily-usage-data joined for lastActiveAt; defaults to three days ago' },
+  },
+  joins: [
+    {
+      name: 'spend',
+      request: () => ({ method: 'POST', path: '/teams/spend', body: {} }),
+      records: (b) => b?.teamMemberSpend,
+      paginator: pageNumber({ pageParam: 'page', sizeParam: 'pageSize', maxPageSize: SPEND_PAGE_SIZE, in: 'body', hasMore: (b, page) => page < Number(b?.totalPages) }),
+      key: (r: CursorSpend) => lower(r?.email),
+      userKey: (u: CursorMember) => lower(u.email),
+      maxPages: 50, // up to 5,000 members; past that, later members' spendLimit stays null
+    },
+    {
+      name: 'dailyUsage',
+      request: (f) => ({ method: 'POST', path: '/teams/daily-usage-data', body: usageRange(f.date) }),
+      records: (b) => b?.data,
+      paginator: singlePage(),
+      key: (r: CursorUsageRow) => lower(r?.email),
+      userKey: (u: CursorMember) => lower(u.email),
+    },
+  ],
+  errorMessage: (b) => (typeof b?.error === 'string' ? (typeof b.message === 'string' ? `${b.error}: ${b.message}` : b.error) : undefined),
+  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'spendLimit', 'lastActiveAt'],
+  map(u, joined) {
+    const name = str(u.name);
+    const role = str(u.role);
+    const limit = (joined.spend as CursorSpend[] | undefined)?.find((s) => typeof s?.hardLimitOverrideDollars === 'number')?.hardLimitOverrideDollars;
+    const active = ((joined.dailyUsage ?? []) as CursorUsageRow[]).filter((r) => r?.isActive === true).map((r) => fromEpochMs(r.date)).filter((d): d is string => d !== null).sort();
+    return {
+      remoteId: u.id !== undefined && u.id !== null ? String(u.id) : String(u.email ?? ''),
+      name,
+      ...splitName(name),
+      emails: typeof u.email === 'string' && u.email !== '' ? [{ email: u.email, isPrimary: true, type: 'work' }] : [],
+      roles: role !== null && role !== '' ? [{ id: role, name: role }] : [],
+      status: u.isRemoved === true ? 'DELETED' : 'ACTIVE',
+      remoteStatus: u.isRemoved === true ? 'removed' : 'active',
+      userType: role !== null ? (CURSOR_USER_TYPE[role] ?? null) : null,
+      organization: null,
+      spendLimit: typeof limit === 'number' && Number.isFinite(limit) ? { amount: limit, currency: 'USD' } : null,
+      lastActiveAt: active.at(-1) ?? null,
+      createdAt: null,
+      updatedAt: null,
+    };
+  },
 });

@@ -15,6 +15,8 @@ export interface Position {
 interface Payload { v: 1; a: string; q: string; r: UpstreamRequest; o: number }
 
 export class CursorCodec {
+  /** Edges of one upstream page share their request object: serialise it once per page, not per edge. */
+  private readonly encodedRequests = new WeakMap<UpstreamRequest, string>();
   constructor(private readonly secret: string) {}
 
   private sign(data: string): string {
@@ -22,8 +24,13 @@ export class CursorCodec {
   }
 
   encode(accountId: string, queryKey: string, pos: Position): string {
-    const payload: Payload = { v: 1, a: accountId, q: queryKey, r: pos.request, o: pos.offset };
-    const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    let r = this.encodedRequests.get(pos.request);
+    if (r === undefined) {
+      r = JSON.stringify(pos.request);
+      this.encodedRequests.set(pos.request, r);
+    }
+    const json = `{"v":1,"a":${JSON.stringify(accountId)},"q":${JSON.stringify(queryKey)},"r":${r},"o":${pos.offset}}`;
+    const data = Buffer.from(json).toString('base64url');
     return `${data}.${this.sign(data)}`;
   }
 

@@ -2,8 +2,10 @@
 // becomes null and the raw record still travels in remoteData.
 
 /** ISO 8601 from an ISO-ish string, or null when missing or unparseable. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function isoDate(v: unknown): string | null {
   if (typeof v !== 'string' || v === '') return null;
+  if (CANONICAL.test(v)) return v; // already what toISOString() would print: skip the parse (hot path)
   const t = Date.parse(v);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }

@@ -187,4 +187,6 @@ export interface ProviderSandbox {
   start(port?: number): Promise<Sandbox>;
   /** The integrated account (context + credentials) that reaches this sandbox at `url`. */
   demoAccount(url: string): { context: Record<string, unknown>; credentials: Record<string, string> };
+  /** Filters the provider requires, with values that exist in the sandbox (e.g. a Jira project key). */
+  demoFilters?: Record<string, unknown>;
 }

@@ -1,17 +1,115 @@
-// STUB — being replaced by the real jira adapter.
-import { headerAuth } from '../engine/auth.js';
-import { singlePage } from '../engine/paginators.js';
-import { defineProvider } from '../engine/types.js';
+// Jira Cloud — users assignable to issues in a project.
+// Docs: https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-assignable-search-get
+//   GET /rest/api/3/user/assignable/search: `project` (id or key, case sensitive; required unless issueKey/issueId),
+//   `query` (matched against the prefix of displayName and emailAddress), `startAt` (0-based), `maxResults`
+//   (default 50); a bare JSON array of users. The docs: it "takes the users in the range defined by startAt and
+//   maxResults, up to the thousandth user, and then returns only the users from that range that can be assigned",
+//   so it "usually returns fewer users than specified in maxResults".
+// Bulk: https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-bulk-get
+//   GET /rest/api/3/user/bulk?accountId=a&accountId=b (repeated), PageBeanUser `{ values, isLast, … }`, maxResults default 10.
+// Rate limits: https://developer.atlassian.com/cloud/jira/platform/rate-limiting/ — 429 with Retry-After (seconds)
+//   and X-RateLimit-Reset (ISO 8601, `yyyy-MM-ddTHH:mmZ`). Errors: `{"errorMessages":[…],"errors":{…}}`.
+// Auth: Basic `email:apiToken` (https://developer.atlassian.com/cloud/jira/software/basic-auth-for-rest-apis/).
+// Paging: the window is over candidate users, not over the assignable ones, so the next `startAt` is the previous
+//   one plus the *window* (advancing by the users returned would re-read part of the window: duplicates). A short or
+//   even empty window is not the end: we keep paging to the 1000th user, then stop at the first empty window.
+// Unconfirmed: the largest `maxResults` Cloud honours here (only the default, 50, is documented; we always ask for
+//   50, so a silent server-side clamp can never skip users); the bulk endpoint's largest page (10, its default, is
+//   used); whether deactivated users are returned by the assignable search. Jira has no created/updated dates.
+import { basicAuth } from '../engine/auth.js';
+import { compact, splitName, str } from '../engine/map-helpers.js';
+import { getParam, setParam, type Paginator } from '../engine/paginators.js';
+import { defineProvider, type UserStatus } from '../engine/types.js';
 
-export const jira = defineProvider<any>({
+export interface JiraUser {
+  accountId: string;
+  accountType?: string | null;
+  displayName?: string | null;
+  emailAddress?: string | null;
+  active?: boolean | null;
+  avatarUrls?: Record<string, string> | null;
+  timeZone?: string | null;
+  locale?: string | null;
+  [extra: string]: unknown;
+}
+
+export const JIRA_WINDOW = 50;
+/** The documented reach of the user-search operations: "up to the thousandth user". */
+export const JIRA_REACH = 1000;
+
+/** Fixed `startAt`/`maxResults` windows advanced by the window size (see header); ignores the engine's page size. */
+export const assignableWindows: Paginator = {
+  kind: 'OFFSET',
+  description: `\`startAt\` + \`maxResults\` = ${JIRA_WINDOW}, advanced by the window (Jira filters after windowing); empty windows are skipped up to the ${JIRA_REACH}th user`,
+  maxPageSize: JIRA_WINDOW,
+  reservedParams: ['startAt', 'maxResults'],
+  first: (req) => setParam(setParam(req, 'startAt', '0'), 'maxResults', String(JIRA_WINDOW)),
+  next(req, res) {
+    const next = Number(getParam(req, 'startAt') ?? 0) + Number(getParam(req, 'maxResults') ?? JIRA_WINDOW);
+    if (res.records.length === 0 && next >= JIRA_REACH) return null;
+    return setParam(req, 'startAt', String(next));
+  },
+};
+
+export const JIRA_STATUS: Record<string, UserStatus> = { true: 'ACTIVE', false: 'INACTIVE' };
+
+export const jira = defineProvider<JiraUser>({
   slug: 'jira',
-  displayName: 'jira',
+  displayName: 'Jira Cloud',
   category: 'TICKETING',
-  docsUrl: 'https://example.invalid',
-  baseUrl: () => 'https://example.invalid',
-  auth: headerAuth({ key: 'apiKey', header: 'x-api-key', description: 'stub' }),
-  list: { path: '/users', records: (b) => b, paginator: singlePage() },
-  filters: {},
-  fields: [],
-  map: (raw) => ({ remoteId: String(raw.id) }),
+  docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-assignable-search-get',
+  baseUrl: () => undefined,
+  contextKeys: [{ key: 'baseUrl', required: true, description: 'the Jira Cloud site, e.g. https://acme.atlassian.net' }],
+  auth: basicAuth({
+    user: (c) => c.email!,
+    password: (c) => c.apiToken!,
+    keys: ['email', 'apiToken'],
+    description: '`credentials.email` + `credentials.apiToken` (an Atlassian API token) as HTTP Basic auth',
+  }),
+  list: { path: '/rest/api/3/user/assignable/search', records: (body) => body, paginator: assignableWindows },
+  requiredFilters: ['collectionId'],
+  filters: {
+    collectionId: { param: 'project', note: 'a project key (case sensitive) or id' },
+    email: { param: 'query', note: 'Jira `query` prefix-matches emailAddress (and displayName); hidden e-mails never match' },
+    name: { engine: true, note: 'substring of displayName, tested by the gateway (`query` would only prefix-match and is used by email)' },
+    isActive: { engine: true, note: 'the `active` flag, tested by the gateway' },
+  },
+  byIds: {
+    path: '/rest/api/3/user/bulk',
+    query: (ids) => ({ accountId: ids, maxResults: String(ids.length) }),
+    records: (body) => body?.values,
+    idOf: (raw) => String(raw.accountId),
+    maxBatch: 10,
+  },
+  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'iso-date' },
+  errorMessage: (b) => {
+    const msgs = [...(Array.isArray(b?.errorMessages) ? b.errorMessages : []), ...Object.values(b?.errors && typeof b.errors === 'object' ? b.errors : {})];
+    const text = msgs.filter((m) => typeof m === 'string' && m).join('; ');
+    return text || undefined;
+  },
+  fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'avatar', 'isActive', 'status', 'remoteStatus', 'roles', 'teamIds', 'timezone', 'languages'],
+  map(u) {
+    const name = str(u.displayName);
+    const email = typeof u.emailAddress === 'string' && u.emailAddress !== '' ? u.emailAddress : null;
+    const active = typeof u.active === 'boolean' ? u.active : null;
+    const accountType = str(u.accountType);
+    const avatars = u.avatarUrls && typeof u.avatarUrls === 'object' ? u.avatarUrls : {};
+    return {
+      remoteId: String(u.accountId ?? ''),
+      name,
+      ...splitName(name), // heuristic: Jira has one displayName; split at the first space
+      username: null, // removed from Jira Cloud for GDPR; accountId is the only identifier
+      emails: email ? [{ email, isPrimary: true, type: 'primary' }] : [],
+      avatar: str(avatars['48x48']),
+      isActive: active,
+      status: active === null ? null : JIRA_STATUS[String(active)]!,
+      remoteStatus: u.active === undefined || u.active === null ? null : String(u.active),
+      roles: accountType ? [{ id: accountType, name: accountType }] : [],
+      teamIds: [],
+      timezone: str(u.timeZone),
+      languages: compact([str(u.locale)]),
+      createdAt: null,
+      updatedAt: null,
+    };
+  },
 });

@@ -1,17 +1,136 @@
-// STUB — being replaced by the real zendesk adapter.
-import { headerAuth } from '../engine/auth.js';
-import { singlePage } from '../engine/paginators.js';
-import { defineProvider } from '../engine/types.js';
+// Zendesk Support — Users API, list users.
+// Docs: https://developer.zendesk.com/api-reference/ticketing/users/users/ (List Users, Show Many Users)
+//   https://developer.zendesk.com/api-reference/introduction/pagination/ — cursor paging: `page[size]` (most
+//   endpoints ≤ 100) and `page[after]`; body `meta: { has_more, after_cursor, before_cursor }`, `links: { next, prev }`;
+//   stop when `meta.has_more` is false.
+//   https://developer.zendesk.com/documentation/ticketing/using-the-zendesk-api/best-practices-for-avoiding-rate-limiting/
+//   — 429 + Retry-After; X-Rate-Limit / X-Rate-Limit-Remaining; list endpoints add ratelimit-reset (seconds).
+//   https://support.zendesk.com/hc/en-us/articles/4408834530458 — GET /api/v2/groups/{id}/users and
+//   /api/v2/organizations/{id}/users are List Users variants.
+// Checked against Zendesk's Support OpenAPI (as vendored by botbrains-io/python-zendesk): ListUsers `role`
+//   (end-user|agent|admin), ShowManyUsers `ids` (≤ 100, comma-separated) → { users }, UserObject fields
+//   (active = false when deleted, suspended, photo Attachment, remote_photo_url, custom_role_id, default_group_id).
+// Unconfirmed: which `sort` values List Users accepts (the pagination guide documents `sort` with a `-` prefix
+//   for cursor paging; name/created_at/updated_at assumed), and whether the group/organization variants honour
+//   `sort`; the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
+import { anyOf, basicAuth, bearerAuth } from '../engine/auth.js';
+import { GatewayError } from '../engine/errors.js';
+import { isoDate, splitName, str } from '../engine/map-helpers.js';
+import { bodyCursor } from '../engine/paginators.js';
+import { defineProvider, type Role, type SortInput, type UserStatus, type UserType } from '../engine/types.js';
 
-export const zendesk = defineProvider<any>({
+export interface ZendeskUser {
+  id: number;
+  name?: string | null;
+  email?: string | null;
+  role?: string | null;
+  role_type?: number | null;
+  custom_role_id?: number | null;
+  default_group_id?: number | null;
+  organization_id?: number | null;
+  active?: boolean;
+  suspended?: boolean;
+  verified?: boolean;
+  photo?: { content_url?: string | null; [k: string]: unknown } | null;
+  remote_photo_url?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
+  [extra: string]: unknown;
+}
+
+export const ZENDESK_ROLES = ['end-user', 'agent', 'admin'] as const;
+const SORT: Partial<Record<SortInput['field'], string>> = { CREATED_AT: 'created_at', UPDATED_AT: 'updated_at', NAME: 'name' };
+
+/** `active: false` means the user was deleted; `suspended` agents and end-users cannot sign in. */
+export function zendeskStatus(u: Pick<ZendeskUser, 'active' | 'suspended'>): UserStatus | null {
+  if (u.active === false) return 'DELETED';
+  if (u.suspended === true) return 'INACTIVE';
+  return u.active === true ? 'ACTIVE' : null;
+}
+
+const refuse = (filter: string, why: string) => new GatewayError('UNSUPPORTED_FILTER', `Zendesk Support (zendesk) ${why}`, { provider: 'zendesk', filter });
+const id = (v: string) => encodeURIComponent(v);
+
+export const zendesk = defineProvider<ZendeskUser>({
   slug: 'zendesk',
-  displayName: 'zendesk',
+  displayName: 'Zendesk Support',
   category: 'TICKETING',
-  docsUrl: 'https://example.invalid',
-  baseUrl: () => 'https://example.invalid',
-  auth: headerAuth({ key: 'apiKey', header: 'x-api-key', description: 'stub' }),
-  list: { path: '/users', records: (b) => b, paginator: singlePage() },
-  filters: {},
-  fields: [],
-  map: (raw) => ({ remoteId: String(raw.id) }),
+  docsUrl: 'https://developer.zendesk.com/api-reference/ticketing/users/users/#list-users',
+  baseUrl: (ctx) => (typeof ctx.subdomain === 'string' && /^[a-z0-9][a-z0-9-]*$/i.test(ctx.subdomain) ? `https://${ctx.subdomain}.zendesk.com` : undefined),
+  contextKeys: [{ key: 'subdomain', required: true, description: 'the account subdomain, e.g. acme for https://acme.zendesk.com (or set context.baseUrl)' }],
+  auth: anyOf(
+    basicAuth({ user: (c) => `${c.email}/token`, password: (c) => c.apiToken!, keys: ['email', 'apiToken'], description: '`credentials.email` + `credentials.apiToken` as Basic `{email}/token:{apiToken}`' }),
+    bearerAuth({ key: 'accessToken', description: '`credentials.accessToken` (OAuth, scope users:read or read) as a Bearer token' }),
+  ),
+  list: {
+    path: '/api/v2/users',
+    records: (b) => b.users,
+    // has_more is the documented stop signal; a missing/null after_cursor also ends the list.
+    paginator: bodyCursor({ param: 'page[after]', pageSizeParam: 'page[size]', maxPageSize: 100, next: (b) => (b?.meta?.has_more === false ? null : (b?.meta?.after_cursor ?? null)) }),
+  },
+  filters: {
+    teamId: { endpoint: (v: string) => `/api/v2/groups/${id(v)}/users`, note: 'GET /api/v2/groups/{id}/users (group membership, not only default_group_id)' },
+    organizationId: { endpoint: (v: string) => `/api/v2/organizations/${id(v)}/users`, note: 'GET /api/v2/organizations/{id}/users' },
+    roleId: {
+      param: 'role',
+      value: (v: string) => {
+        if ((ZENDESK_ROLES as readonly string[]).includes(v)) return v;
+        throw refuse('roleId', `filters users by role end-user, agent or admin only, not "${v}" (custom roles cannot be filtered here).`);
+      },
+      note: '`role` = end-user | agent | admin',
+    },
+    sort: {
+      param: 'sort',
+      value: (s: SortInput) => {
+        const f = SORT[s.field];
+        if (!f) throw refuse('sort', `can sort users by CREATED_AT, UPDATED_AT or NAME only, not ${s.field}.`);
+        return s.direction === 'DESC' ? `-${f}` : f;
+      },
+      note: '`sort` = name | created_at | updated_at, `-` prefix for descending',
+    },
+    email: { engine: true, note: 'List Users cannot filter by e-mail (Search Users is offset-only)' },
+    name: { engine: true },
+    firstName: { engine: true, note: 'on the split of `name`' },
+    lastName: { engine: true, note: 'on the split of `name`' },
+    isActive: { engine: true, note: 'active && !suspended' },
+    status: { engine: true },
+    userType: { engine: true },
+    createdAfter: { engine: true },
+    updatedAfter: { engine: true },
+  },
+  byIds: { path: '/api/v2/users/show_many', query: (ids) => ({ ids: ids.join(',') }), records: (b) => b.users, idOf: (u) => String(u.id), maxBatch: 100 },
+  rateLimit: { resetHeader: 'ratelimit-reset', resetFormat: 'delta-seconds' },
+  errorMessage: (b) => {
+    const e = b?.error;
+    if (typeof e === 'string') return typeof b.description === 'string' && b.description ? `${e}: ${b.description}` : e;
+    if (e && typeof e === 'object' && typeof e.message === 'string') return typeof e.title === 'string' ? `${e.title}: ${e.message}` : e.message;
+    return undefined;
+  },
+  fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'avatar', 'isActive', 'status', 'remoteStatus', 'roles', 'teamIds', 'organization', 'userType', 'isEmailVerified', 'createdAt', 'updatedAt'],
+  map(u) {
+    const name = str(u.name);
+    const role = str(u.role);
+    const roles: Role[] = role ? [{ id: role, name: role }] : [];
+    if (u.custom_role_id !== null && u.custom_role_id !== undefined) roles.push({ id: String(u.custom_role_id), name: null });
+    const photo = u.photo && typeof u.photo === 'object' ? str(u.photo.content_url) : null;
+    const userType: UserType | null = role === 'admin' ? 'ADMIN' : role === 'end-user' ? 'END_USER' : role === 'agent' ? (u.role_type === 1 ? 'LIMITED' : 'USER') : null;
+    return {
+      remoteId: String(u.id),
+      name,
+      ...splitName(name), // heuristic: Zendesk has one `name`; split at the first space
+      username: null, // Zendesk has no login name (`alias` is a display alias)
+      emails: typeof u.email === 'string' && u.email ? [{ email: u.email, isPrimary: true, type: 'primary' }] : [],
+      avatar: photo ?? str(u.remote_photo_url),
+      isActive: typeof u.active === 'boolean' ? u.active && u.suspended !== true : null,
+      status: zendeskStatus(u),
+      remoteStatus: JSON.stringify({ active: u.active ?? null, suspended: u.suspended ?? null }),
+      roles,
+      teamIds: u.default_group_id !== null && u.default_group_id !== undefined ? [String(u.default_group_id)] : [],
+      organization: u.organization_id !== null && u.organization_id !== undefined ? { id: String(u.organization_id) } : null,
+      userType,
+      isEmailVerified: typeof u.verified === 'boolean' ? u.verified : null,
+      createdAt: isoDate(u.created_at),
+      updatedAt: isoDate(u.updated_at),
+    };
+  },
 });
