@@ -1,5 +1,6 @@
 // Auth schemes as data. Each turns an account's credentials into request headers; the engine calls it
 // per request so a rotated secret takes effect at once, and never records what it returns.
+import { createHash } from 'node:crypto';
 import { GatewayError } from './errors.js';
 import type { Credentials, ProviderContext } from './types.js';
 
@@ -54,11 +55,11 @@ export function bearerAuth(opts: { key: string; description: string }): AuthSche
 
 /**
  * OAuth 2.0 client-credentials grant: fetches a token and caches it until shortly before it expires.
- * The cache is keyed by token URL + client id, so two accounts never share a token.
+ * The cache is keyed by token URL, client id and secret, so two accounts never share a token.
  */
 export function clientCredentialsAuth(opts: {
   tokenUrl: (c: Credentials, ctx: ProviderContext) => string;
-  scope: string;
+  scope: string | ((c: Credentials, ctx: ProviderContext) => string);
   keys: string[];
   description: string;
 }): AuthScheme {
@@ -70,14 +71,15 @@ export function clientCredentialsAuth(opts: {
     applies: (c) => has(c, opts.keys),
     async headers(c, ctx, io) {
       const url = opts.tokenUrl(c, ctx);
-      const cacheKey = `${url}|${c.clientId}`;
+      // Keyed by the secret too, so a rotated or wrong secret never reuses another's token.
+      const cacheKey = createHash('sha256').update(`${url}|${c.clientId}|${c.clientSecret}`).digest('base64url');
       const hit = cache.get(cacheKey);
       if (hit && hit.expiresAt > Date.now()) return { authorization: `Bearer ${hit.token}` };
       const body = await io.postForm(url, {
         grant_type: 'client_credentials',
         client_id: c.clientId!,
         client_secret: c.clientSecret!,
-        scope: opts.scope,
+        scope: typeof opts.scope === 'function' ? opts.scope(c, ctx) : opts.scope,
       });
       if (typeof body?.access_token !== 'string')
         throw new GatewayError('UPSTREAM_BAD_RESPONSE', 'The token endpoint answered without an access_token. Check tenantId, clientId and clientSecret.');

@@ -91,6 +91,7 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
   const candidates = [
     typeof e === 'object' ? e?.message : undefined,
     body.errorSummary,
+    body.error_description,
     body.description,
     Array.isArray(body.errorMessages) ? body.errorMessages[0] : undefined,
     body.message,
