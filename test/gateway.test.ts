@@ -83,13 +83,15 @@ describe('Relay pagination', () => {
   it('rejects forged, truncated, foreign-account and other-filter cursors without calling upstream', async () => {
     const page = await h.query(Q, { account: 'okta-a', first: 2 });
     const cursor: string = page.body.data.users.pageInfo.endCursor;
-    const [data, sig] = cursor.split('.');
+    const [data, offset, sig] = cursor.split('.');
     const payload = JSON.parse(Buffer.from(data!, 'base64url').toString());
     payload.r.path = '/api/v1/users/../../admin';
-    const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${sig}`;
+    const forged = `${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${offset}.${sig}`;
+    const otherOffset = `${data}.${Number(offset) + 1}.${sig}`;
     const before = sandbox.requests.length;
     for (const [account, after, filters] of [
       ['okta-a', forged, undefined],
+      ['okta-a', otherOffset, undefined],
       ['okta-a', cursor.slice(0, -5), undefined],
       ['okta-a', 'garbage', undefined],
       ['okta-b', cursor, undefined],

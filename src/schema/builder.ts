@@ -1,6 +1,7 @@
 // The Pothos builder: non-null by default, Relay plugin for Node/global IDs, graphql-scalars types.
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../providers/engine/errors.js';
@@ -35,6 +36,15 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+// graphql-scalars' DateTime, with a fast path: mappers already emit canonical UTC strings (isoDate), which
+// need no re-parsing on every field of every user.
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+builder.addScalarType(
+  'DateTime',
+  new GraphQLScalarType({
+    ...DateTimeResolver.toConfig(),
+    serialize: (v) => (typeof v === 'string' && CANONICAL.test(v) ? v : DateTimeResolver.serialize(v)),
+  }),
+);
 builder.addScalarType('JSON', JSONResolver);
 builder.queryType({ description: 'Who is in every connected app.' });

@@ -172,21 +172,30 @@ export class RequestScope {
 
   private async mapper(account: Account, def: ProviderDefinition, filter: UserFilter, calls: UpstreamCall[]) {
     const indexes = await Promise.all((def.joins ?? []).map(async (j) => [j, await this.joinIndex(account, def, j, filter, calls)] as const));
+    const none: Joined = Object.freeze({}) as Joined;
     return (raw: unknown, i: number): UserRecord => {
       if (raw === null || typeof raw !== 'object')
         throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record that is not an object (position ${i}).`, { provider: def.slug });
-      const joined: Joined = {};
-      for (const [j, index] of indexes) {
-        const k = j.userKey(raw);
-        joined[j.name] = (k != null && index.get(k)) || [];
+      let joined = none;
+      if (indexes.length) {
+        joined = {};
+        for (const [j, index] of indexes) {
+          const k = j.userKey(raw);
+          joined[j.name] = (k != null && index.get(k)) || [];
+        }
       }
-      let unified;
+      let user: UserRecord;
       try {
-        unified = def.map(raw, joined);
+        // The mapper returns a fresh object: tag it in place rather than copying it (hot path: every record).
+        user = def.map(raw, joined) as UserRecord;
       } catch {
         throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record the gateway could not read (position ${i}). The upstream shape may have changed.`, { provider: def.slug });
       }
-      return { ...unified, accountId: account.id, category: def.category, provider: def.slug, remoteData: raw };
+      user.accountId = account.id;
+      user.category = def.category;
+      user.provider = def.slug;
+      user.remoteData = raw;
+      return user;
     };
   }
 
