@@ -54,6 +54,17 @@ export function splitBaseUrl(baseUrl: string): { origin: string; basePath: strin
   return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
 }
 
+/**
+ * An adapter path (which carries its API version, e.g. `/v1.0/users`) under the account's base path: a
+ * proxy prefix is prepended, but a base URL that already ends in the version is not doubled.
+ */
+export function underBase(basePath: string, path: string): string {
+  if (!basePath || path === basePath || path.startsWith(`${basePath}/`)) return path;
+  const version = /^\/[^/]+/.exec(path)?.[0];
+  if (version && basePath.endsWith(version)) return basePath + path.slice(version.length);
+  return basePath + path;
+}
+
 export class Engine {
   readonly cursors: CursorCodec;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions = { maxScan: 1000, maxJoinPages: 20 }) {
@@ -138,7 +149,7 @@ export class RequestScope {
     const { basePath } = this.target(account, def);
     const spec = join.request(filter);
     const first = join.paginator.first(
-      { method: spec.method ?? 'GET', path: basePath + spec.path, query: toPairs(spec.query ?? {}), body: spec.body },
+      { method: spec.method ?? 'GET', path: underBase(basePath, spec.path), query: toPairs(spec.query ?? {}), body: spec.body },
       join.paginator.maxPageSize,
     );
     const key = `${account.id}|${join.name}|${stableStringify(first)}`;
@@ -170,8 +181,22 @@ export class RequestScope {
     return index;
   }
 
-  private async mapper(account: Account, def: ProviderDefinition, filter: UserFilter, calls: UpstreamCall[]) {
-    const indexes = await Promise.all((def.joins ?? []).map(async (j) => [j, await this.joinIndex(account, def, j, filter, calls)] as const));
+  /**
+   * A record → UserRecord function with the joined data loaded. Joins enrich users; when the caller did not
+   * ask for a usage day explicitly, a failing join (no permission for the usage report, say) leaves the
+   * enrichment empty instead of failing the list.
+   */
+  private async mapper(account: Account, def: ProviderDefinition, filter: UserFilter, calls: UpstreamCall[], joinsRequired = false) {
+    const indexes = await Promise.all(
+      (def.joins ?? []).map(async (j) => {
+        try {
+          return [j, await this.joinIndex(account, def, j, filter, calls)] as const;
+        } catch (e) {
+          if (joinsRequired) throw e;
+          return [j, new Map<string, unknown[]>()] as const;
+        }
+      }),
+    );
     const none: Joined = Object.freeze({}) as Joined;
     return (raw: unknown, i: number): UserRecord => {
       if (raw === null || typeof raw !== 'object')
@@ -210,7 +235,7 @@ export class RequestScope {
       .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
     const base: UpstreamRequest = {
       method: def.list.method ?? 'GET',
-      path: basePath + (plan.path ?? def.list.path),
+      path: underBase(basePath, plan.path ?? def.list.path),
       query: [...toPairs(def.list.query ?? {}), ...passthrough, ...plan.params],
       ...(def.list.body ? { body: def.list.body } : {}),
     };
@@ -221,7 +246,7 @@ export class RequestScope {
     let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
 
     const calls: UpstreamCall[] = [];
-    const map = await this.mapper(account, def, filter, calls);
+    const map = await this.mapper(account, def, filter, calls, filter === args.filter);
     const edges: Edge[] = [];
     const seen = new Set([stableStringify(pos.request)]);
     let scanned = 0;
@@ -269,20 +294,28 @@ export class RequestScope {
     const { basePath } = this.target(account, def);
     const map = await this.mapper(account, def, def.filters.date ? { date: daysAgo(3) } : {}, []);
     const found = new Map<string, UserRecord>();
+    let pending: readonly string[] = ids;
     if (def.byIds) {
       const spec = def.byIds;
-      for (let i = 0; i < ids.length; i += spec.maxBatch) {
-        const chunk = ids.slice(i, i + spec.maxBatch);
-        const req: UpstreamRequest = { method: 'GET', path: basePath + spec.path, query: toPairs(spec.query(chunk)) };
-        const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records }, req);
-        page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
+      try {
+        for (let i = 0; i < ids.length; i += spec.maxBatch) {
+          const chunk = ids.slice(i, i + spec.maxBatch);
+          const req: UpstreamRequest = { method: 'GET', path: underBase(basePath, spec.path), query: toPairs(spec.query(chunk)) };
+          const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records }, req);
+          page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
+        }
+        pending = [];
+      } catch (e) {
+        // A host without the bulk endpoint (a proxy, an older version) still answers single lookups.
+        if (!def.byId || !(e instanceof GatewayError && isRefusal(e))) throw e;
       }
-    } else if (def.byId) {
+    }
+    if (pending.length && def.byId) {
       const spec = def.byId;
       await Promise.all(
-        ids.map(async (id) => {
+        pending.map(async (id) => {
           const [path, qs] = spec.path(encodeURIComponent(id)).split('?', 2) as [string, string | undefined];
-          const req: UpstreamRequest = { method: 'GET', path: basePath + path, query: [...new URLSearchParams(qs ?? '').entries()] };
+          const req: UpstreamRequest = { method: 'GET', path: underBase(basePath, path), query: [...new URLSearchParams(qs ?? '').entries()] };
           try {
             const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record ? spec.record(b) : b] }, req);
             if (page.records[0]) found.set(id, map(page.records[0], 0));
@@ -291,7 +324,7 @@ export class RequestScope {
           }
         }),
       );
-    } else {
+    } else if (pending.length && !def.byIds) {
       const wanted = new Set(ids);
       let after: string | null = null;
       for (let scanned = 0; wanted.size && scanned < this.engine.options.maxScan; ) {
@@ -304,6 +337,12 @@ export class RequestScope {
     }
     return ids.map((id) => found.get(id) ?? null);
   }
+}
+
+/** An upstream that does not serve a request shape (404, 400, 405, 422, 501), as opposed to failing. */
+function isRefusal(e: GatewayError): boolean {
+  const status = e.extensions.upstreamStatus as number | undefined;
+  return status === 404 || status === 400 || status === 405 || status === 422 || status === 501;
 }
 
 export function daysAgo(n: number, now = Date.now()): string {

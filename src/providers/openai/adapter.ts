@@ -67,11 +67,11 @@ export const openai = defineProvider<OpenAIUser>({
   displayName: 'OpenAI (Admin API)',
   category: 'USAGE_METERING',
   docsUrl: 'https://developers.openai.com/api/reference/cli/resources/admin/subresources/organization/subresources/users',
-  baseUrl: () => 'https://api.openai.com/v1',
-  contextKeys: [{ key: 'baseUrl', required: false, description: 'API base URL including /v1; defaults to https://api.openai.com/v1' }],
+  baseUrl: () => 'https://api.openai.com',
+  contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin (with or without /v1); defaults to https://api.openai.com' }],
   auth: bearerAuth({ key: 'apiKey', description: '`credentials.apiKey` (an Admin API key, sk-admin-…) as a Bearer token' }),
   list: {
-    path: '/organization/users',
+    path: '/v1/organization/users',
     records: (b) => b?.data,
     paginator: page(100, 'after', (b) => (b?.has_more ? b.last_id : null)),
   },
@@ -100,7 +100,7 @@ export const openai = defineProvider<OpenAIUser>({
       name: 'usage',
       request: (f) => {
         const [start, end] = usageWindow(f.date);
-        return { path: '/organization/usage/completions', query: { start_time: String(start), end_time: String(end), bucket_width: '1d', group_by: 'user_id' } };
+        return { path: '/v1/organization/usage/completions', query: { start_time: String(start), end_time: String(end), bucket_width: '1d', group_by: 'user_id' } };
       },
       records: (b) => (Array.isArray(b?.data) ? b.data.flatMap((k: any) => (Array.isArray(k?.results) ? k.results.map((r: any) => ({ ...r, bucket_start: k.start_time })) : [])) : undefined),
       paginator: page(31, 'page', (b) => (b?.has_more ? b.next_page : null)),
@@ -108,7 +108,7 @@ export const openai = defineProvider<OpenAIUser>({
       userKey: (u: OpenAIUser) => nonEmpty(u.id),
     },
   ],
-  byId: { path: (id) => `/organization/users/${id}` },
+  byId: { path: (id) => `/v1/organization/users/${id}` },
   errorMessage: (b) => (typeof b?.error?.message === 'string' ? `${b.error.code ?? b.error.type ?? 'error'}: ${b.error.message}` : undefined),
   fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'avatar', 'userType', 'statusChangedAt', 'lastActiveAt', 'createdAt'],
   map(u, joined) {

@@ -136,5 +136,5 @@ export function startOpenAISandbox(opts: { apiKey?: string; users?: OpenAIUser[]
 export const openaiSandbox: ProviderSandbox = {
   slug: 'openai',
   start: (port) => startOpenAISandbox({ port }),
-  demoAccount: (url) => ({ context: { baseUrl: `${url}/v1` }, credentials: { apiKey: OPENAI_SANDBOX_API_KEY } }),
+  demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { apiKey: OPENAI_SANDBOX_API_KEY } }),
 };

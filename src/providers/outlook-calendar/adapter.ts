@@ -46,9 +46,9 @@ export const outlookCalendar = defineProvider<GraphUser>({
   displayName: 'Outlook Calendar (Microsoft Graph)',
   category: 'CALENDAR',
   docsUrl: 'https://learn.microsoft.com/graph/api/user-list',
-  baseUrl: () => 'https://graph.microsoft.com/v1.0',
+  baseUrl: () => 'https://graph.microsoft.com',
   contextKeys: [
-    { key: 'baseUrl', required: false, description: 'Graph root including the version, default https://graph.microsoft.com/v1.0 (national clouds differ)' },
+    { key: 'baseUrl', required: false, description: 'Graph origin (with or without /v1.0), default https://graph.microsoft.com (national clouds differ)' },
     { key: 'loginUrl', required: false, description: 'identity platform host for client credentials, default https://login.microsoftonline.com' },
   ],
   auth: anyOf(
@@ -61,7 +61,7 @@ export const outlookCalendar = defineProvider<GraphUser>({
     }),
   ),
   list: {
-    path: '/users',
+    path: '/v1.0/users',
     query: { $select: GRAPH_SELECT },
     records: (body) => body?.value,
     paginator: nextUrl({ next: (b) => b?.['@odata.nextLink'], pageSizeParam: '$top', maxPageSize: 999, description: '`@odata.nextLink` followed verbatim (carries `$skiptoken`)', reservedParams: ['$skiptoken'] }),
@@ -85,12 +85,14 @@ export const outlookCalendar = defineProvider<GraphUser>({
     organizationId: { engine: true, note: 'companyName; filtering it upstream needs an advanced query' },
   },
   byIds: {
-    path: '/users',
+    path: '/v1.0/users',
     query: (ids) => ({ $select: GRAPH_SELECT, $filter: `id in (${ids.map((id) => quote(id)).join(',')})` }),
     records: (body) => body?.value,
     idOf: (raw) => String(raw.id),
     maxBatch: 15,
   },
+  // Where `id in (…)` is refused (it is not in every tenant's or proxy's filter support), one GET per id.
+  byId: { path: (id) => `/v1.0/users/${id}?$select=${GRAPH_SELECT}` },
   errorMessage: (b) =>
     typeof b?.error?.message === 'string' ? `${b.error.code ?? 'error'}: ${b.error.message}` : typeof b?.error_description === 'string' ? `${b.error}: ${b.error_description}` : undefined,
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'title', 'languages', 'phones', 'organizations', 'externalId', 'userType', 'licenses', 'lastLoginAt', 'createdAt'],

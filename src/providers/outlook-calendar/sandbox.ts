@@ -241,7 +241,7 @@ export const outlookCalendarSandbox: ProviderSandbox = {
   slug: 'outlook-calendar',
   start: (port) => startGraphSandbox({ port }),
   demoAccount: (url) => ({
-    context: { baseUrl: `${url}/v1.0`, loginUrl: url },
+    context: { baseUrl: url, loginUrl: url },
     credentials: { tenantId: GRAPH_SANDBOX_TENANT_ID, clientId: GRAPH_SANDBOX_CLIENT_ID, clientSecret: GRAPH_SANDBOX_CLIENT_SECRET },
   }),
 };

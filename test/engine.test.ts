@@ -1,0 +1,88 @@
+// Engine pieces on their own, and engine behaviours that cut across providers, through real HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway } from './helpers.js';
+import { underBase } from '../src/providers/engine/engine.js';
+import { waitSeconds } from '../src/providers/engine/http.js';
+import { isPrivateAddress } from '../src/providers/engine/guard.js';
+import { parseLinkHeader, requestFromUrl } from '../src/providers/engine/paginators.js';
+import { redactUrl } from '../src/providers/engine/redact.js';
+import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
+import { outlookCalendarSandbox } from '../src/providers/outlook-calendar/sandbox.js';
+import { claudeSandbox } from '../src/providers/claude/sandbox.js';
+
+describe('engine units', () => {
+  it('puts adapter paths under a base path without doubling the API version', () => {
+    expect(underBase('', '/v1.0/users')).toBe('/v1.0/users');
+    expect(underBase('/v1.0', '/v1.0/users')).toBe('/v1.0/users');
+    expect(underBase('/proxy/v1.0', '/v1.0/users')).toBe('/proxy/v1.0/users');
+    expect(underBase('/okta-proxy', '/api/v1/users')).toBe('/okta-proxy/api/v1/users');
+  });
+
+  it('reads Retry-After as seconds or an HTTP date, and reset headers in their format', () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(waitSeconds({ 'retry-after': '7' }, undefined, now)).toBe(7);
+    expect(waitSeconds({ 'retry-after': new Date(now + 5000).toUTCString() }, undefined, now)).toBe(5);
+    expect(waitSeconds({ 'x-rate-limit-reset': String(now / 1000 + 30) }, { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds' }, now)).toBe(30);
+    expect(waitSeconds({ 'x-ratelimit-reset': new Date(now + 60_000).toISOString() }, { resetHeader: 'x-ratelimit-reset', resetFormat: 'iso-date' }, now)).toBe(60);
+    expect(waitSeconds({}, undefined, now)).toBeUndefined();
+  });
+
+  it('parses Link headers and refuses next links that leave the account origin', () => {
+    expect(parseLinkHeader('<https://a.test/x?after=1>; rel="self", <https://a.test/x?after=2>; rel="next"')).toEqual({ self: 'https://a.test/x?after=1', next: 'https://a.test/x?after=2' });
+    expect(requestFromUrl('https://evil.test/steal', 'https://a.test')).toBeNull();
+    expect(requestFromUrl('/api/v1/users?after=3', 'https://a.test')).toEqual({ method: 'GET', path: '/api/v1/users', query: [['after', '3']] });
+  });
+
+  it('classifies private, loopback, link-local and mapped addresses', () => {
+    for (const ip of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1'])
+      expect(isPrivateAddress(ip), ip).toBe(true);
+    for (const ip of ['8.8.8.8', '2606:4700:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false);
+  });
+
+  it('redacts secret-looking parameters and known secrets from URLs', () => {
+    expect(redactUrl('https://u:p@a.test/x?access_token=abc&q=mysecretvalue&page=2', ['mysecretvalue'])).toBe(
+      'https://%5BREDACTED%5D:%5BREDACTED%5D@a.test/x?access_token=%5BREDACTED%5D&q=[REDACTED]&page=2',
+    );
+  });
+});
+
+describe('engine behaviours', () => {
+  let graph: Sandbox;
+  let claude: Sandbox;
+  beforeAll(async () => {
+    graph = await outlookCalendarSandbox.start();
+    claude = await claudeSandbox.start();
+  });
+  afterAll(async () => {
+    await graph.close();
+    await claude.close();
+  });
+
+  it('falls back to single lookups when a bulk endpoint is refused', async () => {
+    const h = startGateway([{ id: 'graph', provider: 'outlook-calendar', ...outlookCalendarSandbox.demoAccount(graph.url) }]);
+    const page = await h.query(`{ users(category: CALENDAR, integratedAccountId: "graph", first: 3) { edges { node { ... on CalendarUser { id remoteId } } } } }`);
+    const ids = page.body.data.users.edges.map((e: any) => e.node.id);
+    graph.inject({ status: 400, body: { error: { code: 'Request_UnsupportedQuery', message: "Unsupported query: 'in'." } }, match: /\/v1\.0\/users$/ });
+    const before = graph.requests.length;
+    const res = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+    expect(res.body.data.nodes.map((n: any) => n.id)).toEqual(ids);
+    const paths = graph.requests.slice(before).map((r) => r.path);
+    expect(paths[0]).toBe('/v1.0/users');
+    expect(paths.slice(1).sort()).toEqual(page.body.data.users.edges.map((e: any) => `/v1.0/users/${e.node.remoteId}`).sort());
+    await h.close();
+  });
+
+  it('lists users without usage data when the default-day usage report fails, but not when the day was asked for', async () => {
+    const h = startGateway([{ id: 'claude', provider: 'claude', ...claudeSandbox.demoAccount(claude.url) }]);
+    const Q = `query($f: UserFilter) { users(category: USAGE_METERING, integratedAccountId: "claude", first: 3, filters: $f) { edges { node { ... on UsageMeteringUser { remoteId lastActiveAt } } } } }`;
+    const forbidden = { status: 403, body: { type: 'error', error: { type: 'permission_error', message: 'This key cannot read usage reports.' } }, match: /usage_report/ };
+    claude.inject(forbidden);
+    const lenient = await h.query(Q, {});
+    expect(lenient.body.errors).toBeUndefined();
+    expect(lenient.body.data.users.edges.every((e: any) => e.node.lastActiveAt === null)).toBe(true);
+    claude.inject(forbidden);
+    const strict = await h.query(Q, { f: { date: '2026-01-05' } });
+    expect(strict.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_FORBIDDEN', provider: 'claude', upstreamStatus: 403 });
+    await h.close();
+  });
+});
