@@ -181,6 +181,23 @@ describe('engine safeguards', () => {
     await loop.close();
   });
 
+  it('re-checks upstream-served filters, so an upstream that ignores a parameter cannot widen the result', async () => {
+    const users = oktaDataset().slice(0, 30);
+    const deaf = await startSandbox({
+      name: 'okta-ignoring-search',
+      authenticate: () => true,
+      unauthorized: { status: 401 },
+      notFound: { status: 404 },
+      routes: [{ method: 'GET', path: /^\/api\/v1\/users$/, handle: () => ({ body: users }) }],
+    });
+    const g = startGateway([{ id: 'deaf', provider: 'okta', context: { baseUrl: deaf.url }, credentials: creds }]);
+    const res = await g.query(Q, { account: 'deaf', filters: { email: users[7]!.profile!.email } });
+    expect(deaf.requests[0]!.query.get('search')).toBe(`profile.email eq "${users[7]!.profile!.email}"`);
+    expect(res.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual([users[7]!.id]);
+    await g.close();
+    await deaf.close();
+  });
+
   it('filters in memory up to maxScan records, then answers with a cursor to continue', async () => {
     const g = startGateway([{ id: 'okta-scan', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds }], { limits: { maxScan: 40, maxJoinPages: 5 } });
     const expected = listed.filter((u) => (okta.map(u, {}).name ?? '').toLowerCase().includes('an')).map((u) => u.id);

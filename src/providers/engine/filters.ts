@@ -81,6 +81,10 @@ export function planFilters(def: ProviderDefinition, filter: UserFilter): Filter
       plan.path = spec.endpoint(value, filter);
     }
     if (!spec.param) continue;
+    // Served upstream, and re-checked on the mapped user: an upstream (or proxy) that ignores a parameter
+    // must not turn a filter into a silent no-op. Scoped endpoints are trusted: their scope is not a field.
+    const recheck = 'endpoint' in spec ? undefined : PREDICATES[name];
+    if (recheck) plan.predicates.push((u) => recheck(u, value));
     const out = spec.value ? spec.value(value as never, filter) : (value as string);
     if (out === undefined) continue;
     if ('join' in spec && spec.join) {
