@@ -16,7 +16,6 @@
 //   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
 //   heuristic) only so filters.userType can work: UsageMeteringUser does not expose it.
 import { headerAuth } from '../engine/auth.js';
-import { GatewayError } from '../engine/errors.js';
 import { isoDate, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
 import { defineProvider, type UserType } from '../engine/types.js';
@@ -47,14 +46,6 @@ export const CLAUDE_USER_TYPE: Record<string, UserType> = {
 };
 
 export const CLAUDE_VERSION = '2023-06-01';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** The usage day: filters.date, else three days ago (UTC), which the report has surely settled by. */
-export function usageDay(date: string | undefined, now = Date.now()): string {
-  if (date === undefined || date === null) return new Date(now - 3 * 86_400_000).toISOString().slice(0, 10);
-  if (!DAY.test(date) || Number.isNaN(Date.parse(date)))
-    throw new GatewayError('BAD_USER_INPUT', `filters.date must be a UTC day as YYYY-MM-DD, got "${date}".`, { provider: 'claude', filter: 'date' });
-  return date;
-}
 const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : null);
 const page = (maxPageSize: number, param: string, next: (b: any) => unknown) => bodyCursor({ param, pageSizeParam: 'limit', maxPageSize, next });
 
@@ -92,7 +83,7 @@ export const claude = defineProvider<ClaudeUser>({
   joins: [
     {
       name: 'claudeCode',
-      request: (f) => ({ path: '/v1/organizations/usage_report/claude_code', query: { starting_at: usageDay(f.date) } }),
+      request: (f) => ({ path: '/v1/organizations/usage_report/claude_code', query: { starting_at: f.date! } }),
       records: (b) => b?.data,
       paginator: page(1000, 'page', (b) => (b?.has_more ? b.next_page : null)),
       key: (r: ClaudeCodeUsageRow) => (r?.actor?.type === 'user_actor' ? lower(r.actor.email_address) : null),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
 import type { Sandbox } from '../engine/sandbox-kit.js';
-import { claude, CLAUDE_ROLES, CLAUDE_USER_TYPE, CLAUDE_VERSION, usageDay, type ClaudeUser } from './adapter.js';
+import { claude, CLAUDE_ROLES, CLAUDE_USER_TYPE, CLAUDE_VERSION, type ClaudeUser } from './adapter.js';
+import { daysAgo } from '../engine/engine.js';
 import { claudeDataset, claudeUsageReport, CLAUDE_MIXED_CASE_INDEX, CLAUDE_SANDBOX_API_KEY, startClaudeSandbox } from './sandbox.js';
 
 const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter) {
@@ -59,10 +60,8 @@ describe('claude adapter', () => {
     expect(claude.map(data[20]!, { claudeCode: rows }).lastActiveAt).toBe('2025-08-08T00:00:00.000Z');
   });
 
-  it('defaults the usage day to three days ago (UTC) and refuses a malformed day', () => {
-    expect(usageDay(undefined, Date.UTC(2025, 2, 2, 23, 59))).toBe('2025-02-27');
-    expect(usageDay('2025-08-08')).toBe('2025-08-08');
-    expect(() => usageDay('08/08/2025')).toThrow(/YYYY-MM-DD/);
+  it('counts the default usage day three days back, in UTC', () => {
+    expect(daysAgo(3, Date.UTC(2025, 2, 2, 23, 59))).toBe('2025-02-27');
   });
 
   it('lists every member exactly once, in upstream order, paging with after_id = last_id', async () => {
@@ -104,7 +103,7 @@ describe('claude adapter', () => {
     const before = usageCalls().length;
     const res = await h.query(Q, { account: 'claude-1', first: 5 });
     expect(res.body.errors).toBeUndefined();
-    const day = usageDay(undefined);
+    const day = daysAgo(3);
     expect(usageCalls().slice(before)[0]!.query.get('starting_at')).toBe(day);
     expect(res.body.data.users.edges[0].node.lastActiveAt).toBe(claudeUsageReport(day, data).some((r) => (r.actor as any).email_address === data[0]!.email) ? `${day}T00:00:00.000Z` : null);
   });

@@ -19,8 +19,7 @@
 //   endpoint documents), null when absent. lastActiveAt = the latest `date` of the day's rows with isActive.
 //   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
 import { basicAuth } from '../engine/auth.js';
-import { GatewayError } from '../engine/errors.js';
-import { fromEpochMs, splitName, str } from '../engine/map-helpers.js';
+import { dayStartMs, fromEpochMs, splitName, str } from '../engine/map-helpers.js';
 import { pageNumber, singlePage } from '../engine/paginators.js';
 import { defineProvider, type UserType } from '../engine/types.js';
 
@@ -33,12 +32,9 @@ export const CURSOR_USER_TYPE: Record<string, UserType> = { owner: 'ADMIN', 'fre
 export const SPEND_PAGE_SIZE = 100;
 const DAY_MS = 86_400_000;
 
-/** The usage day as a UTC [start, end] range in epoch ms: filters.date, else three days ago. */
-export function usageRange(date: string | undefined | null, now = Date.now()): { startDate: number; endDate: number } {
-  const day = date ?? new Date(now - 3 * DAY_MS).toISOString().slice(0, 10);
-  const start = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
-  if (Number.isNaN(start))
-    throw new GatewayError('BAD_USER_INPUT', `filters.date must be a UTC day as YYYY-MM-DD, got "${day}".`, { provider: 'cursor', filter: 'date' });
+/** The usage day as a UTC [start, end] range in epoch ms. */
+export function usageRange(day: string): { startDate: number; endDate: number } {
+  const start = dayStartMs(day);
   return { startDate: start, endDate: start + DAY_MS - 1 };
 }
 const lower = (v: unknown) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
@@ -76,7 +72,7 @@ export const cursor = defineProvider<CursorMember>({
     },
     {
       name: 'dailyUsage',
-      request: (f) => ({ method: 'POST', path: '/teams/daily-usage-data', body: usageRange(f.date) }),
+      request: (f) => ({ method: 'POST', path: '/teams/daily-usage-data', body: usageRange(f.date!) }),
       records: (b) => b?.data,
       paginator: singlePage(),
       key: (r: CursorUsageRow) => lower(r?.email),

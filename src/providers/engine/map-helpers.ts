@@ -39,3 +39,9 @@ export function str(v: unknown): string | null {
 export function compact<T>(values: (T | null | undefined)[]): T[] {
   return [...new Set(values.filter((v): v is T => v !== null && v !== undefined && (v as unknown) !== ''))];
 }
+
+/** Start of a usage day (`YYYY-MM-DD`, UTC) in epoch ms. The resolver has validated the format and the engine
+ * defaults the day, so joins can rely on it. */
+export function dayStartMs(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
+}

@@ -20,7 +20,7 @@
 import { bearerAuth } from '../engine/auth.js';
 import { GatewayError } from '../engine/errors.js';
 import { isSet } from '../engine/filters.js';
-import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
+import { dayStartMs, fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
 import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
 
@@ -49,15 +49,6 @@ export function rawStatus(u: OpenAIUser): keyof typeof OPENAI_STATUS {
   return nested?.banned === true ? 'banned' : nested?.enabled === false ? 'disabled' : 'active';
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** The usage day `filters.date` (UTC, YYYY-MM-DD) as a [start, end) window in unix seconds. */
-export function usageWindow(date: string | undefined, now = Date.now()): [number, number] {
-  const day = date ?? new Date(now - 3 * 86_400_000).toISOString().slice(0, 10);
-  const start = Date.parse(`${day}T00:00:00Z`) / 1000;
-  if (!DAY.test(day) || !Number.isFinite(start))
-    throw new GatewayError('BAD_USER_INPUT', `filters.date must be a UTC day as YYYY-MM-DD, got "${day}".`, { provider: 'openai', filter: 'date' });
-  return [start, start + 86_400];
-}
 
 const nonEmpty = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 const page = (maxPageSize: number, param: string, next: (b: any) => unknown) => bodyCursor({ param, pageSizeParam: 'limit', maxPageSize, next });
@@ -99,7 +90,8 @@ export const openai = defineProvider<OpenAIUser>({
     {
       name: 'usage',
       request: (f) => {
-        const [start, end] = usageWindow(f.date);
+        const start = dayStartMs(f.date!) / 1000;
+        const end = start + 86_400;
         return { path: '/v1/organization/usage/completions', query: { start_time: String(start), end_time: String(end), bucket_width: '1d', group_by: 'user_id' } };
       },
       records: (b) => (Array.isArray(b?.data) ? b.data.flatMap((k: any) => (Array.isArray(k?.results) ? k.results.map((r: any) => ({ ...r, bucket_start: k.start_time })) : [])) : undefined),

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
 import type { Sandbox } from '../engine/sandbox-kit.js';
-import { openai, OPENAI_STATUS, usageWindow, type OpenAIUser } from './adapter.js';
+import { openai, OPENAI_STATUS, type OpenAIUser } from './adapter.js';
+import { daysAgo } from '../engine/engine.js';
 import { openaiDataset, openaiError, openaiUsage, OPENAI_SANDBOX_API_KEY, startOpenAISandbox } from './sandbox.js';
 
 const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter) {
@@ -75,12 +76,6 @@ describe('openai adapter', () => {
     expect(openai.map({ ...u, api_key_last_used_at: DAY_START + 5000 }, { usage: [{ num_model_requests: 3, bucket_start: DAY_START }] }).lastActiveAt).toBe(iso(DAY_START + 5000));
   });
 
-  it('turns filters.date into a one-day unix window, three days ago by default, and refuses a malformed day', () => {
-    expect(usageWindow(DAY)).toEqual([DAY_START, DAY_START + 86_400]);
-    expect(usageWindow(undefined, Date.UTC(2025, 2, 2, 23, 59))).toEqual([Date.UTC(2025, 1, 27) / 1000, Date.UTC(2025, 1, 28) / 1000]);
-    expect(() => usageWindow('08/08/2025')).toThrow(/YYYY-MM-DD/);
-  });
-
   it('lists every user exactly once, in upstream order, paging with after = last_id', async () => {
     for (const first of [7, 50, 100]) {
       const before = usersCalls().length;
@@ -121,7 +116,7 @@ describe('openai adapter', () => {
     const before = usageCalls().length;
     const res = await h.query(Q, { account: 'openai-1', first: 5 });
     expect(res.body.errors).toBeUndefined();
-    expect(usageCalls().slice(before)[0]!.query.get('start_time')).toBe(String(usageWindow(undefined)[0]));
+    expect(usageCalls().slice(before)[0]!.query.get('start_time')).toBe(String(Date.parse(`${daysAgo(3)}T00:00:00Z`) / 1000));
   });
 
   it('refuses a malformed filters.date before calling upstream', async () => {
