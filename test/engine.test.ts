@@ -1,10 +1,9 @@
 // Engine pieces on their own, and engine behaviours that cut across providers, through real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from './helpers.js';
-import { underBase } from '../src/providers/engine/engine.js';
 import { waitSeconds } from '../src/providers/engine/http.js';
 import { isPrivateAddress } from '../src/providers/engine/guard.js';
-import { parseLinkHeader, requestFromUrl } from '../src/providers/engine/paginators.js';
+import { parseLinkHeader, requestFromUrl, underBase } from '../src/providers/engine/paginators.js';
 import { redactUrl } from '../src/providers/engine/redact.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { outlookCalendarSandbox } from '../src/providers/outlook-calendar/sandbox.js';
@@ -27,10 +26,11 @@ describe('engine units', () => {
     expect(waitSeconds({}, undefined, now)).toBeUndefined();
   });
 
-  it('parses Link headers and refuses next links that leave the account origin', () => {
+  it('parses Link headers and keeps only the path and query of next links, under the account base URL', () => {
     expect(parseLinkHeader('<https://a.test/x?after=1>; rel="self", <https://a.test/x?after=2>; rel="next"')).toEqual({ self: 'https://a.test/x?after=1', next: 'https://a.test/x?after=2' });
-    expect(requestFromUrl('https://evil.test/steal', 'https://a.test')).toBeNull();
     expect(requestFromUrl('/api/v1/users?after=3', 'https://a.test')).toEqual({ method: 'GET', path: '/api/v1/users', query: [['after', '3']] });
+    // A link naming another host (the upstream's public name, or worse) is rebased, never followed.
+    expect(requestFromUrl('https://graph.microsoft.com/v1.0/users?$skiptoken=X', 'http://127.0.0.1:9/proxy')).toEqual({ method: 'GET', path: '/proxy/v1.0/users', query: [['$skiptoken', 'X']] });
   });
 
   it('classifies private, loopback, link-local and mapped addresses', () => {

@@ -8,7 +8,7 @@ import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.
 import { GatewayError } from './errors.js';
 import { planFilters } from './filters.js';
 import { UpstreamClient, type UpstreamCall } from './http.js';
-import type { Paginator } from './paginators.js';
+import { underBase, type Paginator } from './paginators.js';
 import { secretsOf } from './redact.js';
 import type { Credentials, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
@@ -52,17 +52,6 @@ interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; r
 export function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
   return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
-}
-
-/**
- * An adapter path (which carries its API version, e.g. `/v1.0/users`) under the account's base path: a
- * proxy prefix is prepended, but a base URL that already ends in the version is not doubled.
- */
-export function underBase(basePath: string, path: string): string {
-  if (!basePath || path === basePath || path.startsWith(`${basePath}/`)) return path;
-  const version = /^\/[^/]+/.exec(path)?.[0];
-  if (version && basePath.endsWith(version)) return basePath + path.slice(version.length);
-  return basePath + path;
 }
 
 export class Engine {
@@ -112,7 +101,7 @@ export class RequestScope {
   }
 
   private async fetchPage({ account, def, spec, request }: PageKey): Promise<Page> {
-    const { origin } = this.target(account, def);
+    const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
     const headers = await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets));
     const res = await this.engine.client.call({
@@ -133,7 +122,7 @@ export class RequestScope {
     }
     if (!Array.isArray(records))
       throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status });
-    const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin) : null;
+    const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
     res.call.nextCursor = next ? describeNext(next, spec.paginator!.reservedParams) : null;

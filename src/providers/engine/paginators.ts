@@ -14,7 +14,8 @@ export interface Paginator {
   /** Query parameters the paginator owns; remoteQuery can never set them. */
   reservedParams: string[];
   first(req: UpstreamRequest, pageSize: number): UpstreamRequest;
-  next(req: UpstreamRequest, res: PageResponse, origin: string): UpstreamRequest | null;
+  /** `base` is the account's base URL (origin and any base path). */
+  next(req: UpstreamRequest, res: PageResponse, base: string): UpstreamRequest | null;
 }
 
 export function setParam(req: UpstreamRequest, name: string, value: string): UpstreamRequest {
@@ -24,16 +25,31 @@ export function getParam(req: UpstreamRequest, name: string): string | undefined
   return req.query.find(([k]) => k === name)?.[1];
 }
 
-/** Builds a request from an absolute next URL, refusing any URL off the account's origin. */
-export function requestFromUrl(next: string, origin: string, method: 'GET' | 'POST' = 'GET'): UpstreamRequest | null {
+/**
+ * An adapter path (which carries its API version, e.g. `/v1.0/users`) under the account's base path: a
+ * proxy prefix is prepended, but a base URL that already ends in the version is not doubled.
+ */
+export function underBase(basePath: string, path: string): string {
+  if (!basePath || path === basePath || path.startsWith(`${basePath}/`)) return path;
+  const version = /^\/[^/]+/.exec(path)?.[0];
+  if (version && basePath.endsWith(version)) return basePath + path.slice(version.length);
+  return basePath + path;
+}
+
+/**
+ * Builds the next request from an upstream's next link. Only its path and query are kept, sent to the
+ * account's own base URL: an upstream (or a proxy) that writes its public host into links still pages
+ * correctly, and a link can never send the gateway, or the account's credentials, to another host.
+ */
+export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST' = 'GET'): UpstreamRequest | null {
   let url: URL;
   try {
-    url = new URL(next, origin);
+    url = new URL(next, base);
   } catch {
     return null;
   }
-  if (url.origin !== new URL(origin).origin) return null;
-  return { method, path: url.pathname, query: [...url.searchParams.entries()] };
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
+  return { method, path: underBase(basePath, url.pathname), query: [...url.searchParams.entries()] };
 }
 
 /** An opaque token from the body goes back as a query parameter (Anthropic, OpenAI, Zendesk, Google, Slack). */
@@ -60,9 +76,9 @@ export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; r
     maxPageSize: opts.maxPageSize,
     reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
     first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
-    next(req, res, origin) {
+    next(req, res, base) {
       const next = parseLinkHeader(res.headers['link'] ?? '').next;
-      return next ? requestFromUrl(next, origin, req.method) : null;
+      return next ? requestFromUrl(next, base, req.method) : null;
     },
   };
 }
@@ -75,9 +91,9 @@ export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: str
     maxPageSize: opts.maxPageSize,
     reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
     first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
-    next(req, res, origin) {
+    next(req, res, base) {
       const next = opts.next(res.body);
-      return typeof next === 'string' && next ? requestFromUrl(next, origin, req.method) : null;
+      return typeof next === 'string' && next ? requestFromUrl(next, base, req.method) : null;
     },
   };
 }
