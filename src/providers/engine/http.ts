@@ -162,7 +162,16 @@ export class UpstreamClient {
       let resHeaders: Record<string, string>;
       let text: string;
       try {
-        const res = await pool.request({ method: opts.request.method, path: requestPath, headers, body });
+        // Each attempt may only use what is left of the retry budget, so one call never outlives it by much.
+        const left = Math.max(1_000, retry.maxTotalMs - (performance.now() - started));
+        const res = await pool.request({
+          method: opts.request.method,
+          path: requestPath,
+          headers,
+          body,
+          headersTimeout: Math.min(this.options.headersTimeoutMs, left),
+          bodyTimeout: Math.min(this.options.bodyTimeoutMs, left),
+        });
         status = res.statusCode;
         resHeaders = flattenHeaders(res.headers);
         text = await res.body.text();
