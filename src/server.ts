@@ -65,6 +65,24 @@ export function jitSafe(document: DocumentNode): boolean {
   return safe;
 }
 
+/** One log line per HTTP request: method, path, operation, status and duration (never headers or variables). */
+function useRequestLog(logger: Logger): Plugin {
+  const seen = new WeakMap<Request, { started: number; operation?: string | null }>();
+  return {
+    onRequest: ({ request }) => void seen.set(request, { started: performance.now() }),
+    onParams: ({ params, request }) => {
+      const entry = seen.get(request);
+      if (entry) entry.operation = params.operationName ?? null;
+    },
+    onResponse: ({ request, response }) => {
+      const entry = seen.get(request);
+      if (!entry) return;
+      const durationMs = Math.round((performance.now() - entry.started) * 10) / 10;
+      logger.info({ method: request.method, path: new URL(request.url).pathname, operation: entry.operation, status: response.status, durationMs }, 'request');
+    },
+  };
+}
+
 /** Logs each GraphQL error once, by code; unexpected errors (bugs) with their message, never a stack. */
 function useErrorLog(logger: Logger): Plugin {
   return {
@@ -111,7 +129,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     },
     renderGraphiQL,
     graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, headers: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
-    plugins: [useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }), useErrorLog(logger)],
+    plugins: [useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }), useRequestLog(logger), useErrorLog(logger)],
     context: async ({ request }): Promise<GatewayContext> => {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
       const tenantId = m ? tenantByTokenHash.get(sha256(m[1]!)) : undefined;

@@ -240,6 +240,16 @@ describe('engine safeguards', () => {
     await g.close();
   });
 
+  it('logs one line per request, with operation, status and duration but no headers', async () => {
+    const from = h.logs.length;
+    await h.query(`query ListSome { users(category: USER_DIRECTORY, integratedAccountId: "okta-a", first: 1) { edges { cursor } } }`);
+    const lines = h.logs.slice(from).map((l) => JSON.parse(l));
+    const request = lines.find((l) => l.msg === 'request');
+    expect(request).toMatchObject({ method: 'POST', path: '/graphql', operation: 'ListSome', status: 200 });
+    expect(typeof request.durationMs).toBe('number');
+    expect(JSON.stringify(lines)).not.toMatch(/authorization|Bearer/i);
+  });
+
   it('never leaks a stack trace', async () => {
     const res = await h.query(Q, { account: 'okta-a', filters: { teamId: 'x' } });
     expect(res.text).not.toMatch(/\bat .*\.ts:\d+/);
