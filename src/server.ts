@@ -2,7 +2,7 @@
 // token, builds per-request loaders, and hands everything else to the schema.
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { visit, type DocumentNode } from 'graphql';
+import { getOperationAST, visit, type DocumentNode } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
@@ -70,9 +70,9 @@ function useRequestLog(logger: Logger): Plugin {
   const seen = new WeakMap<Request, { started: number; operation?: string | null }>();
   return {
     onRequest: ({ request }) => void seen.set(request, { started: performance.now() }),
-    onParams: ({ params, request }) => {
-      const entry = seen.get(request);
-      if (entry) entry.operation = params.operationName ?? null;
+    onExecute: ({ args }) => {
+      const entry = seen.get((args.contextValue as { request: Request }).request);
+      if (entry) entry.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
     },
     onResponse: ({ request, response }) => {
       const entry = seen.get(request);
