@@ -128,7 +128,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       error: (...a) => logger.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
     },
     renderGraphiQL,
-    graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, headers: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
+    graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }), useRequestLog(logger), useErrorLog(logger)],
     context: async ({ request }): Promise<GatewayContext> => {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
