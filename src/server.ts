@@ -52,7 +52,10 @@ query DirectoryUsers($account: ID!) {
  * graphql-jit compiles a document once and executes wide user lists much faster, but it mishandles
  * variables with default values and cannot run @defer/@stream: those documents take the standard executor.
  */
+const jitSafety = new WeakMap<DocumentNode, boolean>(); // yoga caches parsed documents, so this hits
 export function jitSafe(document: DocumentNode): boolean {
+  const known = jitSafety.get(document);
+  if (known !== undefined) return known;
   let safe = true;
   visit(document, {
     VariableDefinition: (node) => {
@@ -62,6 +65,7 @@ export function jitSafe(document: DocumentNode): boolean {
       if (node.name.value === 'defer' || node.name.value === 'stream') safe = false;
     },
   });
+  jitSafety.set(document, safe);
   return safe;
 }
 
