@@ -85,4 +85,33 @@ describe('okta adapter', () => {
     expect(res.body.errors![0].message).toContain('Invalid token provided');
     await bad.close();
   });
+
+  it('retries a 429 with Retry-After: 0, and reports a long one as UPSTREAM_RATE_LIMITED', async () => {
+    const throttled = { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorLink: 'E0000047', errorId: 'x', errorCauses: [] };
+    sandbox.inject({ status: 429, headers: { 'retry-after': '0' }, body: throttled });
+    const ok = await h.query(Q, { account: 'okta-1', first: 2 });
+    expect(ok.body.errors).toBeUndefined();
+    sandbox.inject({ status: 429, headers: { 'retry-after': '120' }, body: throttled });
+    const limited = await h.query(Q, { account: 'okta-1', first: 2 });
+    expect(limited.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'okta', upstreamStatus: 429, retryAfter: 120 });
+    expect(limited.body.errors![0].message).toContain('E0000047');
+  });
+
+  it('reports a 200 with malformed JSON, or an object where the user array belongs, as UPSTREAM_BAD_RESPONSE', async () => {
+    for (const fault of [{ raw: '[{"id": "00u1",', headers: { 'content-type': 'application/json' } }, { body: { users: [] } }]) {
+      sandbox.inject(fault);
+      const res = await h.query(Q, { account: 'okta-1', first: 2 });
+      expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'okta' });
+    }
+  });
+
+  it('resolves node and nodes with one GET /api/v1/users/{id} each (Okta has no bulk lookup)', async () => {
+    const page = await h.query(Q, { account: 'okta-1', first: 4 });
+    const ids = page.body.data.users.edges.map((e: any) => e.node.id);
+    const before = sandbox.requests.length;
+    const res = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on DirectoryUser { remoteId status } } }`, { ids });
+    expect(res.body.data.nodes.map((n: any) => n.id)).toEqual(ids);
+    const paths = sandbox.requests.slice(before).map((r) => r.path).sort();
+    expect(paths).toEqual(listed.slice(0, 4).map((u) => `/api/v1/users/${u.id}`).sort());
+  });
 });
