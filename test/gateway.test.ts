@@ -147,6 +147,8 @@ describe('batching and debug', () => {
     expect(foreign.body.data.node).toBeNull();
     const bad = await h.query(`query { node(id: "%%%not-an-id") { id } }`);
     expect(code(bad)).toBe('BAD_USER_INPUT');
+    const tooMany = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: Array.from({ length: 101 }, () => ids[0]) });
+    expect(code(tooMany)).toBe('BAD_USER_INPUT');
   });
 });
 
