@@ -3,6 +3,12 @@
 import { GatewayError } from './errors.js';
 import type { FilterName, FilterSpec, ProviderDefinition, UnifiedUser, UserFilter } from './types.js';
 
+/** Thrown by a filter's `value` function: the filter is served, but not with this value. */
+export class RefusedValue extends Error {}
+export function refuse(reason: string): never {
+  throw new RefusedValue(reason);
+}
+
 export type FilterServing = 'QUERY_PARAMETER' | 'SCOPED_ENDPOINT' | 'ENGINE' | 'USAGE_DATA';
 
 export function servingOf(spec: FilterSpec): FilterServing {
@@ -85,7 +91,13 @@ export function planFilters(def: ProviderDefinition, filter: UserFilter): Filter
     // must not turn a filter into a silent no-op. Scoped endpoints are trusted: their scope is not a field.
     const recheck = 'endpoint' in spec ? undefined : PREDICATES[name];
     if (recheck) plan.predicates.push((u) => recheck(u, value));
-    const out = spec.value ? spec.value(value as never, filter) : (value as string);
+    let out;
+    try {
+      out = spec.value ? spec.value(value as never, filter) : (value as string);
+    } catch (e) {
+      if (!(e instanceof RefusedValue)) throw e;
+      throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} (${def.slug}) cannot serve filters.${name} here: ${e.message}`, { provider: def.slug, filter: name });
+    }
     if (out === undefined) continue;
     if ('join' in spec && spec.join) {
       const entry = joined.get(spec.param) ?? { values: [], join: spec.join };

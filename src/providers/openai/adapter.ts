@@ -18,8 +18,7 @@
 //   ACTIVE; remoteStatus names the raw signal: 'banned' | 'disabled' | 'active'. Pending invites are not users.
 //   userType (for filters only): service account → MACHINE, owner → ADMIN, reader → USER.
 import { bearerAuth } from '../engine/auth.js';
-import { GatewayError } from '../engine/errors.js';
-import { isSet } from '../engine/filters.js';
+import { isSet, refuse } from '../engine/filters.js';
 import { dayStartMs, fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
 import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
@@ -71,7 +70,7 @@ export const openai = defineProvider<OpenAIUser>({
     emails: {
       param: 'emails',
       value: (v: string[], all) => {
-        if (isSet(all.email)) throw new GatewayError('UNSUPPORTED_FILTER', 'OpenAI (Admin API) cannot combine filters.email with filters.emails (upstream ORs them). Use filters.emails alone.', { provider: 'openai', filter: 'emails' });
+        if (isSet(all.email)) refuse('it cannot be combined with filters.email (upstream ORs them); use filters.emails alone.');
         return v;
       },
       note: 'the `emails` array parameter, one value per address',

@@ -12,9 +12,9 @@
 //   `id in (…)` on /users (the property table leaves `in` blank for id, the general rule says it works);
 //   that `createdDateTime` carries whole seconds (we rely on it to turn `gt` into the supported `ge`).
 import { anyOf, bearerAuth, clientCredentialsAuth } from '../engine/auth.js';
-import { GatewayError } from '../engine/errors.js';
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import { nextUrl } from '../engine/paginators.js';
+import { refuse } from '../engine/filters.js';
 import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
 
 export interface GraphUser {
@@ -72,7 +72,7 @@ export const outlookCalendar = defineProvider<GraphUser>({
     isActive: filter((v: boolean) => `accountEnabled eq ${v ? 'true' : 'false'}`),
     userType: filter((v: UserType) => {
       const raw = Object.keys(GRAPH_USER_TYPE).find((k) => GRAPH_USER_TYPE[k] === v);
-      if (!raw) throw new GatewayError('UNSUPPORTED_FILTER', `Microsoft Graph users are Member (USER) or Guest (LIMITED); it cannot filter by userType ${v}.`, { provider: 'outlook-calendar', filter: 'userType' });
+      if (!raw) refuse(`Graph users are Member (USER) or Guest (LIMITED), never ${v}.`);
       return `userType eq ${quote(raw)}`;
     }),
     // `gt` isn't offered on createdDateTime; with whole-second timestamps, `> t` equals `>= floor(t) + 1 s`.

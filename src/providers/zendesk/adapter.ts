@@ -14,9 +14,9 @@
 //   for cursor paging; name/created_at/updated_at assumed), and whether the group/organization variants honour
 //   `sort`; the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
 import { anyOf, basicAuth, bearerAuth } from '../engine/auth.js';
-import { GatewayError } from '../engine/errors.js';
 import { isoDate, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
+import { refuse } from '../engine/filters.js';
 import { defineProvider, type Role, type SortInput, type UserStatus, type UserType } from '../engine/types.js';
 
 export interface ZendeskUser {
@@ -48,7 +48,6 @@ export function zendeskStatus(u: Pick<ZendeskUser, 'active' | 'suspended'>): Use
   return u.active === true ? 'ACTIVE' : null;
 }
 
-const refuse = (filter: string, why: string) => new GatewayError('UNSUPPORTED_FILTER', `Zendesk Support (zendesk) ${why}`, { provider: 'zendesk', filter });
 const id = (v: string) => encodeURIComponent(v);
 
 export const zendesk = defineProvider<ZendeskUser>({
@@ -75,7 +74,7 @@ export const zendesk = defineProvider<ZendeskUser>({
       param: 'role',
       value: (v: string) => {
         if ((ZENDESK_ROLES as readonly string[]).includes(v)) return v;
-        throw refuse('roleId', `filters users by role end-user, agent or admin only, not "${v}" (custom roles cannot be filtered here).`);
+        return refuse(`only the roles end-user, agent and admin, not "${v}" (custom roles cannot be filtered here).`);
       },
       note: '`role` = end-user | agent | admin',
     },
@@ -83,7 +82,7 @@ export const zendesk = defineProvider<ZendeskUser>({
       param: 'sort',
       value: (s: SortInput) => {
         const f = SORT[s.field];
-        if (!f) throw refuse('sort', `can sort users by CREATED_AT, UPDATED_AT or NAME only, not ${s.field}.`);
+        if (!f) refuse(`users sort by CREATED_AT, UPDATED_AT or NAME only, not ${s.field}.`);
         return s.direction === 'DESC' ? `-${f}` : f;
       },
       note: '`sort` = name | created_at | updated_at, `-` prefix for descending',
