@@ -99,26 +99,33 @@ export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: str
 }
 
 /**
- * Offset/limit (Jira startAt/maxResults, SCIM startIndex/count). `until: 'empty-page'` keeps paging
- * past short pages, for APIs that filter after windowing and so return short pages mid-list.
+ * Offset/limit paging (SCIM startIndex/count, Jira startAt/maxResults). Plain: the offset advances by the
+ * records returned and a short page is the end. `filteredWindows`: for APIs that take the window first and
+ * filter it afterwards (Jira's assignable-user search), a fixed window is always asked for, the offset
+ * advances by the window (advancing by the records returned would re-read part of it: duplicates), and
+ * short or empty windows are not the end until the offset passes `reach` candidates.
  */
-export function offsetLimit(opts: { offsetParam: string; limitParam: string; maxPageSize: number; start?: number; until: 'short-page' | 'empty-page' | ((body: any, nextOffset: number) => boolean) }): Paginator {
+export function offsetLimit(opts: { offsetParam: string; limitParam: string; maxPageSize: number; start?: number; filteredWindows?: { size: number; reach: number } }): Paginator {
   const start = opts.start ?? 0;
+  const win = opts.filteredWindows;
   return {
     kind: 'OFFSET',
-    description: `\`${opts.offsetParam}\` + \`${opts.limitParam}\` ≤ ${opts.maxPageSize}`,
-    maxPageSize: opts.maxPageSize,
+    description: win
+      ? `\`${opts.offsetParam}\` + \`${opts.limitParam}\` = ${win.size}, advanced by the window (the API filters after windowing); empty windows are skipped up to the ${win.reach}th candidate`
+      : `\`${opts.offsetParam}\` + \`${opts.limitParam}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: win ? win.size : opts.maxPageSize,
     reservedParams: [opts.offsetParam, opts.limitParam],
-    first: (req, size) => setParam(setParam(req, opts.offsetParam, String(start)), opts.limitParam, String(size)),
+    first: (req, size) => setParam(setParam(req, opts.offsetParam, String(start)), opts.limitParam, String(win ? win.size : size)),
     next(req, res) {
       const offset = Number(getParam(req, opts.offsetParam) ?? start);
       const size = Number(getParam(req, opts.limitParam));
       const n = res.records.length;
-      const nextOffset = offset + n;
-      if (n === 0) return null;
-      if (opts.until === 'short-page' && n < size) return null;
-      if (typeof opts.until === 'function' && !opts.until(res.body, nextOffset)) return null;
-      return setParam(req, opts.offsetParam, String(nextOffset));
+      if (win) {
+        const next = offset + size;
+        return n === 0 && next >= win.reach ? null : setParam(req, opts.offsetParam, String(next));
+      }
+      if (n === 0 || n < size) return null;
+      return setParam(req, opts.offsetParam, String(offset + n));
     },
   };
 }

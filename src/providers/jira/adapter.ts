@@ -18,7 +18,7 @@
 //   used); whether deactivated users are returned by the assignable search. Jira has no created/updated dates.
 import { basicAuth } from '../engine/auth.js';
 import { compact, splitName, str } from '../engine/map-helpers.js';
-import { getParam, setParam, type Paginator } from '../engine/paginators.js';
+import { offsetLimit } from '../engine/paginators.js';
 import { defineProvider, type UserStatus } from '../engine/types.js';
 
 export interface JiraUser {
@@ -37,20 +37,6 @@ export const JIRA_WINDOW = 50;
 /** The documented reach of the user-search operations: "up to the thousandth user". */
 export const JIRA_REACH = 1000;
 
-/** Fixed `startAt`/`maxResults` windows advanced by the window size (see header); ignores the engine's page size. */
-export const assignableWindows: Paginator = {
-  kind: 'OFFSET',
-  description: `\`startAt\` + \`maxResults\` = ${JIRA_WINDOW}, advanced by the window (Jira filters after windowing); empty windows are skipped up to the ${JIRA_REACH}th user`,
-  maxPageSize: JIRA_WINDOW,
-  reservedParams: ['startAt', 'maxResults'],
-  first: (req) => setParam(setParam(req, 'startAt', '0'), 'maxResults', String(JIRA_WINDOW)),
-  next(req, res) {
-    const next = Number(getParam(req, 'startAt') ?? 0) + Number(getParam(req, 'maxResults') ?? JIRA_WINDOW);
-    if (res.records.length === 0 && next >= JIRA_REACH) return null;
-    return setParam(req, 'startAt', String(next));
-  },
-};
-
 export const JIRA_STATUS: Record<string, UserStatus> = { true: 'ACTIVE', false: 'INACTIVE' };
 
 export const jira = defineProvider<JiraUser>({
@@ -66,7 +52,11 @@ export const jira = defineProvider<JiraUser>({
     keys: ['email', 'apiToken'],
     description: '`credentials.email` + `credentials.apiToken` (an Atlassian API token) as HTTP Basic auth',
   }),
-  list: { path: '/rest/api/3/user/assignable/search', records: (body) => body, paginator: assignableWindows },
+  list: {
+    path: '/rest/api/3/user/assignable/search',
+    records: (body) => body,
+    paginator: offsetLimit({ offsetParam: 'startAt', limitParam: 'maxResults', maxPageSize: JIRA_WINDOW, filteredWindows: { size: JIRA_WINDOW, reach: JIRA_REACH } }),
+  },
   requiredFilters: ['collectionId'],
   filters: {
     collectionId: { param: 'project', note: 'a project key (case sensitive) or id' },
