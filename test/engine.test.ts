@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from './helpers.js';
 import { waitSeconds } from '../src/providers/engine/http.js';
 import { isPrivateAddress } from '../src/providers/engine/guard.js';
-import { parseLinkHeader, requestFromUrl, underBase } from '../src/providers/engine/paginators.js';
+import { bodyCursor, offsetLimit, pageNumber, parseLinkHeader, requestFromUrl, underBase } from '../src/providers/engine/paginators.js';
+import type { UpstreamRequest } from '../src/providers/engine/types.js';
 import { redactUrl } from '../src/providers/engine/redact.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { outlookCalendarSandbox } from '../src/providers/outlook-calendar/sandbox.js';
@@ -31,6 +32,38 @@ describe('engine units', () => {
     expect(requestFromUrl('/api/v1/users?after=3', 'https://a.test')).toEqual({ method: 'GET', path: '/api/v1/users', query: [['after', '3']] });
     // A link naming another host (the upstream's public name, or worse) is rebased, never followed.
     expect(requestFromUrl('https://graph.microsoft.com/v1.0/users?$skiptoken=X', 'http://127.0.0.1:9/proxy')).toEqual({ method: 'GET', path: '/proxy/v1.0/users', query: [['$skiptoken', 'X']] });
+  });
+
+  it('derives the next request for each paginator kind, and ends where the kind says', () => {
+    const base: UpstreamRequest = { method: 'GET', path: '/users', query: [] };
+    const page = (records: number, body: unknown = {}) => ({ headers: {}, body, records: Array.from({ length: records }) });
+    const q = (r: UpstreamRequest | null) => (r ? Object.fromEntries(r.query) : null);
+
+    const offset = offsetLimit({ offsetParam: 'startIndex', limitParam: 'count', maxPageSize: 100, start: 1 });
+    const o1 = offset.first(base, 10);
+    expect(q(o1)).toEqual({ startIndex: '1', count: '10' });
+    expect(q(offset.next(o1, page(10), 'https://a.test'))).toEqual({ startIndex: '11', count: '10' });
+    expect(offset.next(o1, page(4), 'https://a.test')).toBeNull(); // a short page is the end
+
+    const windows = offsetLimit({ offsetParam: 'startAt', limitParam: 'maxResults', maxPageSize: 50, filteredWindows: { size: 50, reach: 100 } });
+    const w1 = windows.first(base, 7);
+    expect(q(w1)).toEqual({ startAt: '0', maxResults: '50' });
+    expect(q(windows.next(w1, page(0), 'https://a.test'))).toEqual({ startAt: '50', maxResults: '50' }); // empty, but not the end
+    expect(windows.next({ ...w1, query: [['startAt', '50'], ['maxResults', '50']] }, page(0), 'https://a.test')).toBeNull();
+
+    const numbered = pageNumber({ pageParam: 'page', sizeParam: 'per_page', maxPageSize: 100, hasMore: (b) => b.next_page != null });
+    const n1 = numbered.first(base, 25);
+    expect(q(numbered.next(n1, page(25, { next_page: 'x' }), 'https://a.test'))).toEqual({ page: '2', per_page: '25' });
+    expect(numbered.next(n1, page(25, { next_page: null }), 'https://a.test')).toBeNull();
+
+    const posted = pageNumber({ pageParam: 'page', sizeParam: 'pageSize', maxPageSize: 100, in: 'body', hasMore: (b, p) => p < b.totalPages });
+    const p1 = posted.first({ ...base, method: 'POST' }, 100);
+    expect(posted.kind).toBe('POST_BODY');
+    expect(posted.next(p1, page(100, { totalPages: 2 }), 'https://a.test')!.body).toEqual({ page: 2, pageSize: 100 });
+
+    const cursor = bodyCursor({ param: 'after', pageSizeParam: 'limit', maxPageSize: 100, next: (b) => (b.has_more ? b.last_id : null) });
+    expect(q(cursor.next(cursor.first(base, 5), page(5, { has_more: true, last_id: 'u5' }), 'https://a.test'))).toEqual({ limit: '5', after: 'u5' });
+    expect(cursor.next(base, page(5, { has_more: false, last_id: 'u5' }), 'https://a.test')).toBeNull();
   });
 
   it('classifies private, loopback, link-local and mapped addresses', () => {
