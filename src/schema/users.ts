@@ -6,22 +6,21 @@ import { EmailType, GroupType, LicenseType, MoneyType, OrganizationType, PhoneTy
 import type { Category, UserRecord } from '../providers/engine/types.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
-const opt = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? null) as any;
 const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
 
 const common = (t: T) => ({
   remoteId: t.exposeString('remoteId', { description: "The provider's own identifier." }),
-  name: t.string({ nullable: true, resolve: opt('name') }),
-  firstName: t.string({ nullable: true, resolve: opt('firstName') }),
-  lastName: t.string({ nullable: true, resolve: opt('lastName') }),
+  name: t.exposeString('name', { nullable: true }),
+  firstName: t.exposeString('firstName', { nullable: true }),
+  lastName: t.exposeString('lastName', { nullable: true }),
   roles: t.field({ type: [RoleType], resolve: list('roles') }),
-  createdAt: t.field({ type: 'DateTime', nullable: true, resolve: opt('createdAt') }),
-  updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: opt('updatedAt') }),
+  createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true } as any),
+  updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true } as any),
   remoteData: t.field({ type: 'JSON', description: 'The raw upstream record, untouched.', resolve: (u: UserRecord) => u.remoteData }),
 });
 const status = (t: T) => ({
-  status: t.field({ type: UserStatusEnum, nullable: true, resolve: opt('status') }),
-  remoteStatus: t.string({ nullable: true, description: "The provider's raw status value.", resolve: opt('remoteStatus') }),
+  status: t.expose('status', { type: UserStatusEnum, nullable: true } as any),
+  remoteStatus: t.exposeString('remoteStatus', { nullable: true, description: "The provider's raw status value." }),
 });
 const emails = (t: T) => ({ emails: t.field({ type: [EmailType], resolve: list('emails') }) });
 
@@ -39,42 +38,42 @@ function userNode(name: string, category: Category, description: string, fields:
 export const UsageMeteringUser = userNode('UsageMeteringUser', 'USAGE_METERING', 'A member of a usage-metered AI tool (Claude, OpenAI, Cursor).', (t) => ({
   ...emails(t),
   ...status(t),
-  organization: t.field({ type: OrganizationType, nullable: true, resolve: opt('organization') }),
-  spendLimit: t.field({ type: MoneyType, nullable: true, resolve: opt('spendLimit') }),
-  lastActiveAt: t.field({ type: 'DateTime', nullable: true, description: 'Last activity found in the usage data of `filters.date`.', resolve: opt('lastActiveAt') }),
+  organization: t.expose('organization', { type: OrganizationType, nullable: true } as any),
+  spendLimit: t.expose('spendLimit', { type: MoneyType, nullable: true } as any),
+  lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true, description: 'Last activity found in the usage data of `filters.date`.' } as any),
 }));
 
 export const TicketingUser = userNode('TicketingUser', 'TICKETING', 'A user of a ticketing or issue-tracking tool.', (t) => ({
   ...emails(t),
-  username: t.string({ nullable: true, resolve: opt('username') }),
-  avatar: t.string({ nullable: true, resolve: opt('avatar') }),
-  isActive: t.boolean({ nullable: true, resolve: opt('isActive') }),
+  username: t.exposeString('username', { nullable: true }),
+  avatar: t.exposeString('avatar', { nullable: true }),
+  isActive: t.exposeBoolean('isActive', { nullable: true }),
   teamIds: t.stringList({ resolve: list('teamIds') }),
 }));
 
 const directoryFields = (t: T) => ({
   ...emails(t),
   ...status(t),
-  username: t.string({ nullable: true, resolve: opt('username') }),
-  statusChangedAt: t.field({ type: 'DateTime', nullable: true, resolve: opt('statusChangedAt') }),
-  activatedAt: t.field({ type: 'DateTime', nullable: true, resolve: opt('activatedAt') }),
-  avatar: t.string({ nullable: true, resolve: opt('avatar') }),
-  bio: t.string({ nullable: true, resolve: opt('bio') }),
-  externalId: t.string({ nullable: true, resolve: opt('externalId') }),
+  username: t.exposeString('username', { nullable: true }),
+  statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', nullable: true } as any),
+  activatedAt: t.expose('activatedAt', { type: 'DateTime', nullable: true } as any),
+  avatar: t.exposeString('avatar', { nullable: true }),
+  bio: t.exposeString('bio', { nullable: true }),
+  externalId: t.exposeString('externalId', { nullable: true }),
   groups: t.field({ type: [GroupType], resolve: list('groups') }),
-  identifiers: t.field({ type: 'JSON', nullable: true, resolve: opt('identifiers') }),
-  is2faEnabled: t.boolean({ nullable: true, resolve: opt('is2faEnabled') }),
-  isEmailVerified: t.boolean({ nullable: true, resolve: opt('isEmailVerified') }),
+  identifiers: t.expose('identifiers', { type: 'JSON', nullable: true } as any),
+  is2faEnabled: t.exposeBoolean('is2faEnabled', { nullable: true }),
+  isEmailVerified: t.exposeBoolean('isEmailVerified', { nullable: true }),
   languages: t.stringList({ resolve: list('languages') }),
-  lastActiveAt: t.field({ type: 'DateTime', nullable: true, resolve: opt('lastActiveAt') }),
-  lastLoginAt: t.field({ type: 'DateTime', nullable: true, resolve: opt('lastLoginAt') }),
+  lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true } as any),
+  lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true } as any),
   licenses: t.field({ type: [LicenseType], resolve: list('licenses') }),
   organizations: t.field({ type: [OrganizationType], resolve: list('organizations') }),
   phones: t.field({ type: [PhoneType], resolve: list('phones') }),
-  timezone: t.string({ nullable: true, resolve: opt('timezone') }),
-  title: t.string({ nullable: true, resolve: opt('title') }),
+  timezone: t.exposeString('timezone', { nullable: true }),
+  title: t.exposeString('title', { nullable: true }),
   urls: t.field({ type: [UrlType], resolve: list('urls') }),
-  userType: t.field({ type: UserTypeEnum, nullable: true, resolve: opt('userType') }),
+  userType: t.expose('userType', { type: UserTypeEnum, nullable: true } as any),
   workspaces: t.field({ type: [WorkspaceType], resolve: list('workspaces') }),
 });
 
