@@ -30,14 +30,14 @@ export const ConfigSchema = z
     http: z
       .object({
         connectTimeoutMs: z.number().int().min(1).default(5000),
-        headersTimeoutMs: z.number().int().min(1).default(15000),
-        bodyTimeoutMs: z.number().int().min(1).default(15000),
+        headersTimeoutMs: z.number().int().min(1).default(10000),
+        bodyTimeoutMs: z.number().int().min(1).default(10000),
         maxRetries: z.number().int().min(0).default(3),
         retryBaseDelayMs: z.number().int().min(0).default(200),
-        retryMaxDelayMs: z.number().int().min(0).default(5000),
-        retryMaxTotalMs: z.number().int().min(0).default(15000),
+        retryMaxDelayMs: z.number().int().min(0).default(3000),
+        retryMaxTotalMs: z.number().int().min(0).default(8000),
       })
-      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 15000, bodyTimeoutMs: 15000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 5000, retryMaxTotalMs: 15000 }),
+      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000 }),
   })
   .superRefine((cfg, ctx) => {
     const tenants = new Set(cfg.tenants.map((t) => t.id));

@@ -30,7 +30,7 @@ export function startGateway(accounts: TestAccount[], overrides: Partial<ConfigI
       { id: 'globex', apiTokens: [OTHER_TENANT_TOKEN] },
     ],
     integratedAccounts: accounts.map((a) => ({ tenant: 'acme', context: {}, ...a })),
-    http: { maxRetries: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 50, retryMaxTotalMs: 3000, connectTimeoutMs: 2000, headersTimeoutMs: 2000, bodyTimeoutMs: 2000 },
+    http: { maxRetries: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 1000, retryMaxTotalMs: 3000, connectTimeoutMs: 2000, headersTimeoutMs: 2000, bodyTimeoutMs: 2000 },
     ...overrides,
   });
   const logs: string[] = [];

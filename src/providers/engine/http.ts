@@ -18,14 +18,6 @@ export interface HttpOptions {
   connectionsPerOrigin: number;
   retry: RetryOptions;
 }
-export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
-  allowPrivateUpstreams: false,
-  connectTimeoutMs: 5_000,
-  headersTimeoutMs: 15_000,
-  bodyTimeoutMs: 15_000,
-  connectionsPerOrigin: 32,
-  retry: { maxRetries: 3, baseDelayMs: 200, maxDelayMs: 5_000, maxTotalMs: 15_000 },
-};
 
 export interface UpstreamCall {
   method: string;
@@ -104,7 +96,7 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
 
 export class UpstreamClient {
   private readonly pools = new Map<string, Pool>();
-  constructor(readonly options: HttpOptions = DEFAULT_HTTP_OPTIONS) {}
+  constructor(readonly options: HttpOptions) {}
 
   private pool(origin: string, provider: string): Pool {
     let pool = this.pools.get(origin);
@@ -232,6 +224,9 @@ export class UpstreamClient {
     // Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)].
     const jittered = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
     const delay = waitSecs !== undefined ? waitSecs * 1000 : jittered;
+    // A client is waiting on this request: an upstream asking for a longer pause than one backoff step
+    // gets an immediate UPSTREAM_RATE_LIMITED with retryAfter, and the caller decides.
+    if (delay > maxDelayMs) return undefined;
     const elapsed = performance.now() - started;
     if (elapsed + delay > maxTotalMs) return undefined;
     return delay;

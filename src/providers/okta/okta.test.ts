@@ -92,7 +92,9 @@ describe('okta adapter', () => {
     const ok = await h.query(Q, { account: 'okta-1', first: 2 });
     expect(ok.body.errors).toBeUndefined();
     sandbox.inject({ status: 429, headers: { 'retry-after': '120' }, body: throttled });
+    const before = sandbox.requests.length;
     const limited = await h.query(Q, { account: 'okta-1', first: 2 });
+    expect(sandbox.requests.length - before).toBe(1); // a wait longer than one backoff step is the caller's to make
     expect(limited.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'okta', upstreamStatus: 429, retryAfter: 120 });
     expect(limited.body.errors![0].message).toContain('E0000047');
   });
