@@ -42,6 +42,12 @@ describe('typed client documents', () => {
     expect(okta.supportedFilters.find((f) => f.name === 'groupId')!.servedBy).toBe('SCOPED_ENDPOINT');
     expect(okta.supportedFilters.find((f) => f.name === 'email')!.servedBy).toBe('QUERY_PARAMETER');
     expect(okta.supportedFilters.find((f) => f.name === 'name')!.servedBy).toBe('ENGINE');
+    for (const p of data.providers) {
+      const typeName = { USAGE_METERING: 'UsageMeteringUser', TICKETING: 'TicketingUser', USER_DIRECTORY: 'DirectoryUser', CALENDAR: 'CalendarUser' }[p.categories[0]!];
+      const type = await h.query(`query($n: String!) { __type(name: $n) { fields { name } } }`, { n: typeName });
+      const fields = type.body.data.__type.fields.map((f: { name: string }) => f.name);
+      expect(p.supportedFields.filter((f) => !fields.includes(f)), p.slug).toEqual([]);
+    }
     const directory = await run(ProvidersDocument, { category: 'USER_DIRECTORY' });
     expect(directory.providers.every((p) => p.categories.includes('USER_DIRECTORY'))).toBe(true);
   });

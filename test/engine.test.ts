@@ -105,6 +105,22 @@ describe('engine behaviours', () => {
     await h.close();
   });
 
+  it('replaces a client-credentials token the upstream rejects, once, and carries on', async () => {
+    const h = startGateway([{ id: 'graph-cc', provider: 'outlook-calendar', ...outlookCalendarSandbox.demoAccount(graph.url) }]);
+    const Q = `{ users(category: CALENDAR, integratedAccountId: "graph-cc", first: 2) { edges { cursor } } }`;
+    const tokenCalls = () => graph.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')).length;
+    expect((await h.query(Q)).body.errors).toBeUndefined();
+    const before = tokenCalls();
+    graph.inject({ status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' } }, match: /\/v1\.0\/users$/ });
+    const res = await h.query(Q);
+    expect(res.body.errors).toBeUndefined();
+    expect(tokenCalls() - before).toBe(1);
+    graph.inject({ status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } }, match: /\/v1\.0\/users$/, times: 2 });
+    const denied = await h.query(Q);
+    expect(denied.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAUTHORIZED', upstreamStatus: 401 });
+    await h.close();
+  });
+
   it('lists users without usage data when the default-day usage report fails, but not when the day was asked for', async () => {
     const h = startGateway([{ id: 'claude', provider: 'claude', ...claudeSandbox.demoAccount(claude.url) }]);
     const Q = `query($f: UserFilter) { users(category: USAGE_METERING, integratedAccountId: "claude", first: 3, filters: $f) { edges { node { ... on UsageMeteringUser { remoteId lastActiveAt } } } } }`;

@@ -3,7 +3,9 @@ import { builder } from '../schema/builder.js';
 import { AuthKindEnum, CategoryEnum, FilterServingEnum, PaginationKindEnum } from '../schema/enums.js';
 import { servingOf, type FilterServing } from '../providers/engine/filters.js';
 import { PROVIDERS } from '../providers/registry.js';
+import type { GraphQLObjectType } from 'graphql';
 import type { ProviderDefinition } from '../providers/engine/types.js';
+import { USER_TYPE_NAME } from '../schema/users.js';
 
 interface FilterCapability { name: string; servedBy: FilterServing; detail: string | null; required: boolean }
 
@@ -33,7 +35,14 @@ const ProviderType = builder.objectRef<ProviderDefinition>('Provider').implement
     docsUrl: t.exposeString('docsUrl'),
     supportedFilters: t.field({ type: [FilterCapabilityType], resolve: filterCapabilities }),
     requiredFilters: t.stringList({ resolve: (p) => p.requiredFilters ?? [] }),
-    supportedFields: t.stringList({ resolve: (p) => ['id', 'remoteId', ...p.fields, 'remoteData'] }),
+    supportedFields: t.stringList({
+      description: "Fields of this category's user type that the provider fills (the others are always null or empty).",
+      resolve: (p, _args, _ctx, info) => {
+        const type = info.schema.getType(USER_TYPE_NAME[p.category]) as GraphQLObjectType;
+        const exposed = type.getFields();
+        return ['id', 'remoteId', ...p.fields, 'remoteData'].filter((f) => f in exposed);
+      },
+    }),
     paginationKind: t.field({ type: PaginationKindEnum, resolve: (p) => p.list.paginator.kind }),
     authKind: t.field({ type: AuthKindEnum, resolve: (p) => p.auth.kind }),
     credentialKeys: t.stringList({ resolve: (p) => p.auth.credentialKeys }),

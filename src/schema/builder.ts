@@ -31,6 +31,7 @@ export const builder = new SchemaBuilder<{
       resolve: (_root, { id }, ctx) => ctx.loadNode(id as { typename: string; id: string }) as never,
     },
     nodesQueryOptions: {
+      description: 'Users by global ID, in order (null where not found); at most 100 ids per call.',
       resolve: (_root, { ids }, ctx) => {
         // Each id may cost an upstream call: bound the fan-out like a connection page.
         if (ids.length > 100) throw new GatewayError('BAD_USER_INPUT', `nodes accepts at most 100 ids (got ${ids.length}); split the request.`);

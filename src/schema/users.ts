@@ -24,8 +24,11 @@ const status = (t: T) => ({
 });
 const emails = (t: T) => ({ emails: t.field({ type: [EmailType], resolve: list('emails') }) });
 
-function userNode(name: string, category: Category, description: string, fields: (t: T) => Record<string, any>) {
-  const ref = builder.objectRef<UserRecord>(name);
+/** The GraphQL type of each category's users. */
+export const USER_TYPE_NAME: Record<Category, string> = { USAGE_METERING: 'UsageMeteringUser', TICKETING: 'TicketingUser', USER_DIRECTORY: 'DirectoryUser', CALENDAR: 'CalendarUser' };
+
+function userNode(category: Category, description: string, fields: (t: T) => Record<string, any>) {
+  const ref = builder.objectRef<UserRecord>(USER_TYPE_NAME[category]);
   builder.node(ref, {
     description,
     id: { resolve: (u) => `${u.accountId}:${u.remoteId}` },
@@ -35,15 +38,15 @@ function userNode(name: string, category: Category, description: string, fields:
   return ref;
 }
 
-export const UsageMeteringUser = userNode('UsageMeteringUser', 'USAGE_METERING', 'A member of a usage-metered AI tool (Claude, OpenAI, Cursor).', (t) => ({
+export const UsageMeteringUser = userNode('USAGE_METERING', 'A member of a usage-metered AI tool (Claude, OpenAI, Cursor).', (t) => ({
   ...emails(t),
   ...status(t),
   organization: t.expose('organization', { type: OrganizationType, nullable: true } as any),
   spendLimit: t.expose('spendLimit', { type: MoneyType, nullable: true } as any),
-  lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true, description: 'Last activity found in the usage data of `filters.date`.' } as any),
+  lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true, description: 'Last activity the provider reports: Claude Code or Cursor usage on the day `filters.date` (default three days ago); OpenAI the last API-key use.' } as any),
 }));
 
-export const TicketingUser = userNode('TicketingUser', 'TICKETING', 'A user of a ticketing or issue-tracking tool.', (t) => ({
+export const TicketingUser = userNode('TICKETING', 'A user of a ticketing or issue-tracking tool.', (t) => ({
   ...emails(t),
   username: t.exposeString('username', { nullable: true }),
   avatar: t.exposeString('avatar', { nullable: true }),
@@ -77,8 +80,8 @@ const directoryFields = (t: T) => ({
   workspaces: t.field({ type: [WorkspaceType], resolve: list('workspaces') }),
 });
 
-export const DirectoryUser = userNode('DirectoryUser', 'USER_DIRECTORY', 'A user of an identity directory (Okta, Entra ID, Google Workspace…).', directoryFields);
-export const CalendarUser = userNode('CalendarUser', 'CALENDAR', 'A user of a calendar system (Outlook via Microsoft Graph…).', directoryFields);
+export const DirectoryUser = userNode('USER_DIRECTORY', 'A user of an identity directory (Okta, Entra ID, Google Workspace…).', directoryFields);
+export const CalendarUser = userNode('CALENDAR', 'A user of a calendar system (Outlook via Microsoft Graph…).', directoryFields);
 
 export const USER_TYPES = { USAGE_METERING: UsageMeteringUser, TICKETING: TicketingUser, USER_DIRECTORY: DirectoryUser, CALENDAR: CalendarUser } as const;
 

@@ -15,8 +15,9 @@
 //   [00:00, 23:59:59.999] of the UTC day, which is right either way).
 // Decisions: no single-member endpoint, so node/nodes use the engine's bounded scan. remoteStatus is 'removed' /
 //   'active' from the boolean `isRemoved` (a missing flag — the older response shape — counts as active).
-//   spendLimit = hardLimitOverrideDollars in USD whenever it is a number (0 is a real $0 cap, as the spend-limit
-//   endpoint documents), null when absent. lastActiveAt = the latest `date` of the day's rows with isActive.
+//   spendLimit = hardLimitOverrideDollars in USD when positive (the documented example gives the team owner 0,
+//   which reads as "no override", not a $0 cap), else monthlyLimitDollars when positive (a newer field, 3p),
+//   else null. lastActiveAt = the latest `date` of the day's rows with isActive.
 //   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
 import { basicAuth } from '../engine/auth.js';
 import { dayStartMs, fromEpochMs, splitName, str } from '../engine/map-helpers.js';
@@ -24,7 +25,7 @@ import { pageNumber, singlePage } from '../engine/paginators.js';
 import { defineProvider, type UserType } from '../engine/types.js';
 
 export interface CursorMember { id?: number; email?: string | null; name?: string | null; role?: string | null; isRemoved?: boolean; [extra: string]: unknown }
-export interface CursorSpend { email?: string | null; spendCents?: number; hardLimitOverrideDollars?: number | null; [extra: string]: unknown }
+export interface CursorSpend { email?: string | null; spendCents?: number; hardLimitOverrideDollars?: number | null; monthlyLimitDollars?: number | null; [extra: string]: unknown }
 export interface CursorUsageRow { date: number; email?: string | null; isActive?: boolean; [extra: string]: unknown }
 
 export const CURSOR_ROLES = ['owner', 'member', 'free-owner'] as const;
@@ -84,7 +85,9 @@ export const cursor = defineProvider<CursorMember>({
   map(u, joined) {
     const name = str(u.name);
     const role = str(u.role);
-    const limit = (joined.spend as CursorSpend[] | undefined)?.find((s) => typeof s?.hardLimitOverrideDollars === 'number')?.hardLimitOverrideDollars;
+    const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+    const spend = (joined.spend as CursorSpend[] | undefined)?.find((s) => s && typeof s === 'object');
+    const limit = positive(spend?.hardLimitOverrideDollars) ?? positive(spend?.monthlyLimitDollars);
     const active = ((joined.dailyUsage ?? []) as CursorUsageRow[]).filter((r) => r?.isActive === true).map((r) => fromEpochMs(r.date)).filter((d): d is string => d !== null).sort();
     return {
       remoteId: u.id !== undefined && u.id !== null ? String(u.id) : String(u.email ?? ''),
@@ -96,7 +99,7 @@ export const cursor = defineProvider<CursorMember>({
       remoteStatus: u.isRemoved === true ? 'removed' : 'active',
       userType: role !== null ? (CURSOR_USER_TYPE[role] ?? null) : null,
       organization: null,
-      spendLimit: typeof limit === 'number' && Number.isFinite(limit) ? { amount: limit, currency: 'USD' } : null,
+      spendLimit: limit !== undefined ? { amount: limit, currency: 'USD' } : null,
       lastActiveAt: active.at(-1) ?? null,
       createdAt: null,
       updatedAt: null,

@@ -62,9 +62,10 @@ describe('cursor adapter', () => {
     expect(odd).toMatchObject({ remoteId: '7', name: '5', emails: [], roles: [], userType: null, status: 'ACTIVE', spendLimit: null, lastActiveAt: null });
   });
 
-  it('takes spendLimit from hardLimitOverrideDollars (0 included) and lastActiveAt from the latest active usage row', () => {
+  it('takes spendLimit from a positive hardLimitOverrideDollars, else monthlyLimitDollars, and lastActiveAt from the latest active usage row', () => {
     expect(cursor.map(data[4]!, { spend: [{ email: data[4]!.email, hardLimitOverrideDollars: 100 }] }).spendLimit).toEqual({ amount: 100, currency: 'USD' });
-    expect(cursor.map(data[4]!, { spend: [{ email: data[4]!.email, hardLimitOverrideDollars: 0 }] }).spendLimit).toEqual({ amount: 0, currency: 'USD' });
+    expect(cursor.map(data[4]!, { spend: [{ email: data[4]!.email, hardLimitOverrideDollars: 0 }] }).spendLimit).toBeNull();
+    expect(cursor.map(data[4]!, { spend: [{ email: data[4]!.email, hardLimitOverrideDollars: 0, monthlyLimitDollars: 77 }] }).spendLimit).toEqual({ amount: 77, currency: 'USD' });
     expect(cursor.map(data[4]!, { spend: [{ email: data[4]!.email, hardLimitOverrideDollars: null }] }).spendLimit).toBeNull();
     expect(cursor.map(data[4]!, { spend: [{ email: data[4]!.email, spendCents: 10 }] }).spendLimit).toBeNull();
     const rows = [{ date: DAY_MS - 3_600_000, isActive: true }, { date: DAY_MS, isActive: true }, { date: DAY_MS + 1000, isActive: false }];
@@ -98,10 +99,10 @@ describe('cursor adapter', () => {
     const limit = new Map(spend.map((s) => [String(s.email).toLowerCase(), s.hardLimitOverrideDollars]));
     for (const [i, n] of nodes.entries()) {
       const l = limit.get(String(data[i]!.email).toLowerCase());
-      expect(n.spendLimit, String(i)).toEqual(typeof l === 'number' ? { amount: l, currency: 'USD' } : null);
+      expect(n.spendLimit, String(i)).toEqual(typeof l === 'number' && l > 0 ? { amount: l, currency: 'USD' } : null);
     }
     expect(nodes[12].spendLimit).toEqual({ amount: 112, currency: 'USD' }); // spend lists this e-mail in upper case
-    expect(nodes.some((n) => n.spendLimit?.amount === 0)).toBe(true);
+    expect([...limit.values()].some((l) => l === 0)).toBe(true); // the dataset has "no override" zeros, shown as null
     expect(nodes.filter((n) => n.status === 'DELETED').every((n) => n.spendLimit === null)).toBe(true);
   });
 

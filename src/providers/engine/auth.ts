@@ -18,6 +18,8 @@ export interface AuthScheme {
   description: string;
   applies(creds: Credentials): boolean;
   headers(creds: Credentials, ctx: ProviderContext, io: AuthIo): Record<string, string> | Promise<Record<string, string>>;
+  /** Forgets a cached token the upstream has just rejected; the engine then retries once with a fresh one. */
+  invalidate?(creds: Credentials, ctx: ProviderContext): boolean;
 }
 
 const has = (creds: Credentials, keys: string[]) => keys.every((k) => typeof creds[k] === 'string' && creds[k] !== '');
@@ -64,18 +66,19 @@ export function clientCredentialsAuth(opts: {
   description: string;
 }): AuthScheme {
   const cache = new Map<string, { token: string; expiresAt: number }>();
+  // Keyed by the secret too, so a rotated or wrong secret never reuses another's token.
+  const keyOf = (c: Credentials, ctx: ProviderContext) => createHash('sha256').update(`${opts.tokenUrl(c, ctx)}|${c.clientId}|${c.clientSecret}`).digest('base64url');
   return {
     kind: 'OAUTH2_CLIENT_CREDENTIALS',
     credentialKeys: opts.keys,
     description: opts.description,
     applies: (c) => has(c, opts.keys),
+    invalidate: (c, ctx) => cache.delete(keyOf(c, ctx)),
     async headers(c, ctx, io) {
-      const url = opts.tokenUrl(c, ctx);
-      // Keyed by the secret too, so a rotated or wrong secret never reuses another's token.
-      const cacheKey = createHash('sha256').update(`${url}|${c.clientId}|${c.clientSecret}`).digest('base64url');
+      const cacheKey = keyOf(c, ctx);
       const hit = cache.get(cacheKey);
       if (hit && hit.expiresAt > Date.now()) return { authorization: `Bearer ${hit.token}` };
-      const body = await io.postForm(url, {
+      const body = await io.postForm(opts.tokenUrl(c, ctx), {
         grant_type: 'client_credentials',
         client_id: c.clientId!,
         client_secret: c.clientSecret!,
@@ -84,7 +87,8 @@ export function clientCredentialsAuth(opts: {
       if (typeof body?.access_token !== 'string')
         throw new GatewayError('UPSTREAM_BAD_RESPONSE', 'The token endpoint answered without an access_token. Check tenantId, clientId and clientSecret.');
       const ttl = Number(body.expires_in) || 300;
-      cache.set(cacheKey, { token: body.access_token, expiresAt: Date.now() + Math.max(ttl - 60, 10) * 1000 });
+      // Renew a minute early; a very short-lived token is kept for half its life.
+      cache.set(cacheKey, { token: body.access_token, expiresAt: Date.now() + (ttl > 120 ? ttl - 60 : ttl / 2) * 1000 });
       return { authorization: `Bearer ${body.access_token}` };
     },
   };
@@ -100,5 +104,6 @@ export function anyOf(...schemes: AuthScheme[]): AuthScheme & { schemes: AuthSch
     description: schemes.map((s) => s.description).join('; or '),
     applies: (c) => pick(c) !== undefined,
     headers: (c, ctx, io) => pick(c)!.headers(c, ctx, io),
+    invalidate: (c, ctx) => pick(c)?.invalidate?.(c, ctx) ?? false,
   };
 }

@@ -103,17 +103,25 @@ export class RequestScope {
   private async fetchPage({ account, def, spec, request }: PageKey): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
-    const headers = await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets));
-    const res = await this.engine.client.call({
-      provider: def.slug,
-      origin,
-      request,
-      headers,
-      secrets,
-      rateLimit: def.rateLimit,
-      errorMessage: def.errorMessage,
-      debug: this.debug,
-    });
+    const send = async () =>
+      this.engine.client.call({
+        provider: def.slug,
+        origin,
+        request,
+        headers: await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets)),
+        secrets,
+        rateLimit: def.rateLimit,
+        errorMessage: def.errorMessage,
+        debug: this.debug,
+      });
+    let res;
+    try {
+      res = await send();
+    } catch (e) {
+      // A cached token the upstream no longer accepts (revoked, rotated): fetch a fresh one, once.
+      if (!(e instanceof GatewayError && e.code === 'UPSTREAM_UNAUTHORIZED' && def.auth.invalidate?.(account.credentials, account.context))) throw e;
+      res = await send();
+    }
     let records: unknown;
     try {
       records = spec.records(res.body);

@@ -13,7 +13,7 @@ export type FilterServing = 'QUERY_PARAMETER' | 'SCOPED_ENDPOINT' | 'ENGINE' | '
 
 export function servingOf(spec: FilterSpec): FilterServing {
   if ('endpoint' in spec) return 'SCOPED_ENDPOINT';
-  if ('param' in spec) return 'QUERY_PARAMETER';
+  if ('param' in spec || 'params' in spec) return 'QUERY_PARAMETER';
   if ('engine' in spec) return 'ENGINE';
   return 'USAGE_DATA';
 }
@@ -70,7 +70,7 @@ export function planFilters(def: ProviderDefinition, filter: UserFilter): Filter
   for (const name of names) {
     const value = filter[name];
     let spec = def.filters[name]!;
-    if (exclusive && name !== exclusive && 'param' in spec && !('endpoint' in spec)) {
+    if (exclusive && name !== exclusive && ('param' in spec || 'params' in spec) && !('endpoint' in spec)) {
       if (!PREDICATES[name])
         throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} cannot combine filters.${name} with filters.${exclusive}. Use one of them.`, { provider: def.slug, filter: name });
       spec = { engine: true };
@@ -86,25 +86,32 @@ export function planFilters(def: ProviderDefinition, filter: UserFilter): Filter
       if (plan.path) throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} cannot combine filters.${name} with another scoped filter. Use one of them.`, { provider: def.slug, filter: name });
       plan.path = spec.endpoint(value, filter);
     }
-    if (!spec.param) continue;
+    const served = <T>(compute: () => T): T => {
+      try {
+        return compute();
+      } catch (e) {
+        if (!(e instanceof RefusedValue)) throw e;
+        throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} (${def.slug}) cannot serve filters.${name} here: ${e.message}`, { provider: def.slug, filter: name });
+      }
+    };
+    if (!('params' in spec) && !spec.param) continue;
     // Served upstream, and re-checked on the mapped user: an upstream (or proxy) that ignores a parameter
     // must not turn a filter into a silent no-op. Scoped endpoints are trusted: their scope is not a field.
     const recheck = 'endpoint' in spec ? undefined : PREDICATES[name];
     if (recheck) plan.predicates.push((u) => recheck(u, value));
-    let out;
-    try {
-      out = spec.value ? spec.value(value as never, filter) : (value as string);
-    } catch (e) {
-      if (!(e instanceof RefusedValue)) throw e;
-      throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} (${def.slug}) cannot serve filters.${name} here: ${e.message}`, { provider: def.slug, filter: name });
+    if ('params' in spec) {
+      plan.params.push(...served(() => spec.params(value as never, filter)));
+      continue;
     }
+    const param = spec.param!;
+    const out = served(() => (spec.value ? spec.value(value as never, filter) : (value as string)));
     if (out === undefined) continue;
     if ('join' in spec && spec.join) {
-      const entry = joined.get(spec.param) ?? { values: [], join: spec.join };
+      const entry = joined.get(param) ?? { values: [], join: spec.join };
       entry.values.push(...(Array.isArray(out) ? out : [out]));
-      joined.set(spec.param, entry);
+      joined.set(param, entry);
     } else {
-      for (const v of Array.isArray(out) ? out : [String(out)]) plan.params.push([spec.param, v]);
+      for (const v of Array.isArray(out) ? out : [String(out)]) plan.params.push([param, v]);
     }
   }
   for (const [param, { values, join }] of joined) plan.params.push([param, values.join(join)]);

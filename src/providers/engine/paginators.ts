@@ -53,12 +53,12 @@ export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST
 }
 
 /** An opaque token from the body goes back as a query parameter (Anthropic, OpenAI, Zendesk, Google, Slack). */
-export function bodyCursor(opts: { param: string; next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number }): Paginator {
+export function bodyCursor(opts: { param: string; next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number; reservedParams?: string[] }): Paginator {
   return {
     kind: 'BODY_CURSOR',
     description: `\`${opts.param}\` from the response body; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
     maxPageSize: opts.maxPageSize,
-    reservedParams: [opts.param, opts.pageSizeParam],
+    reservedParams: [opts.param, opts.pageSizeParam, ...(opts.reservedParams ?? [])],
     first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
     next(req, res) {
       const token = opts.next(res.body);

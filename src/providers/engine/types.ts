@@ -107,6 +107,7 @@ export type QueryValue = string | string[] | undefined;
 /**
  * How one unified filter is served. Exactly one of:
  * - `param`: an upstream query parameter (several filters may share one param, joined by `join`);
+ * - `params`: upstream query parameters chosen from the value;
  * - `endpoint`: switch to a scoped endpoint (optionally also passing the value as `param`);
  * - `body`: a field of a POST body;
  * - `engine`: the engine tests the mapped user while it pages (field is in the payload, API cannot filter);
@@ -114,6 +115,8 @@ export type QueryValue = string | string[] | undefined;
  */
 export type FilterSpec<V = any> =
   | { param: string; value?: (v: V, all: UserFilter) => QueryValue; join?: string; note?: string }
+  /** Several or value-dependent parameters (e.g. a built-in role as `role`, a custom one as `permission_set`). */
+  | { params: (v: V, all: UserFilter) => [string, string][]; note?: string }
   | {
       endpoint: (v: V, all: UserFilter) => string;
       param?: string;

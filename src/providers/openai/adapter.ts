@@ -1,4 +1,4 @@
-// OpenAI — Admin API, organization users, joined with the completions usage of one day.
+// OpenAI — Admin API, organization users.
 // Docs (confirmed): https://developers.openai.com/api/reference/cli/resources/admin/subresources/organization/subresources/users
 //   and the official spec openai/openai-openapi @ f85dbe2 (openapi.json, servers https://api.openai.com/v1):
 //   GET /organization/users — `limit` (1–100, default 20), `after` (object id), `emails` (array of string);
@@ -6,20 +6,19 @@
 //   User: object "organization.user", id, added_at (unix s), name?, email?, role? ("owner" or "reader"), created?,
 //   user?{ id, email, name, picture, enabled, banned, banned_at }, is_service_account?, api_key_last_used_at?, …
 //   Auth: AdminApiKeyAuth, `Authorization: Bearer $OPENAI_ADMIN_KEY`; https://developers.openai.com/api/docs/guides/admin-apis
-//   GET /organization/usage/completions — start_time/end_time (unix s), bucket_width 1d, group_by incl. user_id,
-//   `limit` (buckets; 1d: max 31), `page` ← `next_page`; rows carry user_id and num_model_requests.
 //   Errors: ErrorResponse `{ error: { message, type, param, code } }`; 429 TooManyRequests with Retry-After (s).
-// Array encoding: the spec declares `emails`/`group_by` with no style, i.e. OpenAPI's default form/explode
+// Array encoding: the spec declares `emails` with no style, i.e. OpenAPI's default form/explode
 //   (`emails=a&emails=b`), while it spells other arrays `project_ids[]`; the openai-node SDK sends brackets.
 //   We follow the spec. Unconfirmed which spellings the live API accepts; the sandbox accepts both.
 // Unconfirmed: whether `emails` matches case-insensitively; the behaviour of limit > 100 (the sandbox clamps);
-//   whether a usage bucket's results are ever split across pages; rate-limit reset headers on the Admin API.
+//   rate-limit reset headers on the Admin API.
 // Decisions (ours): there is no status field. status is INACTIVE when user.banned or user.enabled === false, else
 //   ACTIVE; remoteStatus names the raw signal: 'banned' | 'disabled' | 'active'. Pending invites are not users.
 //   userType (for filters only): service account → MACHINE, owner → ADMIN, reader → USER.
+//   lastActiveAt is api_key_last_used_at; there is no usage endpoint call.
 import { bearerAuth } from '../engine/auth.js';
 import { isSet, refuse } from '../engine/filters.js';
-import { dayStartMs, fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
+import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
 import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
 
@@ -36,9 +35,6 @@ export interface OpenAIUser {
   api_key_last_used_at?: number | null;
   [extra: string]: unknown;
 }
-
-/** One completions usage row, tagged with its bucket's start (unix s). */
-export interface OpenAIUsageRow { user_id?: string | null; num_model_requests?: number; bucket_start?: number; [extra: string]: unknown }
 
 export const OPENAI_STATUS: Record<'active' | 'disabled' | 'banned', UserStatus> = { active: 'ACTIVE', disabled: 'INACTIVE', banned: 'INACTIVE' };
 export const OPENAI_USER_TYPE: Record<string, UserType> = { owner: 'ADMIN', reader: 'USER' };
@@ -83,26 +79,11 @@ export const openai = defineProvider<OpenAIUser>({
     roleId: { engine: true, note: 'role ids are the role names: owner, reader' },
     userType: { engine: true, note: 'derived from is_service_account and role' },
     createdAfter: { engine: true, note: 'created, else added_at' },
-    date: { usage: true, note: 'the completions usage day joined for lastActiveAt; defaults to three days ago' },
   },
-  joins: [
-    {
-      name: 'usage',
-      request: (f) => {
-        const start = dayStartMs(f.date!) / 1000;
-        const end = start + 86_400;
-        return { path: '/v1/organization/usage/completions', query: { start_time: String(start), end_time: String(end), bucket_width: '1d', group_by: 'user_id' } };
-      },
-      records: (b) => (Array.isArray(b?.data) ? b.data.flatMap((k: any) => (Array.isArray(k?.results) ? k.results.map((r: any) => ({ ...r, bucket_start: k.start_time })) : [])) : undefined),
-      paginator: page(31, 'page', (b) => (b?.has_more ? b.next_page : null)),
-      key: (r: OpenAIUsageRow) => nonEmpty(r?.user_id),
-      userKey: (u: OpenAIUser) => nonEmpty(u.id),
-    },
-  ],
   byId: { path: (id) => `/v1/organization/users/${id}` },
   errorMessage: (b) => (typeof b?.error?.message === 'string' ? `${b.error.code ?? b.error.type ?? 'error'}: ${b.error.message}` : undefined),
   fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'avatar', 'userType', 'statusChangedAt', 'lastActiveAt', 'createdAt'],
-  map(u, joined) {
+  map(u) {
     const nested = u.user && typeof u.user === 'object' ? u.user : {};
     const name = str(u.name) ?? str(nested.name);
     const role = str(u.role);
@@ -111,8 +92,6 @@ export const openai = defineProvider<OpenAIUser>({
     const emails: Email[] = primary ? [{ email: primary, isPrimary: true, type: 'work' }] : [];
     if (login && login.toLowerCase() !== primary?.toLowerCase()) emails.push({ email: login, isPrimary: false, type: 'other' });
     const raw = rawStatus(u);
-    const used = ((joined.usage ?? []) as OpenAIUsageRow[]).filter((r) => typeof r?.num_model_requests === 'number' && r.num_model_requests > 0).map((r) => fromUnixSeconds(r.bucket_start));
-    const active = [fromUnixSeconds(u.api_key_last_used_at), ...used].filter((d): d is string => d !== null).sort();
     return {
       remoteId: String(u.id),
       name,
@@ -126,7 +105,7 @@ export const openai = defineProvider<OpenAIUser>({
       avatar: str(nested.picture),
       organization: null,
       spendLimit: null,
-      lastActiveAt: active.at(-1) ?? null,
+      lastActiveAt: fromUnixSeconds(u.api_key_last_used_at),
       createdAt: fromUnixSeconds(u.created) ?? fromUnixSeconds(u.added_at),
       updatedAt: null,
     };

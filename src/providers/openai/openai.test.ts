@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
 import type { Sandbox } from '../engine/sandbox-kit.js';
 import { openai, OPENAI_STATUS, type OpenAIUser } from './adapter.js';
-import { daysAgo } from '../engine/engine.js';
-import { openaiDataset, openaiError, openaiUsage, OPENAI_SANDBOX_API_KEY, startOpenAISandbox } from './sandbox.js';
+import { openaiDataset, openaiError, OPENAI_SANDBOX_API_KEY, startOpenAISandbox } from './sandbox.js';
 
 const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter) {
   users(category: USAGE_METERING, integratedAccountId: $account, first: $first, after: $after, filters: $filters) {
@@ -13,15 +12,11 @@ const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilte
 }`;
 const NODES = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on UsageMeteringUser { remoteId name status } } }`;
 
-const DAY = '2025-08-08';
-const DAY_START = Date.UTC(2025, 7, 8) / 1000;
 let sandbox: Sandbox;
 let h: Harness;
 const data = openaiDataset();
-const usage = openaiUsage(DAY_START, data);
 const ids = (res: any) => res.body.data.users.edges.map((e: any) => e.node.remoteId);
 const usersCalls = () => sandbox.requests.filter((r) => r.path === '/v1/organization/users');
-const usageCalls = () => sandbox.requests.filter((r) => r.path === '/v1/organization/usage/completions');
 const iso = (s: number | null | undefined) => (typeof s === 'number' ? new Date(s * 1000).toISOString() : null);
 
 beforeAll(async () => {
@@ -65,21 +60,23 @@ describe('openai adapter', () => {
     expect(openai.map({ id: 'user-b', added_at: 1_711_471_533, role: 'reader', is_service_account: true }, {})).toMatchObject({ createdAt: '2024-03-26T16:45:33.000Z', userType: 'MACHINE', name: null, emails: [], lastActiveAt: null });
     expect(openai.map({ id: 'user-c', name: null, email: 'c@x.test', user: { name: 'Nested Name', email: 'C@X.TEST' } }, {})).toMatchObject({ name: 'Nested Name', emails: [{ email: 'c@x.test', isPrimary: true, type: 'work' }] });
     expect(openai.map({ id: 'user-d', name: '', email: '', role: '' }, {})).toMatchObject({ name: '', firstName: null, lastName: null, emails: [], roles: [], userType: null });
-    const odd = openai.map({ id: 42 as any, name: 7 as any, email: 5 as any, role: null, added_at: 'yesterday' as any, user: 'nope' as any, api_key_last_used_at: 'x' as any }, { usage: [null, 5, { user_id: '42', num_model_requests: 'many' }] as any });
+    const odd = openai.map({ id: 42 as any, name: 7 as any, email: 5 as any, role: null, added_at: 'yesterday' as any, user: 'nope' as any, api_key_last_used_at: 'x' as any }, {});
     expect(odd).toMatchObject({ remoteId: '42', name: '7', emails: [], roles: [], status: 'ACTIVE', remoteStatus: 'active', createdAt: null, lastActiveAt: null, avatar: null });
   });
 
-  it('takes lastActiveAt from the latest of api_key_last_used_at and the usage days with requests', () => {
-    const u = { ...data[20]!, api_key_last_used_at: DAY_START - 86_400 };
-    expect(openai.map(u, { usage: [{ user_id: u.id, num_model_requests: 3, bucket_start: DAY_START }] }).lastActiveAt).toBe(`${DAY}T00:00:00.000Z`);
-    expect(openai.map(u, { usage: [{ user_id: u.id, num_model_requests: 0, bucket_start: DAY_START }] }).lastActiveAt).toBe(iso(DAY_START - 86_400));
-    expect(openai.map({ ...u, api_key_last_used_at: DAY_START + 5000 }, { usage: [{ num_model_requests: 3, bucket_start: DAY_START }] }).lastActiveAt).toBe(iso(DAY_START + 5000));
+  it('takes lastActiveAt from api_key_last_used_at alone, null when absent', () => {
+    const u = data[20]!;
+    expect(openai.map({ ...u, api_key_last_used_at: 1_720_000_000 }, {}).lastActiveAt).toBe('2024-07-03T09:46:40.000Z');
+    expect(openai.map({ ...u, api_key_last_used_at: null }, {}).lastActiveAt).toBeNull();
+    const { api_key_last_used_at: _, ...without } = u;
+    expect(openai.map(without as OpenAIUser, {}).lastActiveAt).toBeNull();
+    for (const raw of data) expect(openai.map(raw, {}).lastActiveAt).toBe(iso(raw.api_key_last_used_at));
   });
 
   it('lists every user exactly once, in upstream order, paging with after = last_id', async () => {
     for (const first of [7, 50, 100]) {
       const before = usersCalls().length;
-      const { nodes } = await walk(h, Q, { account: 'openai-1', filters: { date: DAY } }, first);
+      const { nodes } = await walk(h, Q, { account: 'openai-1' }, first);
       expect(nodes.map((n) => n.remoteId)).toEqual(data.map((u) => u.id));
       const calls = usersCalls().slice(before);
       expect(calls[0]!.query.get('limit')).toBe(String(first));
@@ -87,53 +84,25 @@ describe('openai adapter', () => {
       expect(calls.slice(1).every((c) => data.some((u) => u.id === c.query.get('after')))).toBe(true);
     }
     expect(sandbox.requests.every((r) => r.headers.authorization === `Bearer ${OPENAI_SANDBOX_API_KEY}`)).toBe(true);
+    expect(sandbox.requests.some((r) => r.path.includes('/usage/'))).toBe(false); // no usage endpoint call
   });
 
   it('fills one Relay page from several upstream pages when an in-memory filter drops users', async () => {
     const before = usersCalls().length;
-    const res = await h.query(Q, { account: 'openai-1', first: 100, filters: { isActive: true, date: DAY } });
+    const res = await h.query(Q, { account: 'openai-1', first: 100, filters: { isActive: true } });
     const kept = data.filter((u) => !(u.user?.banned === true || u.user?.enabled === false));
     expect(ids(res)).toEqual(kept.slice(0, 100).map((u) => u.id));
     expect(usersCalls().slice(before).map((c) => c.query.get('after'))).toEqual([null, data[99]!.id]);
   });
 
-  it('joins the completions usage of filters.date by user_id to fill lastActiveAt', async () => {
-    const before = usageCalls().length;
-    const { nodes, pages } = await walk(h, Q, { account: 'openai-1', filters: { date: DAY } }, 100);
-    const calls = usageCalls().slice(before);
-    expect(calls.length).toBe(pages); // fetched once per GraphQL request; one day is one bucket, one page
-    expect(Object.fromEntries(calls[0]!.query)).toEqual({ start_time: String(DAY_START), end_time: String(DAY_START + 86_400), bucket_width: '1d', group_by: 'user_id', limit: '31' });
-    const active = new Set(usage.filter((r) => r.num_model_requests > 0).map((r) => r.user_id));
-    expect(active.size).toBeGreaterThan(30);
-    for (const n of nodes) {
-      const raw = data.find((u) => u.id === n.remoteId)!;
-      const candidates = [iso(raw.api_key_last_used_at), active.has(raw.id) ? `${DAY}T00:00:00.000Z` : null].filter(Boolean).sort();
-      expect(n.lastActiveAt).toBe(candidates.at(-1) ?? null);
-    }
-  });
-
-  it('uses the usage of three days ago when filters.date is absent', async () => {
-    const before = usageCalls().length;
-    const res = await h.query(Q, { account: 'openai-1', first: 5 });
-    expect(res.body.errors).toBeUndefined();
-    expect(usageCalls().slice(before)[0]!.query.get('start_time')).toBe(String(Date.parse(`${daysAgo(3)}T00:00:00Z`) / 1000));
-  });
-
-  it('refuses a malformed filters.date before calling upstream', async () => {
-    const before = sandbox.requests.length;
-    const res = await h.query(Q, { account: 'openai-1', first: 5, filters: { date: '8 Aug 2025' } });
-    expect(res.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', filter: 'date' });
-    expect(sandbox.requests.length).toBe(before);
-  });
-
   it('sends filters.email and filters.emails upstream as the repeated emails array parameter', async () => {
     const target = data[37]!;
-    const one = await h.query(Q, { account: 'openai-1', first: 10, filters: { email: target.email, date: DAY } });
+    const one = await h.query(Q, { account: 'openai-1', first: 10, filters: { email: target.email } });
     expect(ids(one)).toEqual([target.id]);
     expect(usersCalls().at(-1)!.query.getAll('emails')).toEqual([target.email]);
 
     const wanted = [data[3]!, data[90]!, data[200]!];
-    const many = await h.query(Q, { account: 'openai-1', first: 10, filters: { emails: wanted.map((u) => u.email), date: DAY } });
+    const many = await h.query(Q, { account: 'openai-1', first: 10, filters: { emails: wanted.map((u) => u.email) } });
     expect(ids(many)).toEqual(wanted.map((u) => u.id));
     expect(usersCalls().at(-1)!.query.getAll('emails')).toEqual(wanted.map((u) => u.email));
   });
@@ -157,7 +126,7 @@ describe('openai adapter', () => {
     ];
     for (const [filters, keep] of cases) {
       const before = usersCalls().length;
-      const { nodes } = await walk(h, Q, { account: 'openai-1', filters: { ...filters, date: DAY } }, 30);
+      const { nodes } = await walk(h, Q, { account: 'openai-1', filters }, 30);
       const expected = mapped.filter(keep).map(({ raw }) => raw.id);
       expect(nodes.map((n) => n.remoteId), JSON.stringify(filters)).toEqual(expected);
       const first = usersCalls()[before]!;
@@ -167,8 +136,8 @@ describe('openai adapter', () => {
   });
 
   it('refuses filters the Admin API cannot serve', async () => {
-    for (const filter of ['teamId', 'username', 'updatedAfter', 'groupId', 'organizationId']) {
-      const value = filter === 'updatedAfter' ? '2025-01-01T00:00:00Z' : 'x';
+    for (const filter of ['teamId', 'username', 'updatedAfter', 'groupId', 'organizationId', 'date']) {
+      const value = filter === 'updatedAfter' ? '2025-01-01T00:00:00Z' : filter === 'date' ? '2025-08-08' : 'x';
       const res = await h.query(Q, { account: 'openai-1', filters: { [filter]: value } });
       expect(res.body.errors![0].extensions).toMatchObject({ code: 'UNSUPPORTED_FILTER', provider: 'openai', filter });
     }
@@ -176,7 +145,7 @@ describe('openai adapter', () => {
 
   it("maps an upstream 401 with OpenAI's error body to UPSTREAM_UNAUTHORIZED", async () => {
     const bad = startGateway([{ id: 'openai-bad', provider: 'openai', context: { baseUrl: `${sandbox.url}/v1` }, credentials: { apiKey: 'sk-admin-wrong-key-value' } }]);
-    const res = await bad.query(Q, { account: 'openai-bad', filters: { date: DAY } });
+    const res = await bad.query(Q, { account: 'openai-bad' });
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAUTHORIZED', provider: 'openai', upstreamStatus: 401 });
     expect(res.body.errors![0].message).toContain('Incorrect API key provided');
     await bad.close();
@@ -185,25 +154,22 @@ describe('openai adapter', () => {
   it('retries a 429 with retry-after: 0 and gives up on a long Retry-After with UPSTREAM_RATE_LIMITED', async () => {
     const { body } = openaiError(429, 'Rate limit reached for requests', 'requests', 'rate_limit_exceeded');
     sandbox.inject({ status: 429, headers: { 'retry-after': '0' }, body, match: /\/organization\/users$/ });
-    const ok = await h.query(Q, { account: 'openai-1', first: 3, filters: { date: DAY } });
+    const ok = await h.query(Q, { account: 'openai-1', first: 3 });
     expect(ids(ok)).toEqual(data.slice(0, 3).map((u) => u.id));
 
     sandbox.inject({ status: 429, headers: { 'retry-after': '120' }, body, match: /\/organization\/users$/ });
-    const res = await h.query(Q, { account: 'openai-1', first: 3, filters: { date: DAY } });
+    const res = await h.query(Q, { account: 'openai-1', first: 3 });
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'openai', upstreamStatus: 429, retryAfter: 120 });
   });
 
-  it('reports a 200 with malformed JSON, or a usage page without buckets, as UPSTREAM_BAD_RESPONSE', async () => {
+  it('reports a 200 with malformed JSON as UPSTREAM_BAD_RESPONSE', async () => {
     sandbox.inject({ raw: '{not json', headers: { 'content-type': 'application/json' }, match: /\/organization\/users$/ });
-    const res = await h.query(Q, { account: 'openai-1', first: 3, filters: { date: DAY } });
+    const res = await h.query(Q, { account: 'openai-1', first: 3 });
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'openai' });
-    sandbox.inject({ status: 200, body: { object: 'page', data: 'nope', has_more: false }, match: /usage/ });
-    const join = await h.query(Q, { account: 'openai-1', first: 3, filters: { date: '2025-08-09' } });
-    expect(join.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'openai' });
   });
 
   it('resolves node and nodes by id, one GET /organization/users/{user_id} each (there is no bulk endpoint)', async () => {
-    const res = await h.query(Q, { account: 'openai-1', first: 4, filters: { date: DAY } });
+    const res = await h.query(Q, { account: 'openai-1', first: 4 });
     const listed = res.body.data.users.edges.map((e: any) => e.node);
     const before = sandbox.requests.length;
     const out = await h.query(NODES, { ids: [...listed.map((n: any) => n.id), Buffer.from('UsageMeteringUser:openai-1:user-missing').toString('base64url')] });
@@ -218,7 +184,7 @@ describe('openai adapter', () => {
   });
 
   it('keeps the raw record, unexpected fields included, in remoteData', async () => {
-    const res = await h.query(Q, { account: 'openai-1', first: 13, filters: { date: DAY } });
+    const res = await h.query(Q, { account: 'openai-1', first: 13 });
     const nodes = res.body.data.users.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.remoteData)).toEqual(JSON.parse(JSON.stringify(data.slice(0, 13))));
     expect(nodes[8].remoteData.unexpected_field).toEqual({ nested: [1, 2, 3] });

@@ -1,9 +1,9 @@
 // OpenAI sandbox: a simulated Admin API under /v1 speaking the documented wire format of
-// GET /v1/organization/users (+ /{user_id}) and GET /v1/organization/usage/completions — Bearer admin key,
+// GET /v1/organization/users (+ /{user_id}) — Bearer admin key,
 // `limit` (1–100, default 20; out-of-range values are clamped here, the live behaviour is unconfirmed) + `after`
 // (object id), `{ object:"list", data, first_id, last_id, has_more }`, the `emails` array filter (accepted both
-// as `emails[]` and as repeated `emails`), day buckets paged by `page` ← `next_page`, and OpenAI's error envelope.
-import { people, rng, startSandbox, intParam, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
+// as `emails[]` and as repeated `emails`), and OpenAI's error envelope.
+import { people, startSandbox, intParam, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { OpenAIUser } from './adapter.js';
 
 export const OPENAI_SANDBOX_API_KEY = 'sk-admin-sandbox-0pen4i-7c1e5b9d2a';
@@ -54,17 +54,6 @@ export function openaiDataset(count = 260): OpenAIUser[] {
   });
 }
 
-/** Completions usage of one day, grouped by user: about a third of the users, deterministic per day. */
-export function openaiUsage(dayStart: number, users: OpenAIUser[]) {
-  const rand = rng(dayStart);
-  return users.flatMap((u) => {
-    const n = Math.floor(rand() * 9) - 5;
-    return n > 0 || rand() < 0.03
-      ? [{ object: 'organization.usage.completions.result', input_tokens: n * 1200, output_tokens: n * 300, input_cached_tokens: 0, input_audio_tokens: 0, output_audio_tokens: 0, num_model_requests: Math.max(n, 0), project_id: null, user_id: u.id, api_key_id: null, model: null, batch: null, service_tier: null }]
-      : [];
-  });
-}
-
 export const openaiError = (status: number, message: string, type: string, code: string | null = null, param: string | null = null) => ({
   status,
   body: { error: { message, type, param, code } },
@@ -89,26 +78,6 @@ export function startOpenAISandbox(opts: { apiKey?: string; users?: OpenAIUser[]
     const data = pool.slice(start, start + limit);
     return { body: { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < pool.length } };
   };
-  const usage = (req: SandboxRequest) => {
-    const startTime = Number(req.query.get('start_time'));
-    if (!Number.isInteger(startTime)) return openaiError(400, "Missing required parameter: 'start_time'.", 'invalid_request_error', 'missing_required_parameter', 'start_time');
-    if ((req.query.get('bucket_width') ?? '1d') !== '1d') return openaiError(400, 'The sandbox only serves bucket_width=1d.', 'invalid_request_error', null, 'bucket_width');
-    const byUser = arrayParam(req.query, 'group_by').includes('user_id');
-    const endTime = Number(req.query.get('end_time') ?? startTime + 7 * 86_400);
-    const limit = intParam(req.query, 'limit', 7, 31);
-    const from = req.query.get('page') ? Number(req.query.get('page')!.replace(/^page_/, '')) : startTime;
-    const buckets = [];
-    for (let t = from; t < endTime && buckets.length < limit; t += 86_400) {
-      const rows = openaiUsage(t, users);
-      buckets.push({
-        object: 'bucket', start_time: t, end_time: t + 86_400,
-        results: byUser ? rows : [{ ...rows[0], user_id: null, num_model_requests: rows.reduce((s, r) => s + r.num_model_requests, 0) }],
-      });
-    }
-    const next = from + buckets.length * 86_400;
-    const more = next < endTime;
-    return { body: { object: 'page', data: buckets, has_more: more, next_page: more ? `page_${next}` : null } };
-  };
   return startSandbox(
     {
       name: 'openai',
@@ -126,7 +95,6 @@ export function startOpenAISandbox(opts: { apiKey?: string; users?: OpenAIUser[]
             return u ? { body: u } : openaiError(404, `No such user: ${id}`, 'invalid_request_error', null, 'user_id');
           },
         },
-        { method: 'GET', path: /^\/v1\/organization\/usage\/completions$/, handle: usage },
       ],
     },
     opts.port,

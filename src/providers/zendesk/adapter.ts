@@ -65,18 +65,18 @@ export const zendesk = defineProvider<ZendeskUser>({
     path: '/api/v2/users',
     records: (b) => b.users,
     // has_more is the documented stop signal; a missing/null after_cursor also ends the list.
-    paginator: bodyCursor({ param: 'page[after]', pageSizeParam: 'page[size]', maxPageSize: 100, next: (b) => (b?.meta?.has_more === false ? null : (b?.meta?.after_cursor ?? null)) }),
+    paginator: bodyCursor({ param: 'page[after]', pageSizeParam: 'page[size]', maxPageSize: 100, reservedParams: ['page', 'per_page', 'page[before]'], next: (b) => (b?.meta?.has_more === false ? null : (b?.meta?.after_cursor ?? null)) }),
   },
   filters: {
     teamId: { endpoint: (v: string) => `/api/v2/groups/${id(v)}/users`, note: 'GET /api/v2/groups/{id}/users (group membership, not only default_group_id)' },
     organizationId: { endpoint: (v: string) => `/api/v2/organizations/${id(v)}/users`, note: 'GET /api/v2/organizations/{id}/users' },
     roleId: {
-      param: 'role',
-      value: (v: string) => {
-        if ((ZENDESK_ROLES as readonly string[]).includes(v)) return v;
-        return refuse(`only the roles end-user, agent and admin, not "${v}" (custom roles cannot be filtered here).`);
+      params: (v: string) => {
+        if ((ZENDESK_ROLES as readonly string[]).includes(v)) return [['role', v]];
+        if (/^\d+$/.test(v)) return [['permission_set', v]];
+        return refuse(`roles are end-user, agent, admin or a custom role id, not "${v}".`);
       },
-      note: '`role` = end-user | agent | admin',
+      note: '`role` = end-user | agent | admin; a custom role id as `permission_set`',
     },
     sort: {
       param: 'sort',

@@ -1,7 +1,7 @@
 // Zendesk Support sandbox: a simulated `{subdomain}.zendesk.com` speaking the documented wire format of
 // List Users — Basic `{email}/token:{token}` or Bearer auth, cursor paging (`page[size]` ≤ 100, opaque
 // `page[after]`/`page[before]`, `meta.has_more`/`after_cursor`/`before_cursor`, `links.next`/`prev`), offset
-// paging when `page[size]` is absent (`page`, `per_page`, `next_page`, `count`), `role`/`role[]`, `sort`,
+// paging when `page[size]` is absent (`page`, `per_page`, `next_page`, `count`), `role`/`role[]`, `permission_set`, `sort`,
 // the group and organization variants, Show User, Show Many Users, rate-limit headers and Zendesk's
 // `{ error, description }` envelope.
 import { people, startSandbox, intParam, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
@@ -92,6 +92,8 @@ function list(req: SandboxRequest, base: ZendeskUser[]) {
   let pool = base;
   const roles = [...req.query.getAll('role'), ...req.query.getAll('role[]')];
   if (roles.length) pool = pool.filter((u) => roles.includes(String(u.role)));
+  const permissionSet = req.query.get('permission_set'); // a custom agent role id (Enterprise)
+  if (permissionSet) pool = pool.filter((u) => String(u.custom_role_id) === permissionSet);
   const sort = req.query.get('sort') ?? 'id';
   const key = SORTS[sort.replace(/^-/, '')];
   if (!key) return error(400, 'InvalidPaginationParameter', `sort is not valid: ${sort}`);

@@ -120,6 +120,19 @@ describe('zendesk adapter', () => {
     expect(sandbox.requests.at(-1)!.query.get('role')).toBe('agent');
   });
 
+  it('sends a custom role id as permission_set', async () => {
+    const { nodes } = await walk(h, Q, { account: 'zd-1', filters: { roleId: '360001122334' } }, 40);
+    expect(nodes.map((n) => n.remoteId)).toEqual(ids(data.filter((u) => u.custom_role_id === 360001122334)));
+    expect(sandbox.requests.at(-1)!.query.get('permission_set')).toBe('360001122334');
+  });
+
+  it('never lets remoteQuery switch Zendesk to offset paging', async () => {
+    const res = await h.query(`query($rq: JSON) { users(category: TICKETING, integratedAccountId: "zd-1", first: 3, remoteQuery: $rq) { edges { cursor } } }`, { rq: { page: 2, per_page: 5, external_id: 'x' } });
+    expect(res.body.errors).toBeUndefined();
+    const q = sandbox.requests.at(-1)!.query;
+    expect([q.get('page'), q.get('per_page'), q.get('external_id')]).toEqual([null, null, 'x']);
+  });
+
   it('switches to the group members endpoint for teamId', async () => {
     const group = ZENDESK_GROUPS[2]!;
     const { nodes } = await walk(h, Q, { account: 'zd-1', filters: { teamId: String(group) } }, 30);
@@ -167,7 +180,7 @@ describe('zendesk adapter', () => {
     for (const [filters, filter] of [
       [{ username: 'x' }, 'username'],
       [{ collectionId: 'x' }, 'collectionId'],
-      [{ roleId: '360001122334' }, 'roleId'],
+      [{ roleId: 'light-agent' }, 'roleId'],
       [{ sort: { field: 'EMAIL', direction: 'ASC' } }, 'sort'],
     ] as const) {
       const res = await h.query(Q, { account: 'zd-1', filters });
