@@ -2,10 +2,11 @@
 // token, builds per-request loaders, and hands everything else to the schema.
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { getOperationAST, visit, type DocumentNode } from 'graphql';
+import { getOperationAST, visit, type DocumentNode, type GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { StaticAccountStore, type AccountStore } from './accounts/store.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -68,6 +69,11 @@ export function jitSafe(document: DocumentNode): boolean {
   jitSafety.set(document, safe);
   return safe;
 }
+
+/** Armor's rejections carry no code of their own: give them ours. */
+const tooComplex = (_ctx: unknown, error: GraphQLError) => {
+  Object.assign(error.extensions as Record<string, unknown>, { code: 'QUERY_TOO_COMPLEX' });
+};
 
 /** One log line per HTTP request: method, path, operation, status and duration (never headers or variables). */
 function useRequestLog(logger: Logger): Plugin {
@@ -133,7 +139,22 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     },
     renderGraphiQL,
     graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
-    plugins: [useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }), useRequestLog(logger), useErrorLog(logger)],
+    plugins: [
+      // Every users field can fan out into upstream calls: bound aliases, depth and size of a document. Armor's
+      // static cost ignores `first` (one full directory page already scores ~42k), so aliases bound fan-out
+      // instead. Field suggestions stay on: the schema is public and GraphiQL users need them.
+      EnvelopArmorPlugin({
+        blockFieldSuggestion: { enabled: false },
+        maxAliases: { n: 20, onReject: [tooComplex] },
+        maxDepth: { n: 12, onReject: [tooComplex] },
+        costLimit: { enabled: false },
+        maxTokens: { n: 5_000, onReject: [tooComplex] },
+        maxDirectives: { n: 50, onReject: [tooComplex] },
+      }),
+      useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }),
+      useRequestLog(logger),
+      useErrorLog(logger),
+    ],
     context: async ({ request }): Promise<GatewayContext> => {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
       const tenantId = m ? tenantByTokenHash.get(sha256(m[1]!)) : undefined;

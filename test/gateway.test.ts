@@ -252,6 +252,23 @@ describe('engine safeguards', () => {
     expect(JSON.stringify(lines)).not.toMatch(/authorization|Bearer/i);
   });
 
+  it('accepts a full directory page but rejects documents that would fan out without bound', async () => {
+    const full = await h.query(`query($a: ID!) { users(category: USER_DIRECTORY, integratedAccountId: $a, first: 100) { edges { cursor node { ... on DirectoryUser {
+      id remoteId name firstName lastName username emails { email isPrimary type } status remoteStatus statusChangedAt activatedAt avatar bio externalId
+      groups { id name organization } identifiers is2faEnabled isEmailVerified languages lastActiveAt lastLoginAt licenses { id name lastActiveAt organization }
+      organizations { id name } phones { number extension type } roles { id name group organization workspace } timezone title urls { url type } userType
+      workspaces { id name } createdAt updatedAt remoteData } } } pageInfo { hasNextPage endCursor } debug { url status } } }`, { a: 'okta-a' });
+    expect(full.body.errors).toBeUndefined();
+    const aliases = Array.from({ length: 30 }, (_, i) => `u${i}: users(category: USER_DIRECTORY, integratedAccountId: "okta-a", first: 1) { edges { cursor } }`).join('\n');
+    const before = sandbox.requests.length;
+    const fanOut = await h.query(`{ ${aliases} }`);
+    expect(fanOut.body.errors![0].message).toMatch(/aliases/i);
+    expect(code(fanOut)).toBe('QUERY_TOO_COMPLEX');
+    expect(sandbox.requests.length).toBe(before);
+    const intro = await h.query(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`);
+    expect(intro.body.errors).toBeUndefined();
+  });
+
   it('never leaks a stack trace', async () => {
     const res = await h.query(Q, { account: 'okta-a', filters: { teamId: 'x' } });
     expect(res.text).not.toMatch(/\bat .*\.ts:\d+/);
