@@ -225,6 +225,15 @@ describe('engine safeguards', () => {
     expect(sandbox.requests.length - before).toBe(1);
   });
 
+  it('never follows a redirect, and says so', async () => {
+    sandbox.inject({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' } });
+    const before = sandbox.requests.length;
+    const res = await h.query(Q, { account: 'okta-a', first: 2 });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'okta', upstreamStatus: 302 });
+    expect(res.body.errors![0].message).toContain('redirect');
+    expect(sandbox.requests.length - before).toBe(1);
+  });
+
   it('honours the rate-limit reset header when there is no Retry-After', async () => {
     sandbox.inject({ status: 429, headers: { 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 3600) }, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' } });
     const res = await h.query(Q, { account: 'okta-a', first: 2 });

@@ -54,6 +54,8 @@ export function upstreamStatusError(provider: string, status: number, detail: st
     return new GatewayError('UPSTREAM_NOT_FOUND', `${provider} answered 404${said}. Check the account's base URL, subdomain or the id given in the filter.`, ext);
   if (status === 429)
     return new GatewayError('UPSTREAM_RATE_LIMITED', `${provider} is rate limiting this account${said}. Retry after ${retryAfter ?? 'a few'} seconds.`, { ...ext, retryAfter });
+  if (status >= 300 && status < 400)
+    return new GatewayError('UPSTREAM_BAD_RESPONSE', `${provider} answered with a redirect (HTTP ${status}), which the gateway does not follow. Set context.baseUrl to the API's final address.`, ext);
   if (status >= 500)
     return new GatewayError('UPSTREAM_UNAVAILABLE', `${provider} is unavailable (HTTP ${status})${said}. Retry later.`, ext);
   return new GatewayError('UPSTREAM_BAD_REQUEST', `${provider} rejected the request with HTTP ${status}${said}. Check the filters and remoteQuery values.`, ext);
