@@ -2,10 +2,10 @@
 // inside it, bound to one account and one set of filters. The gateway only ever follows a request it
 // signed itself, so a forged cursor cannot make it call a URL of the client's choosing.
 //
-// Format: `<page>.<offset>.<sig>`. `page` is base64url JSON of {account, query key, request}; its key is
-// HMAC-SHA256(secret, page), computed once per upstream page; `sig` = SHA-256(key "." offset), so each of
-// the (up to 100) edges of a page costs one small hash instead of one HMAC. Offsets must be plain digits,
-// which rules out length-extension forgeries of the secret-prefixed hash.
+// Format: `<page>.<offset>.<sig>`. `page` is base64url JSON of [version, account, query key, method, path,
+// query, body?]; its key is HMAC-SHA256(secret, page), computed once per upstream page; `sig` is the first
+// 128 bits of SHA-256(key "." offset), so each of the (up to 100) edges of a page costs one small hash instead
+// of one HMAC. Offsets must be plain digits, which rules out length-extension forgeries of the keyed hash.
 import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { GatewayError } from './errors.js';
 import type { UpstreamRequest } from './types.js';
@@ -17,7 +17,7 @@ export interface Position {
   offset: number;
 }
 
-interface PagePayload { v: 2; a: string; q: string; r: UpstreamRequest }
+type PagePayload = [version: 3, accountId: string, queryKey: string, method: UpstreamRequest['method'], path: string, query: UpstreamRequest['query'], body?: UpstreamRequest['body']];
 interface SignedPage { accountId: string; queryKey: string; page: string; key: string }
 
 const PAGE = /^[A-Za-z0-9_-]+$/;
@@ -33,13 +33,14 @@ export class CursorCodec {
   }
 
   private static sig(key: string, offset: number | string): string {
-    return hash('sha256', `${key}.${offset}`, 'base64url');
+    return hash('sha256', `${key}.${offset}`, 'base64url').slice(0, 22);
   }
 
   encode(accountId: string, queryKey: string, pos: Position): string {
     let signed = this.pages.get(pos.request);
     if (!signed || signed.accountId !== accountId || signed.queryKey !== queryKey) {
-      const payload: PagePayload = { v: 2, a: accountId, q: queryKey, r: pos.request };
+      const r = pos.request;
+      const payload: PagePayload = r.body === undefined ? [3, accountId, queryKey, r.method, r.path, r.query] : [3, accountId, queryKey, r.method, r.path, r.query, r.body];
       const page = Buffer.from(JSON.stringify(payload)).toString('base64url');
       signed = { accountId, queryKey, page, key: this.pageKey(page) };
       this.pages.set(pos.request, signed);
@@ -62,9 +63,11 @@ export class CursorCodec {
     } catch {
       throw invalid('malformed');
     }
-    if (p.a !== accountId) throw invalid('issued for another integrated account');
-    if (p.q !== queryKey) throw invalid('issued for other filters');
-    return { request: p.r, offset: Number(offset) };
+    if (!Array.isArray(p) || p[0] !== 3) throw invalid('malformed');
+    const [, account, key, method, path, query, body] = p;
+    if (account !== accountId) throw invalid('issued for another integrated account');
+    if (key !== queryKey) throw invalid('issued for other filters');
+    return { request: body === undefined ? { method, path, query } : { method, path, query, body }, offset: Number(offset) };
   }
 }
 
