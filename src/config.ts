@@ -25,8 +25,9 @@ export const ConfigSchema = z
       .object({
         maxScan: z.number().int().min(1).default(1000),
         maxJoinPages: z.number().int().min(1).default(20),
+        maxPages: z.number().int().min(1).default(50),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50 }),
     http: z
       .object({
         connectTimeoutMs: z.number().int().min(1).default(5000),

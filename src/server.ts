@@ -75,6 +75,17 @@ const tooComplex = (_ctx: unknown, error: GraphQLError) => {
   Object.assign(error.extensions as Record<string, unknown>, { code: 'QUERY_TOO_COMPLEX' });
 };
 
+/** Refuses request bodies over `limit` bytes before they are read (HTTP 413). */
+function useBodyLimit(limit: number): Plugin {
+  return {
+    onRequest: ({ request, endResponse, fetchAPI }) => {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > limit)
+        endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Request body over ${limit} bytes.`, extensions: { code: 'QUERY_TOO_COMPLEX' } }] }), { status: 413, headers: { 'content-type': 'application/json' } }));
+    },
+  };
+}
+
 /** One log line per HTTP request: method, path, operation, status and duration (never headers or variables). */
 function useRequestLog(logger: Logger): Plugin {
   const seen = new WeakMap<Request, { started: number; operation?: string | null }>();
@@ -122,7 +133,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   });
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[]);
   const tenantByTokenHash = new Map(config.tenants.flatMap((t) => t.apiTokens.map((tok) => [sha256(tok), t.id] as const)));
 
@@ -140,6 +151,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     renderGraphiQL,
     graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [
+      useBodyLimit(256 * 1024),
       // Every users field can fan out into upstream calls: bound aliases, depth and size of a document. Armor's
       // static cost ignores `first` (one full directory page already scores ~42k), so aliases bound fan-out
       // instead. Field suggestions stay on: the schema is public and GraphiQL users need them.
@@ -187,7 +199,13 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
         );
         return keys.map((k) => found.get(k) ?? null);
       });
-      return { tenantId, engine, scope, accounts, users, loadNode: (id) => resolveUserNode(users, id) };
+      // Each node id may cost an upstream call: at most 100 per request, however many node/nodes fields ask.
+      let nodeBudget = 100;
+      const loadNode = (id: { typename: string; id: string }) => {
+        if (--nodeBudget < 0) throw new GatewayError('BAD_USER_INPUT', 'A request may resolve at most 100 node ids; split it.');
+        return resolveUserNode(users, id);
+      };
+      return { tenantId, engine, scope, accounts, users, loadNode };
     },
   });
 

@@ -27,6 +27,8 @@ export function toUserFilter(input: Record<string, unknown> | null | undefined):
     if (v === null || v === undefined) continue;
     out[k] = v instanceof Date ? v.toISOString() : v;
   }
+  if (Array.isArray(out.emails) && out.emails.length > 100)
+    throw new GatewayError('BAD_USER_INPUT', `filters.emails accepts at most 100 addresses (got ${out.emails.length}).`, { filter: 'emails' });
   if (out.date !== undefined && (!DAY.test(String(out.date)) || Number.isNaN(Date.parse(String(out.date)))))
     throw new GatewayError('BAD_USER_INPUT', `filters.date must be a day as YYYY-MM-DD (got "${String(out.date).slice(0, 40)}").`, { filter: 'date' });
   return out as UserFilter;

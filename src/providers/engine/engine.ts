@@ -9,7 +9,7 @@ import { GatewayError } from './errors.js';
 import { planFilters } from './filters.js';
 import { UpstreamClient, type UpstreamCall } from './http.js';
 import { underBase, type Paginator } from './paginators.js';
-import { secretsOf } from './redact.js';
+import { secretsOf, secretsOfHeaders } from './redact.js';
 import type { Credentials, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
 export interface Account {
@@ -25,6 +25,8 @@ export interface EngineOptions {
   maxScan: number;
   /** Most pages a joined list (e.g. a usage report) may span. */
   maxJoinPages: number;
+  /** Most upstream pages read to answer one connection page. */
+  maxPages: number;
 }
 
 export interface ListArgs {
@@ -56,7 +58,7 @@ export function splitBaseUrl(baseUrl: string): { origin: string; basePath: strin
 
 export class Engine {
   readonly cursors: CursorCodec;
-  constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions = { maxScan: 1000, maxJoinPages: 20 }) {
+  constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret);
   }
   scope(): RequestScope {
@@ -103,17 +105,19 @@ export class RequestScope {
   private async fetchPage({ account, def, spec, request }: PageKey): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
-    const send = async () =>
-      this.engine.client.call({
+    const send = async () => {
+      const headers = await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets));
+      return this.engine.client.call({
         provider: def.slug,
         origin,
         request,
-        headers: await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets)),
-        secrets,
+        headers,
+        secrets: [...secrets, ...secretsOfHeaders(headers)],
         rateLimit: def.rateLimit,
         errorMessage: def.errorMessage,
         debug: this.debug,
       });
+    };
     let res;
     try {
       res = await send();
@@ -226,13 +230,14 @@ export class RequestScope {
     const { basePath } = this.target(account, def);
     const plan = planFilters(def, args.filter);
     const pag = def.list.paginator;
-    const reserved = new Set([...pag.reservedParams, ...Object.keys(def.list.query ?? {}), ...plan.params.map(([k]) => k)]);
+    // Compared case-insensitively: some APIs (OData) read `$TOP` as `$top`.
+    const reserved = new Set([...pag.reservedParams, ...Object.keys(def.list.query ?? {}), ...plan.params.map(([k]) => k)].map((k) => k.toLowerCase()));
     const passthrough = Object.entries(args.remoteQuery ?? {})
-      .filter(([k, v]) => !reserved.has(k) && v !== null && v !== undefined)
+      .filter(([k, v]) => !reserved.has(k.toLowerCase()) && v !== null && v !== undefined)
       .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
     const base: UpstreamRequest = {
       method: def.list.method ?? 'GET',
-      path: underBase(basePath, plan.path ?? def.list.path),
+      path: underBase(basePath, safePath(plan.path ?? def.list.path)),
       query: [...toPairs(def.list.query ?? {}), ...passthrough, ...plan.params],
       ...(def.list.body ? { body: def.list.body } : {}),
     };
@@ -247,6 +252,7 @@ export class RequestScope {
     const edges: Edge[] = [];
     const seen = new Set([stableStringify(pos.request)]);
     let scanned = 0;
+    let pages = 0;
     let hasNextPage = false;
     let endPosition: Position | null = null;
     if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
@@ -275,6 +281,13 @@ export class RequestScope {
         break;
       }
       if (!next) break;
+      // Bounded work per request, whatever the upstream does (e.g. endless empty pages with fresh cursors):
+      // answer with what we have and a cursor to continue.
+      if (++pages >= this.engine.options.maxPages) {
+        hasNextPage = true;
+        endPosition = { request: next, offset: 0 };
+        break;
+      }
       const nextKey = stableStringify(next);
       if (seen.has(nextKey)) {
         page.call.isLooping = true;
@@ -312,7 +325,7 @@ export class RequestScope {
       await Promise.all(
         pending.map(async (id) => {
           const [path, qs] = spec.path(encodeURIComponent(id)).split('?', 2) as [string, string | undefined];
-          const req: UpstreamRequest = { method: 'GET', path: underBase(basePath, path), query: [...new URLSearchParams(qs ?? '').entries()] };
+          const req: UpstreamRequest = { method: 'GET', path: underBase(basePath, safePath(path)), query: [...new URLSearchParams(qs ?? '').entries()] };
           try {
             const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record ? spec.record(b) : b] }, req);
             if (page.records[0]) found.set(id, map(page.records[0], 0));
@@ -334,6 +347,13 @@ export class RequestScope {
     }
     return ids.map((id) => found.get(id) ?? null);
   }
+}
+
+/** Refuses `.`/`..` segments a filter value or id could put into a scoped path (an upstream may normalise them). */
+function safePath(path: string): string {
+  if (path.split('/').some((seg) => seg === '.' || seg === '..' || /^%2e(%2e)?$|^\.%2e$|^%2e\.$/i.test(seg)))
+    throw new GatewayError('BAD_USER_INPUT', 'An id or filter value may not be "." or "..". Use the id as the provider gives it.');
+  return path;
 }
 
 /** An upstream that does not serve a request shape (404, 400, 405, 422, 501), as opposed to failing. */

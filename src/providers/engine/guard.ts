@@ -10,7 +10,12 @@ const PUBLIC_RANGES = new Set(['unicast']);
 export function isPrivateAddress(ip: string): boolean {
   try {
     let addr = ipaddr.parse(ip);
-    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    if (addr.kind() === 'ipv6') {
+      const v6 = addr as ipaddr.IPv6;
+      // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible (::a.b.c.d) forms: judge the IPv4.
+      if (v6.isIPv4MappedAddress()) addr = v6.toIPv4Address();
+      else if (v6.parts.slice(0, 6).every((p) => p === 0)) return true;
+    }
     return !PUBLIC_RANGES.has(addr.range());
   } catch {
     return true;

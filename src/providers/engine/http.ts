@@ -76,7 +76,7 @@ export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpe
 
 function describeBody(body: any, extract?: (b: any) => string | undefined): string | undefined {
   if (body == null) return undefined;
-  if (typeof body === 'string') return body.trim().slice(0, 200) || undefined;
+  if (typeof body === 'string') return body.trim() || undefined;
   const custom = extract?.(body);
   if (custom) return custom;
   const e = body.error;
@@ -91,7 +91,7 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
     typeof e === 'string' ? e : undefined,
   ];
   const found = candidates.find((c) => typeof c === 'string' && c.length > 0);
-  return found ? String(found).slice(0, 300) : undefined;
+  return found ? String(found) : undefined;
 }
 
 export class UpstreamClient {
@@ -213,7 +213,9 @@ export class UpstreamClient {
       let errBody: any = text;
       try { errBody = JSON.parse(text); } catch { /* keep text */ }
       const detail = describeBody(errBody, opts.errorMessage);
-      throw upstreamStatusError(opts.provider, status, detail ? redactSecrets(detail, opts.secrets) : undefined, wait === undefined ? undefined : Math.ceil(wait));
+      // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
+      const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
+      throw upstreamStatusError(opts.provider, status, said, wait === undefined ? undefined : Math.ceil(wait));
     }
   }
 

@@ -8,11 +8,28 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let out = text;
   for (const s of secrets) {
     if (s.length < 4) continue;
-    out = out.split(s).join(REDACTED);
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s) out = out.split(encoded).join(REDACTED);
+    // The secret as sent in a URL path, a query string or a form body (which also encodes `~` and spaces).
+    for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])) out = out.split(form).join(REDACTED);
   }
   return out;
+}
+
+/**
+ * What an auth header derives from the credentials (a Basic pair, a minted OAuth token) is as secret as
+ * they are: the whole header value and its token part, and a Basic pair decoded.
+ */
+export function secretsOfHeaders(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i.test(name)) continue;
+    out.push(value);
+    const [scheme, token] = value.split(/\s+/, 2);
+    if (token) {
+      out.push(token);
+      if (/^basic$/i.test(scheme!)) out.push(Buffer.from(token, 'base64').toString('utf8'));
+    }
+  }
+  return out.filter((s) => s.length >= 4);
 }
 
 /** Redacts secret-looking query parameters and known secrets from a URL. */
