@@ -2,7 +2,7 @@
 // token, builds per-request loaders, and hands everything else to the schema.
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { getOperationAST, visit, type DocumentNode, type GraphQLError } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, visit, type ASTVisitor, type DocumentNode, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
@@ -50,8 +50,8 @@ query DirectoryUsers($account: ID!) {
 `;
 
 /**
- * graphql-jit compiles a document once and executes wide user lists much faster, but it mishandles
- * variables with default values and cannot run @defer/@stream: those documents take the standard executor.
+ * graphql-jit compiles a document once and executes wide user lists much faster, but cannot run
+ * @defer/@stream: those documents take the standard executor. (Variables reach it already coerced.)
  */
 const jitSafety = new WeakMap<DocumentNode, boolean>(); // yoga caches parsed documents, so this hits
 export function jitSafe(document: DocumentNode): boolean {
@@ -59,15 +59,44 @@ export function jitSafe(document: DocumentNode): boolean {
   if (known !== undefined) return known;
   let safe = true;
   visit(document, {
-    VariableDefinition: (node) => {
-      if (node.defaultValue) safe = false;
-    },
     Directive: (node) => {
       if (node.name.value === 'defer' || node.name.value === 'stream') safe = false;
     },
   });
   jitSafety.set(document, safe);
   return safe;
+}
+
+/**
+ * Coerces variables with graphql-js before any executor runs, so variable errors read the same (code
+ * BAD_USER_INPUT, HTTP 400) and input defaults apply even where graphql-jit would skip them.
+ */
+function useVariableCoercion(): Plugin {
+  return {
+    onExecute: ({ args, setResultAndStopExecution }) => {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!operation?.variableDefinitions?.length) return;
+      const coerced = getVariableValues(args.schema, operation.variableDefinitions, (args.variableValues ?? {}) as Record<string, unknown>);
+      if (coerced.errors) {
+        setResultAndStopExecution({
+          errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })),
+        });
+        return;
+      }
+      args.variableValues = coerced.coerced;
+    },
+  };
+}
+
+/** A document asking for an operation type the schema does not have (mutation, subscription) is invalid. */
+function knownOperationTypes(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      const schema = context.getSchema();
+      const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+      if (!root) context.reportError(new GraphQLError(`This gateway has no ${node.operation}s; it only answers queries.`, { nodes: node }));
+    },
+  };
 }
 
 /** Armor's rejections carry no code of their own: give them ours. */
@@ -163,6 +192,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
         maxTokens: { n: 5_000, onReject: [tooComplex] },
         maxDirectives: { n: 50, onReject: [tooComplex] },
       }),
+      { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypes) } satisfies Plugin,
+      useVariableCoercion(),
       useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }),
       useRequestLog(logger),
       useErrorLog(logger),

@@ -105,6 +105,29 @@ describe('Relay pagination', () => {
   });
 });
 
+describe('GraphQL over HTTP', () => {
+  it('coerces variables before execution: input defaults apply, bad values are BAD_USER_INPUT with HTTP 400', async () => {
+    const sorted = await h.query(`query($f: UserFilter) { users(category: USER_DIRECTORY, integratedAccountId: "okta-a", first: 1, filters: $f) { edges { cursor } } }`, { f: { sort: { field: 'NAME' } } });
+    // Okta cannot sort: the point is that the default direction was applied and the filter reached the engine.
+    expect(code(sorted)).toBe('UNSUPPORTED_FILTER');
+    const since = await h.query(`query($f: UserFilter) { users(category: USER_DIRECTORY, integratedAccountId: "okta-a", first: 2, filters: $f) { edges { cursor } } }`, { f: { createdAfter: '2023-06-01T00:00:00Z' } });
+    expect(since.body.errors).toBeUndefined();
+    const badEnum = await h.query(`query($c: Category) { providers(category: $c) { slug } }`, { c: 'NOPE' });
+    expect([badEnum.status, code(badEnum)]).toEqual([400, 'BAD_USER_INPUT']);
+    const missing = await h.query(`query($c: Category!) { providers(category: $c) { slug } }`, {});
+    expect([missing.status, code(missing)]).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
+  it('refuses mutations and subscriptions as invalid documents, not server errors', async () => {
+    for (const doc of ['mutation { __typename }', 'subscription { x }']) {
+      const res = await h.query(doc);
+      expect(res.status, doc).toBe(200); // application/json: validation errors answer 200 (GraphQL over HTTP)
+      expect(code(res)).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(res.body.errors![0].message).toContain('only answers queries');
+    }
+  });
+});
+
 describe('batching and debug', () => {
   it('makes one upstream call for aliases asking the same thing', async () => {
     const before = sandbox.requests.length;
