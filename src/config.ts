@@ -5,15 +5,19 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { providerBySlug, PROVIDERS } from './providers/registry.js';
 
+// Numbers and booleans may come from `${VAR}` (always a string): accept their string forms.
+const int = (min: number, def: number) => z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(min).default(def));
+const bool = (def: boolean) => z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().default(def));
+
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'use letters, digits, ".", "_" or "-" (at most 128)');
 
 export const ConfigSchema = z
-  .object({
-    allowPrivateUpstreams: z.boolean().default(false),
+  .strictObject({
+    allowPrivateUpstreams: bool(false),
     cursorSecret: z.string().min(16, 'must be at least 16 characters'),
-    tenants: z.array(z.object({ id, apiTokens: z.array(z.string().min(16, 'API tokens must be at least 16 characters')).min(1) })).min(1),
+    tenants: z.array(z.strictObject({ id, apiTokens: z.array(z.string().min(16, 'API tokens must be at least 16 characters')).min(1) })).min(1),
     integratedAccounts: z.array(
-      z.object({
+      z.strictObject({
         id,
         tenant: z.string(),
         provider: z.string(),
@@ -22,21 +26,21 @@ export const ConfigSchema = z
       }),
     ),
     limits: z
-      .object({
-        maxScan: z.number().int().min(1).default(1000),
-        maxJoinPages: z.number().int().min(1).default(20),
-        maxPages: z.number().int().min(1).default(50),
+      .strictObject({
+        maxScan: int(1, 1000),
+        maxJoinPages: int(1, 20),
+        maxPages: int(1, 50),
       })
       .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50 }),
     http: z
-      .object({
-        connectTimeoutMs: z.number().int().min(1).default(5000),
-        headersTimeoutMs: z.number().int().min(1).default(10000),
-        bodyTimeoutMs: z.number().int().min(1).default(10000),
-        maxRetries: z.number().int().min(0).default(3),
-        retryBaseDelayMs: z.number().int().min(0).default(200),
-        retryMaxDelayMs: z.number().int().min(0).default(3000),
-        retryMaxTotalMs: z.number().int().min(0).default(8000),
+      .strictObject({
+        connectTimeoutMs: int(1, 5000),
+        headersTimeoutMs: int(1, 10000),
+        bodyTimeoutMs: int(1, 10000),
+        maxRetries: int(0, 3),
+        retryBaseDelayMs: int(0, 200),
+        retryMaxDelayMs: int(0, 3000),
+        retryMaxTotalMs: int(0, 8000),
       })
       .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000 }),
   })

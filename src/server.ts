@@ -202,7 +202,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
       const tenantId = m ? tenantByTokenHash.get(sha256(m[1]!)) : undefined;
       if (!tenantId)
-        throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, 401);
+        throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="rollcall"' } });
       const scope = engine.scope();
       const accounts = new DataLoader<string, Account | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id))));
       const users = new DataLoader<string, UserRecord | null>(async (keys) => {

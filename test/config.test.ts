@@ -47,6 +47,19 @@ describe('configuration', () => {
     expect(message).toContain('integratedAccounts.4.context: okta needs context.baseUrl');
   });
 
+  it('refuses unknown keys, naming them, so a typo cannot silently disable a setting', () => {
+    expect(() => parseConfig({ ...valid, allowPrivateUpstream: true }, env)).toThrow(/allowPrivateUpstream/);
+    expect(() => parseConfig({ ...valid, limits: { maxScans: 5 } }, env)).toThrow(/limits: .*maxScans/);
+  });
+
+  it('accepts numbers and booleans from ${VAR}', () => {
+    const cfg = parseConfig({ ...valid, allowPrivateUpstreams: '${PRIVATE}', limits: { maxScan: '${MAXSCAN}' } }, { ...env, PRIVATE: 'true', MAXSCAN: '250' });
+    expect(cfg.allowPrivateUpstreams).toBe(true);
+    expect(cfg.limits.maxScan).toBe(250);
+    expect(cfg.limits.maxPages).toBe(50);
+    expect(() => parseConfig({ ...valid, limits: { maxScan: 'lots' } }, env)).toThrow(/limits.maxScan/);
+  });
+
   it('reads YAML files and reports unreadable ones', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rollcall-'));
     const yaml = join(dir, 'gateway.yaml');

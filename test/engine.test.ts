@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from './helpers.js';
 import { waitSeconds } from '../src/providers/engine/http.js';
 import { isPrivateAddress } from '../src/providers/engine/guard.js';
+import { PREDICATES } from '../src/providers/engine/filters.js';
 import { bodyCursor, offsetLimit, pageNumber, parseLinkHeader, requestFromUrl, underBase } from '../src/providers/engine/paginators.js';
 import type { UpstreamRequest } from '../src/providers/engine/types.js';
 import { redactUrl } from '../src/providers/engine/redact.js';
@@ -64,6 +65,12 @@ describe('engine units', () => {
     const cursor = bodyCursor({ param: 'after', pageSizeParam: 'limit', maxPageSize: 100, next: (b) => (b.has_more ? b.last_id : null) });
     expect(q(cursor.next(cursor.first(base, 5), page(5, { has_more: true, last_id: 'u5' }), 'https://a.test'))).toEqual({ limit: '5', after: 'u5' });
     expect(cursor.next(base, page(5, { has_more: false, last_id: 'u5' }), 'https://a.test')).toBeNull();
+  });
+
+  it('means status ACTIVE by isActive wherever a provider reports a status', () => {
+    expect(PREDICATES.isActive!({ remoteId: '1', status: 'INVITED', isActive: true }, true)).toBe(false);
+    expect(PREDICATES.isActive!({ remoteId: '1', status: 'ACTIVE', isActive: true }, true)).toBe(true);
+    expect(PREDICATES.isActive!({ remoteId: '1', isActive: false }, false)).toBe(true);
   });
 
   it('classifies private, loopback, link-local and mapped addresses', () => {

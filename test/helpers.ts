@@ -12,7 +12,7 @@ export interface TestAccount { id: string; provider: string; context?: Record<st
 export interface Harness {
   gateway: Gateway;
   logs: string[];
-  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; body: { data?: T; errors?: any[] }; text: string }>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; headers: Headers; body: { data?: T; errors?: any[] }; text: string }>;
   close(): Promise<void>;
 }
 
@@ -55,7 +55,7 @@ export function startGateway(accounts: TestAccount[], overrides: Partial<ConfigI
       });
       const text = await res.text();
       transcript.push(text);
-      return { status: res.status, body: JSON.parse(text), text };
+      return { status: res.status, headers: res.headers, body: JSON.parse(text), text };
     },
     close: () => gateway.close(),
   };

@@ -51,7 +51,7 @@ builder.queryField('users', (t) =>
     resolve: async (_root, args, ctx, info) => {
       const { account, def } = await loadAccount(ctx, String(args.integratedAccountId));
       if (def.category !== args.category)
-        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" is a ${def.displayName} account of category ${def.category}, not ${args.category}.`, { provider: def.slug });
+        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in category ${def.category}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
       if (args.last != null || args.before != null)
         throw new GatewayError('BACKWARD_PAGINATION_UNSUPPORTED', `${def.displayName} pages forward only; use first/after.`, { provider: def.slug });
       const first = args.first ?? 50;

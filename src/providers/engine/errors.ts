@@ -34,9 +34,9 @@ export interface GatewayErrorExtensions {
 
 export class GatewayError extends GraphQLError {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, extensions: GatewayErrorExtensions = {}, httpStatus?: number) {
+  constructor(code: ErrorCode, message: string, extensions: GatewayErrorExtensions = {}, http?: { status: number; headers?: Record<string, string> }) {
     super(message, {
-      extensions: { code, ...extensions, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+      extensions: { code, ...extensions, ...(http ? { http } : {}) },
     });
     this.code = code;
   }

@@ -36,7 +36,8 @@ export const PREDICATES: Partial<Record<FilterName, (u: UnifiedUser, v: any) => 
   lastName: (u, v: string) => ci(u.lastName).includes(ci(v)),
   username: (u, v: string) => ci(u.username) === ci(v),
   status: (u, v: string) => u.status === v,
-  isActive: (u, v: boolean) => (u.isActive ?? u.status === 'ACTIVE') === v,
+  // Active means status ACTIVE where the provider has a status (an enabled but invited user is not active).
+  isActive: (u, v: boolean) => (u.status != null ? u.status === 'ACTIVE' : u.isActive === true) === v,
   teamId: (u, v: string) => (u.teamIds ?? []).includes(v),
   organizationId: (u, v: string) => u.organization?.id === v || (u.organizations ?? []).some((o) => o.id === v),
   workspaceId: (u, v: string) => (u.workspaces ?? []).some((w) => w.id === v),

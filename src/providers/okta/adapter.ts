@@ -8,7 +8,8 @@
 import { headerAuth, anyOf, bearerAuth } from '../engine/auth.js';
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import { linkHeader } from '../engine/paginators.js';
-import { defineProvider, type UserFilter, type UserStatus } from '../engine/types.js';
+import { isSet } from '../engine/filters.js';
+import { defineProvider, type FilterName, type UserFilter, type UserStatus } from '../engine/types.js';
 
 export interface OktaUser {
   id: string;
@@ -36,7 +37,15 @@ export const OKTA_STATUS: Record<string, UserStatus> = {
 const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const anyStatus = (raw: string[]) => (raw.length === 1 ? `status eq ${quote(raw[0]!)}` : `(${raw.map((r) => `status eq ${quote(r)}`).join(' or ')})`);
 const statusClause = (s: UserStatus) => anyStatus(Object.keys(OKTA_STATUS).filter((k) => OKTA_STATUS[k] === s));
-const search = (clause: (v: any, all: UserFilter) => string) => ({ param: 'search', join: ' and ', value: clause });
+// Okta's plain list omits DEPROVISIONED users but `search` returns them: so that adding a filter never
+// widens the list, the first search clause also keeps them out unless the status filter asks for them.
+const LISTED = anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'DEPROVISIONED'));
+const SEARCHED: FilterName[] = ['email', 'username', 'firstName', 'lastName', 'isActive', 'createdAfter', 'updatedAfter'];
+const search = (name: FilterName, clause: (v: any) => string) => ({
+  param: 'search',
+  join: ' and ',
+  value: (v: any, all: UserFilter) => (!isSet(all.status) && SEARCHED.find((n) => isSet(all[n])) === name ? `${clause(v)} and ${LISTED}` : clause(v)),
+});
 
 export const okta = defineProvider<OktaUser>({
   slug: 'okta',
@@ -55,14 +64,14 @@ export const okta = defineProvider<OktaUser>({
     paginator: linkHeader({ pageSizeParam: 'limit', maxPageSize: 200, reservedParams: ['after'] }),
   },
   filters: {
-    email: search((v: string) => `profile.email eq ${quote(v)}`),
-    username: search((v: string) => `profile.login eq ${quote(v)}`),
-    firstName: search((v: string) => `profile.firstName co ${quote(v)}`),
-    lastName: search((v: string) => `profile.lastName co ${quote(v)}`),
-    status: search((v: UserStatus) => statusClause(v)),
-    isActive: search((v: boolean) => (v ? statusClause('ACTIVE') : anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'ACTIVE')))),
-    createdAfter: search((v: string) => `created gt ${quote(new Date(v).toISOString())}`),
-    updatedAfter: search((v: string) => `lastUpdated gt ${quote(new Date(v).toISOString())}`),
+    email: search('email', (v: string) => `profile.email eq ${quote(v)}`),
+    username: search('username', (v: string) => `profile.login eq ${quote(v)}`),
+    firstName: search('firstName', (v: string) => `profile.firstName co ${quote(v)}`),
+    lastName: search('lastName', (v: string) => `profile.lastName co ${quote(v)}`),
+    status: { param: 'search', join: ' and ', value: (v: UserStatus) => statusClause(v), note: '`search`; DELETED (DEPROVISIONED) users appear only when asked for' },
+    isActive: search('isActive', (v: boolean) => (v ? statusClause('ACTIVE') : anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'ACTIVE')))),
+    createdAfter: search('createdAfter', (v: string) => `created gt ${quote(new Date(v).toISOString())}`),
+    updatedAfter: search('updatedAfter', (v: string) => `lastUpdated gt ${quote(new Date(v).toISOString())}`),
     name: { engine: true, note: 'Okta cannot search displayName with co; the gateway filters while paging' },
     groupId: { endpoint: (id: string) => `/api/v1/groups/${encodeURIComponent(id)}/users`, exclusive: true, note: 'GET /api/v1/groups/{id}/users' },
   },

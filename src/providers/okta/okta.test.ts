@@ -60,6 +60,12 @@ describe('okta adapter', () => {
     expect(searched.at(-1)!.query.get('search')).toBe('status eq "DEPROVISIONED"');
   });
 
+  it('never lets a filter bring in DEPROVISIONED users the plain list hides, unless status DELETED asks', async () => {
+    const { nodes } = await walk(h, Q, { account: 'okta-1', filters: { updatedAfter: '2000-01-01T00:00:00Z' } }, 100);
+    expect(nodes.map((n) => n.remoteId)).toEqual(listed.map((u) => u.id));
+    expect(sandbox.requests.at(-1)!.query.get('search')).toContain('status eq "RECOVERY")');
+  });
+
   it('combines e-mail and status into one search expression', async () => {
     const target = listed.find((u) => u.status === 'SUSPENDED')!;
     const res = await h.query(Q, { account: 'okta-1', first: 5, filters: { email: target.profile!.email, status: 'INACTIVE' } });
