@@ -122,7 +122,7 @@ export const zendesk = defineProvider<ZendeskUser>({
       avatar: photo ?? str(u.remote_photo_url),
       isActive: typeof u.active === 'boolean' ? u.active && u.suspended !== true : null,
       status: zendeskStatus(u),
-      remoteStatus: JSON.stringify({ active: u.active ?? null, suspended: u.suspended ?? null }),
+      remoteStatus: `active=${u.active ?? null},suspended=${u.suspended ?? null}`, // the two raw flags behind status
       roles,
       teamIds: u.default_group_id !== null && u.default_group_id !== undefined ? [String(u.default_group_id)] : [],
       organization: u.organization_id !== null && u.organization_id !== undefined ? { id: String(u.organization_id) } : null,
