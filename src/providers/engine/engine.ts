@@ -94,7 +94,7 @@ export class RequestScope {
           request: { method: 'POST', path: u.pathname, query: [...u.searchParams.entries()] },
           headers: {},
           form,
-          secrets: [...secrets, ...Object.values(form)],
+          secrets: form.client_secret ? [...secrets, form.client_secret] : secrets,
           debug: false,
         });
         return res.body;
