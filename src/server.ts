@@ -162,7 +162,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   });
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[]);
   const tenantByTokenHash = new Map(config.tenants.flatMap((t) => t.apiTokens.map((tok) => [sha256(tok), t.id] as const)));
 

@@ -128,6 +128,27 @@ describe('engine behaviours', () => {
     await h.close();
   });
 
+  it('reuses a joined usage report across requests for limits.joinCacheSeconds, per account', async () => {
+    const h = startGateway(
+      [
+        { id: 'claude-a', provider: 'claude', ...claudeSandbox.demoAccount(claude.url) },
+        { id: 'claude-b', provider: 'claude', ...claudeSandbox.demoAccount(claude.url) },
+      ],
+      { limits: { joinCacheSeconds: 60 } },
+    );
+    const Q = (a: string, after: string | null) => h.query(`query($after: String) { users(category: USAGE_METERING, integratedAccountId: "${a}", first: 50, after: $after, filters: { date: "2026-01-07" }) { pageInfo { endCursor } } }`, { after });
+    const reports = () => claude.requests.filter((r) => r.path.includes('usage_report')).length;
+    const before = reports();
+    const first = await Q('claude-a', null);
+    const once = reports() - before;
+    expect(once).toBeGreaterThan(0);
+    await Q('claude-a', first.body.data.users.pageInfo.endCursor);
+    expect(reports() - before).toBe(once); // the second page reused the report
+    await Q('claude-b', null);
+    expect(reports() - before).toBe(2 * once); // another account never shares it
+    await h.close();
+  });
+
   it('lists users without usage data when the default-day usage report fails, but not when the day was asked for', async () => {
     const h = startGateway([{ id: 'claude', provider: 'claude', ...claudeSandbox.demoAccount(claude.url) }]);
     const Q = `query($f: UserFilter) { users(category: USAGE_METERING, integratedAccountId: "claude", first: 3, filters: $f) { edges { node { ... on UsageMeteringUser { remoteId lastActiveAt } } } } }`;

@@ -3,6 +3,7 @@
 // Gateway-wide state (pools, cursor key) lives in Engine; everything per GraphQL request lives in
 // RequestScope, whose DataLoaders dedupe identical upstream calls.
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import type { AuthIo } from './auth.js';
 import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
 import { GatewayError } from './errors.js';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   maxJoinPages: number;
   /** Most upstream pages read to answer one connection page. */
   maxPages: number;
+  /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
+  joinCacheMs: number;
 }
 
 export interface ListArgs {
@@ -58,8 +61,11 @@ export function splitBaseUrl(baseUrl: string): { origin: string; basePath: strin
 
 export class Engine {
   readonly cursors: CursorCodec;
+  /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
+  readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret);
+    this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
   }
   scope(): RequestScope {
     return new RequestScope(this);
@@ -154,7 +160,8 @@ export class RequestScope {
       join.paginator.maxPageSize,
     );
     const key = `${account.id}|${join.name}|${stableStringify(first)}`;
-    let index = this.joins.get(key);
+    const shared = this.engine.joinCache;
+    let index = this.joins.get(key) ?? shared?.get(key);
     if (!index) {
       index = (async () => {
         const out = new Map<string, unknown[]>();
@@ -177,8 +184,10 @@ export class RequestScope {
         }
         return out;
       })();
-      this.joins.set(key, index);
+      shared?.set(key, index);
+      index.catch(() => shared?.delete(key)); // a failure is not worth remembering
     }
+    this.joins.set(key, index);
     return index;
   }
 
