@@ -133,6 +133,31 @@ function useRequestLog(logger: Logger): Plugin {
   };
 }
 
+/**
+ * graphql-jit reports resolver errors with `locations` but without source positions, which yoga's error
+ * serialisation needs to keep them: give each such error its source and positions back.
+ */
+function useErrorLocations(): Plugin {
+  return {
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result, setResult }) => {
+        const source = args.document.loc?.source;
+        if (!source || !('errors' in result) || !result.errors?.some((e) => e.locations?.length && !e.positions)) return;
+        const lineStarts = [0];
+        for (let i = 0; i < source.body.length; i++) if (source.body[i] === '\n') lineStarts.push(i + 1);
+        setResult({
+          ...result,
+          errors: result.errors.map((e) =>
+            e.locations?.length && !e.positions
+              ? new GraphQLError(e.message, { source, positions: e.locations.map((l: { line: number; column: number }) => (lineStarts[l.line - 1] ?? 0) + l.column - 1), path: e.path, originalError: e.originalError, extensions: e.extensions })
+              : e,
+          ),
+        });
+      },
+    }),
+  };
+}
+
 /** Logs each GraphQL error once, by code; unexpected errors (bugs) with their message, never a stack. */
 function useErrorLog(logger: Logger): Plugin {
   return {
@@ -195,6 +220,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypes) } satisfies Plugin,
       useVariableCoercion(),
       useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }),
+      useErrorLocations(),
       useRequestLog(logger),
       useErrorLog(logger),
     ],

@@ -303,6 +303,11 @@ describe('engine safeguards', () => {
     expect(intro.body.errors).toBeUndefined(); // GraphiQL's own introspection must pass
   });
 
+  it('locates resolver errors in the document, as graphql-js does', async () => {
+    const res = await h.query(`{\n  ok: providers { slug }\n  broken: users(category: USER_DIRECTORY, integratedAccountId: "nope") { edges { cursor } }\n}`);
+    expect(res.body.errors![0]).toMatchObject({ path: ['broken'], locations: [{ line: 3, column: 3 }], extensions: { code: 'INTEGRATED_ACCOUNT_NOT_FOUND' } });
+  });
+
   it('never leaks a stack trace', async () => {
     const res = await h.query(Q, { account: 'okta-a', filters: { teamId: 'x' } });
     expect(res.text).not.toMatch(/\bat .*\.ts:\d+/);
