@@ -1,0 +1,39 @@
+// Request limits: every users field can fan out into upstream calls, so documents and bodies are bounded.
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { GraphQLError } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+
+/** Armor's rejections carry no code of their own: give them ours. */
+const tooComplex = (_ctx: unknown, error: GraphQLError) => {
+  Object.assign(error.extensions as Record<string, unknown>, { code: 'QUERY_TOO_COMPLEX' });
+};
+
+/** Refuses request bodies over `limit` bytes before they are read (HTTP 413). */
+function useBodyLimit(limit: number): Plugin {
+  return {
+    onRequest: ({ request, endResponse, fetchAPI }) => {
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > limit)
+        endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Request body over ${limit} bytes.`, extensions: { code: 'QUERY_TOO_COMPLEX' } }] }), { status: 413, headers: { 'content-type': 'application/json' } }));
+    },
+  };
+}
+
+/**
+ * Armor bounds aliases, depth, tokens and directives. Its static cost ignores `first` (one full directory
+ * page already scores ~42k), so aliases bound fan-out instead. Field suggestions stay on: the schema is
+ * public and GraphiQL users need them.
+ */
+export function limitPlugins(): Plugin[] {
+  return [
+    useBodyLimit(256 * 1024),
+    EnvelopArmorPlugin({
+      blockFieldSuggestion: { enabled: false },
+      maxAliases: { n: 20, onReject: [tooComplex] },
+      maxDepth: { n: 12, onReject: [tooComplex] },
+      costLimit: { enabled: false },
+      maxTokens: { n: 5_000, onReject: [tooComplex] },
+      maxDirectives: { n: 50, onReject: [tooComplex] },
+    }) as Plugin,
+  ];
+}
