@@ -30,9 +30,9 @@ export const ConfigSchema = z
         maxScan: int(1, 1000),
         maxJoinPages: int(1, 20),
         maxPages: int(1, 50),
-        joinCacheSeconds: int(0, 60),
+        joinCacheSeconds: int(0, 0),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 60 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0 }),
     http: z
       .strictObject({
         connectTimeoutMs: int(1, 5000),

@@ -31,8 +31,6 @@ export function startGateway(accounts: TestAccount[], overrides: Partial<ConfigI
     ],
     integratedAccounts: accounts.map((a) => ({ tenant: 'acme', context: {}, ...a })),
     http: { maxRetries: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 1000, retryMaxTotalMs: 3000, connectTimeoutMs: 2000, headersTimeoutMs: 2000, bodyTimeoutMs: 2000 },
-    // Each test sees its own upstream calls; test/engine.test.ts covers the cross-request join cache.
-    limits: { joinCacheSeconds: 0 },
     ...overrides,
   });
   const logs: string[] = [];
