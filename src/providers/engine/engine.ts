@@ -239,10 +239,11 @@ export class RequestScope {
     const { basePath } = this.target(account, def);
     const plan = planFilters(def, args.filter);
     const pag = def.list.paginator;
-    // Compared case-insensitively: some APIs (OData) read `$TOP` as `$top`.
-    const reserved = new Set([...pag.reservedParams, ...Object.keys(def.list.query ?? {}), ...plan.params.map(([k]) => k)].map((k) => k.toLowerCase()));
+    // Compared loosely: some APIs read `$TOP` as `$top`, and some parsers trim `limit ` or `page[ size]`.
+    const loose = (k: string) => k.replace(/\s+/g, '').toLowerCase();
+    const reserved = new Set([...pag.reservedParams, ...Object.keys(def.list.query ?? {}), ...plan.params.map(([k]) => k)].map(loose));
     const passthrough = Object.entries(args.remoteQuery ?? {})
-      .filter(([k, v]) => !reserved.has(k.toLowerCase()) && v !== null && v !== undefined)
+      .filter(([k, v]) => !reserved.has(loose(k)) && v !== null && v !== undefined)
       .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
     const base: UpstreamRequest = {
       method: def.list.method ?? 'GET',
