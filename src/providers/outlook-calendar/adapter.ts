@@ -64,7 +64,7 @@ export const outlookCalendar = defineProvider<GraphUser>({
     path: '/v1.0/users',
     query: { $select: GRAPH_SELECT },
     records: (body) => body?.value,
-    paginator: nextUrl({ next: (b) => b?.['@odata.nextLink'], pageSizeParam: '$top', maxPageSize: 999, description: '`@odata.nextLink` followed verbatim (carries `$skiptoken`)', reservedParams: ['$skiptoken'] }),
+    paginator: nextUrl({ next: (b) => b?.['@odata.nextLink'], pageSizeParam: '$top', maxPageSize: 999, description: '`@odata.nextLink` (its path and `$skiptoken` query, sent to the account base URL)', reservedParams: ['$skiptoken'] }),
   },
   filters: {
     email: filter((v: string) => `(mail eq ${quote(v)} or otherMails/any(m:m eq ${quote(v)}))`),
