@@ -68,7 +68,7 @@ export function bodyCursor(opts: { param: string; next: (body: any) => unknown; 
   };
 }
 
-/** RFC 8288 `Link: <…>; rel="next"`, followed verbatim (Okta, GitHub). */
+/** RFC 8288 `Link: <…>; rel="next"` (Okta, GitHub): its path and query, on the account base URL. */
 export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; reservedParams?: string[] }): Paginator {
   return {
     kind: 'LINK_HEADER',
