@@ -44,23 +44,34 @@ export type SortDirection =
 export type UserFilter = {
   /** A project (or similar collection) for trackers that list users per project, e.g. a Jira project key. */
   collectionId?: string | null | undefined;
+  /** Created strictly after this instant. */
   createdAfter?: string | null | undefined;
   /** Usage metering: the usage day (YYYY-MM-DD, UTC). Defaults to three days ago. */
   date?: string | null | undefined;
+  /** Whole address, case-insensitive. */
   email?: string | null | undefined;
+  /** Any of these addresses (at most 100), case-insensitive. */
   emails?: Array<string> | null | undefined;
+  /** Substring, case-insensitive. */
   firstName?: string | null | undefined;
+  /** Members of a directory group. */
   groupId?: string | null | undefined;
+  /** Status ACTIVE, wherever the provider reports a status. */
   isActive?: boolean | null | undefined;
+  /** Substring, case-insensitive. */
   lastName?: string | null | undefined;
+  /** Substring of the full name, case-insensitive. */
   name?: string | null | undefined;
   organizationId?: string | null | undefined;
   roleId?: string | null | undefined;
   sort?: UserSort | null | undefined;
   status?: UserStatus | null | undefined;
+  /** Members of a team or group (ticketing). */
   teamId?: string | null | undefined;
+  /** Updated strictly after this instant. */
   updatedAfter?: string | null | undefined;
   userType?: UserType | null | undefined;
+  /** Whole username or login, case-insensitive. */
   username?: string | null | undefined;
   workspaceId?: string | null | undefined;
 };
