@@ -5,6 +5,7 @@ import { createLogger } from '../src/logger.js';
 import { PROVIDERS } from '../src/providers/registry.js';
 import { SANDBOXES } from '../src/providers/sandboxes.js';
 import { createGateway, type Gateway } from '../src/server.js';
+import { transcript } from './helpers.js';
 
 let demo: Demo;
 let gateway: Gateway;
@@ -23,7 +24,9 @@ async function query(q: string, variables: Record<string, unknown>) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.token}` },
     body: JSON.stringify({ query: q, variables }),
   });
-  return (await res.json()) as any;
+  const text = await res.text();
+  transcript.push(text); // checked for leaked credentials by test/setup.ts
+  return JSON.parse(text) as any;
 }
 
 describe('demo mode', () => {

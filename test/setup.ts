@@ -1,8 +1,11 @@
-// Runs in every test file: after its tests, no response body or log line may contain a credential.
+// Runs in every test file: after its tests, no response body or log line may contain a credential —
+// neither one a test configured nor any sandbox's demo credential.
 import { afterAll, expect } from 'vitest';
+import { SANDBOXES } from '../src/providers/sandboxes.js';
 import { secretsInUse, transcript } from './helpers.js';
 
 afterAll(() => {
-  const leaks = [...secretsInUse].filter((s) => s.length >= 8 && transcript.some((t) => t.includes(s)));
+  const demo = SANDBOXES.flatMap((s) => Object.values(s.demoAccount('http://sandbox.test').credentials));
+  const leaks = [...secretsInUse, ...demo].filter((s) => s.length >= 8 && transcript.some((t) => t.includes(s)));
   expect(leaks, 'credentials leaked into a response or a log line').toEqual([]);
 });
