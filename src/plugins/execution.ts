@@ -8,7 +8,7 @@ import type { Plugin } from 'graphql-yoga';
  * @defer/@stream: those documents take the standard executor. (Variables reach it already coerced.)
  */
 const jitSafety = new WeakMap<DocumentNode, boolean>(); // yoga caches parsed documents, so this hits
-export function jitSafe(document: DocumentNode): boolean {
+function jitSafe(document: DocumentNode): boolean {
   const known = jitSafety.get(document);
   if (known !== undefined) return known;
   let safe = true;

@@ -16,7 +16,7 @@
 //   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
 //   heuristic) only so filters.userType can work: UsageMeteringUser does not expose it.
 import { headerAuth } from '../engine/auth.js';
-import { isoDate, splitName, str } from '../engine/map-helpers.js';
+import { isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
 import { defineProvider, type UserType } from '../engine/types.js';
 
@@ -46,7 +46,6 @@ export const CLAUDE_USER_TYPE: Record<string, UserType> = {
 };
 
 export const CLAUDE_VERSION = '2023-06-01';
-const lower = (v: unknown) => (typeof v === 'string' ? v.toLowerCase() : null);
 const page = (maxPageSize: number, param: string, next: (b: any) => unknown) => bodyCursor({ param, pageSizeParam: 'limit', maxPageSize, next });
 
 export const claude = defineProvider<ClaudeUser>({
@@ -86,8 +85,8 @@ export const claude = defineProvider<ClaudeUser>({
       request: (f) => ({ path: '/v1/organizations/usage_report/claude_code', query: { starting_at: f.date! } }),
       records: (b) => b?.data,
       paginator: page(1000, 'page', (b) => (b?.has_more ? b.next_page : null)),
-      key: (r: ClaudeCodeUsageRow) => (r?.actor?.type === 'user_actor' ? lower(r.actor.email_address) : null),
-      userKey: (u: ClaudeUser) => lower(u.email),
+      key: (r: ClaudeCodeUsageRow) => (r?.actor?.type === 'user_actor' ? joinKey(r.actor.email_address) : null),
+      userKey: (u: ClaudeUser) => joinKey(u.email),
     },
   ],
   byId: { path: (id) => `/v1/organizations/users/${id}` },

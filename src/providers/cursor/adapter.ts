@@ -20,7 +20,7 @@
 //   else null. lastActiveAt = the latest `date` of the day's rows with isActive.
 //   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
 import { basicAuth } from '../engine/auth.js';
-import { dayStartMs, fromEpochMs, splitName, str } from '../engine/map-helpers.js';
+import { dayStartMs, fromEpochMs, joinKey, splitName, str } from '../engine/map-helpers.js';
 import { pageNumber, singlePage } from '../engine/paginators.js';
 import { defineProvider, type UserType } from '../engine/types.js';
 
@@ -38,7 +38,6 @@ export function usageRange(day: string): { startDate: number; endDate: number } 
   const start = dayStartMs(day);
   return { startDate: start, endDate: start + DAY_MS - 1 };
 }
-const lower = (v: unknown) => (typeof v === 'string' && v !== '' ? v.toLowerCase() : null);
 
 export const cursor = defineProvider<CursorMember>({
   slug: 'cursor',
@@ -67,8 +66,8 @@ export const cursor = defineProvider<CursorMember>({
       request: () => ({ method: 'POST', path: '/teams/spend', body: {} }),
       records: (b) => b?.teamMemberSpend,
       paginator: pageNumber({ pageParam: 'page', sizeParam: 'pageSize', maxPageSize: SPEND_PAGE_SIZE, in: 'body', hasMore: (b, page) => page < Number(b?.totalPages) }),
-      key: (r: CursorSpend) => lower(r?.email),
-      userKey: (u: CursorMember) => lower(u.email),
+      key: (r: CursorSpend) => joinKey(r?.email),
+      userKey: (u: CursorMember) => joinKey(u.email),
       maxPages: 50, // up to 5,000 members; past that, later members' spendLimit stays null
     },
     {
@@ -76,8 +75,8 @@ export const cursor = defineProvider<CursorMember>({
       request: (f) => ({ method: 'POST', path: '/teams/daily-usage-data', body: usageRange(f.date!) }),
       records: (b) => b?.data,
       paginator: singlePage(),
-      key: (r: CursorUsageRow) => lower(r?.email),
-      userKey: (u: CursorMember) => lower(u.email),
+      key: (r: CursorUsageRow) => joinKey(r?.email),
+      userKey: (u: CursorMember) => joinKey(u.email),
     },
   ],
   errorMessage: (b) => (typeof b?.error === 'string' ? (typeof b.message === 'string' ? `${b.error}: ${b.message}` : b.error) : undefined),

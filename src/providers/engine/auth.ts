@@ -95,11 +95,10 @@ export function clientCredentialsAuth(opts: {
 }
 
 /** The first scheme whose credentials are all present wins (e.g. API token, else OAuth token). */
-export function anyOf(...schemes: AuthScheme[]): AuthScheme & { schemes: AuthScheme[] } {
+export function anyOf(...schemes: AuthScheme[]): AuthScheme {
   const pick = (c: Credentials) => schemes.find((s) => s.applies(c));
   return {
     kind: schemes[0]!.kind,
-    schemes,
     credentialKeys: [...new Set(schemes.flatMap((s) => s.credentialKeys))],
     description: schemes.map((s) => s.description).join('; or '),
     applies: (c) => pick(c) !== undefined,

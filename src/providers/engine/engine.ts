@@ -54,7 +54,7 @@ interface Page { records: unknown[]; next: UpstreamRequest | null; call: Upstrea
 interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator }
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest }
 
-export function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
+function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
   return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
 }
@@ -252,8 +252,8 @@ export class RequestScope {
       ...(def.list.body ? { body: def.list.body } : {}),
     };
     const qk = queryKey({ p: def.slug, f: args.filter, r: args.remoteQuery ?? null });
-    // The usage day defaults to three days ago (usage reports lag); outside the cursor key, so a cursor survives midnight.
-    const filter: UserFilter = def.filters.date && !args.filter.date ? { ...args.filter, date: daysAgo(3) } : args.filter;
+    // Defaulted after the cursor key is taken, so a cursor survives midnight.
+    const filter = withUsageDay(def, args.filter);
     const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
     let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
 
@@ -312,7 +312,7 @@ export class RequestScope {
   /** Users by remote id, for node/nodes: the bulk endpoint, else one call per id, else a bounded scan. */
   async byIds(account: Account, def: ProviderDefinition, ids: readonly string[]): Promise<(UserRecord | null)[]> {
     const { basePath } = this.target(account, def);
-    const map = await this.mapper(account, def, def.filters.date ? { date: daysAgo(3) } : {}, []);
+    const map = await this.mapper(account, def, withUsageDay(def, {}), []);
     const found = new Map<string, UserRecord>();
     let pending: readonly string[] = ids;
     if (def.byIds) {
@@ -370,6 +370,11 @@ function safePath(path: string): string {
 function isRefusal(e: GatewayError): boolean {
   const status = e.extensions.upstreamStatus as number | undefined;
   return status === 404 || status === 400 || status === 405 || status === 422 || status === 501;
+}
+
+/** The usage day defaults to three days ago (usage reports lag) for providers that join usage data. */
+function withUsageDay(def: ProviderDefinition, filter: UserFilter): UserFilter {
+  return def.filters.date && !filter.date ? { ...filter, date: daysAgo(3) } : filter;
 }
 
 export function daysAgo(n: number, now = Date.now()): string {

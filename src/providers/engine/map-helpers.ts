@@ -35,6 +35,11 @@ export function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 }
 
+/** A case-insensitive join key (e-mail addresses), or null for anything that is not a non-empty string. */
+export function joinKey(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v.toLowerCase() : null;
+}
+
 /** Drops null/undefined/empty strings and duplicates. */
 export function compact<T>(values: (T | null | undefined)[]): T[] {
   return [...new Set(values.filter((v): v is T => v !== null && v !== undefined && (v as unknown) !== ''))];
