@@ -21,6 +21,7 @@ export const ConfigSchema = z
         id,
         tenant: z.string(),
         provider: z.string(),
+        displayName: z.string().min(1).max(200).optional(),
         context: z.record(z.string(), z.unknown()).default({}),
         credentials: z.record(z.string(), z.string()).default({}),
       }),

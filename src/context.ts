@@ -2,7 +2,7 @@
 // DataLoaders. Everything here lives for one GraphQL request.
 import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccountStore } from './accounts/store.js';
+import type { AccountStore, StoredAccount } from './accounts/store.js';
 import type { Account, Engine, RequestScope } from './providers/engine/engine.js';
 import { GatewayError } from './providers/engine/errors.js';
 import type { UserRecord } from './providers/engine/types.js';
@@ -14,7 +14,9 @@ export interface GatewayContext {
   engine: Engine;
   scope: RequestScope;
   /** Integrated accounts by id, already scoped to the tenant (another tenant's account loads as null). */
-  accounts: DataLoader<string, Account | null>;
+  accounts: DataLoader<string, StoredAccount | null>;
+  /** Every account of the caller's tenant. */
+  listAccounts(): Promise<StoredAccount[]>;
   /** Users by `${accountId}:${remoteId}`, batched per account into the provider's bulk endpoint. */
   users: DataLoader<string, UserRecord | null>;
   /** Resolves a decoded global ID for Query.node/nodes. */
@@ -32,7 +34,7 @@ export function contextFactory(engine: Engine, store: AccountStore, tenants: { i
     if (!tenantId)
       throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="rollcall"' } });
     const scope = engine.scope();
-    const accounts = new DataLoader<string, Account | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id))));
+    const accounts = new DataLoader<string, StoredAccount | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id))));
     const users = new DataLoader<string, UserRecord | null>(async (keys) => {
       // Group "accountId:remoteId" keys per account, then one bulk lookup per account.
       const byAccount = new Map<string, string[]>();
@@ -64,6 +66,6 @@ export function contextFactory(engine: Engine, store: AccountStore, tenants: { i
       if (--nodeBudget < 0) throw new GatewayError('BAD_USER_INPUT', 'A request may resolve at most 100 node ids; split it.');
       return resolveUserNode(users, id);
     };
-    return { tenantId, engine, scope, accounts, users, loadNode };
+    return { tenantId, engine, scope, accounts, listAccounts: () => store.list(tenantId), users, loadNode };
   }
 }

@@ -2,19 +2,29 @@
 // the default and a database-backed store can replace it without touching resolvers.
 import type { Account } from '../providers/engine/engine.js';
 
+/** An account as stored: what the engine needs, plus an optional label for people. */
+export interface StoredAccount extends Account {
+  displayName?: string;
+}
+
 export interface AccountStore {
   /** The account if it exists *and* belongs to the tenant; otherwise null (the two are indistinguishable). */
-  get(tenantId: string, accountId: string): Promise<Account | null>;
+  get(tenantId: string, accountId: string): Promise<StoredAccount | null>;
+  /** Every account of the tenant, in a stable order; never another tenant's. */
+  list(tenantId: string): Promise<StoredAccount[]>;
 }
 
 export class StaticAccountStore implements AccountStore {
-  private readonly byId: Map<string, Account>;
-  constructor(accounts: Account[]) {
+  private readonly byId: Map<string, StoredAccount>;
+  constructor(accounts: StoredAccount[]) {
     this.byId = new Map(accounts.map((a) => [a.id, Object.freeze({ ...a })]));
   }
-  async get(tenantId: string, accountId: string): Promise<Account | null> {
+  async get(tenantId: string, accountId: string): Promise<StoredAccount | null> {
     const a = this.byId.get(accountId);
     return a && a.tenant === tenantId ? a : null;
+  }
+  async list(tenantId: string): Promise<StoredAccount[]> {
+    return [...this.byId.values()].filter((a) => a.tenant === tenantId);
   }
 }
 

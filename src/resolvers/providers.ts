@@ -1,31 +1,13 @@
 // Query.providers: the capability matrix, read straight from the adapter definitions.
 import { builder } from '../schema/builder.js';
-import { AuthKindEnum, CategoryEnum, FilterServingEnum, PaginationKindEnum } from '../schema/enums.js';
-import { servingOf, type FilterServing } from '../providers/engine/filters.js';
+import { AuthKindEnum, CategoryEnum, PaginationKindEnum } from '../schema/enums.js';
+import { FilterCapabilityType, filterCapabilities } from '../schema/capabilities.js';
 import { PROVIDERS } from '../providers/registry.js';
 import type { GraphQLObjectType } from 'graphql';
 import type { ProviderDefinition } from '../providers/engine/types.js';
 import { USER_TYPE_NAME } from '../schema/users.js';
 
-interface FilterCapability { name: string; servedBy: FilterServing; detail: string | null; required: boolean }
-
-export function filterCapabilities(def: ProviderDefinition): FilterCapability[] {
-  return Object.entries(def.filters).map(([name, spec]) => ({
-    name,
-    servedBy: servingOf(spec!),
-    detail: spec!.note ?? ('param' in spec! && spec!.param ? `\`${spec!.param}\`` : null),
-    required: (def.requiredFilters ?? []).includes(name as never),
-  }));
-}
-
-const FilterCapabilityType = builder.objectRef<FilterCapability>('FilterCapability').implement({
-  fields: (t) => ({
-    name: t.exposeString('name'),
-    servedBy: t.field({ type: FilterServingEnum, resolve: (f) => f.servedBy }),
-    detail: t.string({ nullable: true, resolve: (f) => f.detail }),
-    required: t.exposeBoolean('required'),
-  }),
-});
+export { filterCapabilities };
 
 const ProviderType = builder.objectRef<ProviderDefinition>('Provider').implement({
   fields: (t) => ({

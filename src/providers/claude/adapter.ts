@@ -14,7 +14,7 @@
 //   several `roles` (repeated keys assumed); rate-limit reset headers on the Admin API (only retry-after is used).
 // Decisions: the API has no status field — every listed member is ACTIVE and remoteStatus is null (no raw value
 //   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
-//   heuristic) only so filters.userType can work: UsageMeteringUser does not expose it.
+//   heuristic) so filters.userType can work; UsageMeteringUser exposes it.
 import { headerAuth } from '../engine/auth.js';
 import { isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
@@ -91,7 +91,7 @@ export const claude = defineProvider<ClaudeUser>({
   ],
   byId: { path: (id) => `/v1/organizations/users/${id}` },
   errorMessage: (b) => (b?.type === 'error' && typeof b.error?.message === 'string' ? `${b.error.type ?? 'error'}: ${b.error.message}` : undefined),
-  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'lastActiveAt', 'createdAt'],
+  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'userType', 'lastActiveAt', 'createdAt'],
   map(u, joined) {
     const name = str(u.name);
     const role = str(u.role);

@@ -80,7 +80,7 @@ export const cursor = defineProvider<CursorMember>({
     },
   ],
   errorMessage: (b) => (typeof b?.error === 'string' ? (typeof b.message === 'string' ? `${b.error}: ${b.message}` : b.error) : undefined),
-  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'spendLimit', 'lastActiveAt'],
+  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'userType', 'spendLimit', 'lastActiveAt'],
   map(u, joined) {
     const name = str(u.name);
     const role = str(u.role);

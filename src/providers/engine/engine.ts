@@ -8,7 +8,7 @@ import type { AuthIo } from './auth.js';
 import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { planFilters } from './filters.js';
-import { UpstreamClient, type UpstreamCall } from './http.js';
+import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
 import { underBase, type Paginator } from './paginators.js';
 import { secretsOf, secretsOfHeaders } from './redact.js';
 import type { Credentials, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
@@ -139,7 +139,7 @@ export class RequestScope {
       records = undefined;
     }
     if (!Array.isArray(records))
-      throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status });
+      throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
     const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
@@ -234,8 +234,8 @@ export class RequestScope {
     };
   }
 
-  /** One Relay page of users. */
-  async list(account: Account, def: ProviderDefinition, args: ListArgs): Promise<ListResult> {
+  /** One Relay page of users; `calls` collects the upstream calls as they happen (kept when the page fails). */
+  async list(account: Account, def: ProviderDefinition, args: ListArgs, calls: UpstreamCall[] = []): Promise<ListResult> {
     const { basePath } = this.target(account, def);
     const plan = planFilters(def, args.filter);
     const pag = def.list.paginator;
@@ -257,7 +257,6 @@ export class RequestScope {
     const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
     let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
 
-    const calls: UpstreamCall[] = [];
     const map = await this.mapper(account, def, filter, calls, filter === args.filter);
     const edges: Edge[] = [];
     const seen = new Set([stableStringify(pos.request)]);

@@ -32,6 +32,14 @@ export interface UpstreamCall {
   resultCount: number | null;
 }
 
+/** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
+const failedCalls = new WeakMap<Error, UpstreamCall>();
+export const failedCallOf = (e: unknown): UpstreamCall | undefined => (e instanceof Error ? failedCalls.get(e) : undefined);
+export function withCall<E extends Error>(e: E, call: UpstreamCall): E {
+  failedCalls.set(e, call);
+  return e;
+}
+
 export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall }
 
 export interface CallOptions {
@@ -175,7 +183,7 @@ export class UpstreamClient {
         const delay = this.backoff(attempt, undefined, started);
         if (delay === undefined) {
           finish();
-          throw new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} could not be reached (${networkReason(err)}). Retry later, or check the account's base URL.`, { provider: opts.provider });
+          throw withCall(new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} could not be reached (${networkReason(err)}). Retry later, or check the account's base URL.`, { provider: opts.provider }), call);
         }
         call.retries++;
         await sleep(delay);
@@ -193,7 +201,7 @@ export class UpstreamClient {
           parsed = text.length ? JSON.parse(text) : null;
         } catch {
           finish();
-          throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status });
+          throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status }), call);
         }
         finish();
         return { status, headers: resHeaders, body: parsed, call };
@@ -215,7 +223,7 @@ export class UpstreamClient {
       const detail = describeBody(errBody, opts.errorMessage);
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
-      throw upstreamStatusError(opts.provider, status, said, wait === undefined ? undefined : Math.ceil(wait));
+      throw withCall(upstreamStatusError(opts.provider, status, said, wait === undefined ? undefined : Math.ceil(wait)), call);
     }
   }
 
