@@ -186,7 +186,8 @@ export function configWarnings(raw: unknown, config: GatewayConfig): string[] {
   const walk = (v: unknown, path: PropertyKey[]) => {
     if (typeof v === 'string') {
       const m = /\$(?!\{)([A-Za-z_][A-Za-z0-9_]*)/.exec(v);
-      if (m) out.push(`config ${formatPath(path, raw)}: "$${m[1]}" is used literally; write \${${m[1]}} to read the environment variable`);
+      // Not quoted with its `$`: the literal is the configured value, which the log redactor would hide.
+      if (m) out.push(`config ${formatPath(path, raw)}: looks like a shell variable without braces and is used literally; write \${${m[1]}} to read the environment variable ${m[1]}`);
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
   };

@@ -39,7 +39,8 @@ export function createLogger(secrets: () => readonly string[], destination?: Des
 
 /**
  * Routes `console.*` through the logger, so a library that prints (graphql-jit's "Scalar with variable
- * inputs…" warning) still yields JSON lines, scrubbed and tagged with the request.
+ * inputs…" warning) still yields JSON lines, scrubbed and tagged with the request. Libraries print
+ * warnings with console.error too, so it maps to warn: error stays for what the gateway itself judges one.
  */
 export function routeConsole(logger: Logger): void {
   const to = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => logger[level]({ source: 'console' }, format(...args));
@@ -47,5 +48,5 @@ export function routeConsole(logger: Logger): void {
   console.info = to('info');
   console.debug = to('debug');
   console.warn = to('warn');
-  console.error = to('error');
+  console.error = to('warn');
 }

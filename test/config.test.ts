@@ -110,7 +110,7 @@ describe('configuration', () => {
   it('warns about "$VAR" without braces, naming the field but not the value', () => {
     const raw = { ...valid, integratedAccounts: [{ ...valid.integratedAccounts[0]!, credentials: { apiToken: '$OKTA_TOKEN' } }] };
     const { warnings } = checkConfig(raw, env);
-    expect(warnings).toEqual(['config integratedAccounts["62f44730-dd91-461e-bd6a-aedd9e0ad79d"].credentials.apiToken: "$OKTA_TOKEN" is used literally; write ${OKTA_TOKEN} to read the environment variable']);
+    expect(warnings).toEqual(['config integratedAccounts["62f44730-dd91-461e-bd6a-aedd9e0ad79d"].credentials.apiToken: looks like a shell variable without braces and is used literally; write ${OKTA_TOKEN} to read the environment variable OKTA_TOKEN']);
     expect(checkConfig(valid, env).warnings).toEqual([]);
   });
 
