@@ -55,7 +55,7 @@ function listenError(e: NodeJS.ErrnoException, host: string, port: number): stri
   const where = `${host}:${port}`;
   if (e.code === 'EADDRINUSE') return `rollcall: ${where} is already in use; stop the other process or choose another PORT.`;
   if (e.code === 'EACCES') return `rollcall: not allowed to listen on ${where}; choose a PORT above 1023.`;
-  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') return `rollcall: HOST ${host} is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its interfaces.`;
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `rollcall: HOST ${host} is not an address of this machine; use 127.0.0.1, 0.0.0.0 or one of its interfaces.`;
   return `rollcall: cannot listen on ${where} (${e.code ?? e.message}).`;
 }
 
