@@ -115,6 +115,7 @@ export class RequestScope {
       const headers = await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets));
       return this.engine.client.call({
         provider: def.slug,
+        accountId: account.id,
         origin,
         request,
         headers,

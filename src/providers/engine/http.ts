@@ -44,6 +44,8 @@ export interface UpstreamResponse { status: number; headers: Record<string, stri
 
 export interface CallOptions {
   provider: string;
+  /** The integrated account the call is made for, for logs. */
+  accountId?: string;
   origin: string;
   request: UpstreamRequest;
   headers: Record<string, string>;
