@@ -28,6 +28,9 @@ export function toUserFilter(input: Record<string, unknown> | null | undefined):
     if (v === null || v === undefined) continue;
     out[k] = v instanceof Date ? v.toISOString() : v;
   }
+  // An empty list would otherwise be dropped as "no filter" and list everyone: the opposite of what was asked.
+  if (Array.isArray(out.emails) && out.emails.length === 0)
+    throw new GatewayError('BAD_USER_INPUT', 'filters.emails is an empty list, which would match no one. Give at least one address, or leave filters.emails out to list every user.', { filter: 'emails' });
   if (Array.isArray(out.emails) && out.emails.length > 100)
     throw new GatewayError('BAD_USER_INPUT', `filters.emails accepts at most 100 addresses (got ${out.emails.length}).`, { filter: 'emails' });
   if (out.date !== undefined && (!DAY.test(String(out.date)) || Number.isNaN(Date.parse(String(out.date)))))

@@ -7,11 +7,11 @@ import { LRUCache } from 'lru-cache';
 import type { AuthIo } from './auth.js';
 import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { planFilters } from './filters.js';
+import { isSet, planFilters, servingOf } from './filters.js';
 import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
 import { underBase, type Paginator } from './paginators.js';
 import { secretsOf, secretsOfHeaders } from './redact.js';
-import type { Credentials, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
+import type { Credentials, FilterName, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
 export interface Account {
   id: string;
@@ -53,6 +53,10 @@ interface Page { records: unknown[]; next: UpstreamRequest | null; call: Upstrea
 /** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
 interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator }
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest }
+
+/** Past maxScan with no match yet, scanning goes on up to this many times maxScan records, or this long. */
+const EMPTY_SCAN_FACTOR = 10;
+const EMPTY_SCAN_MS = 5_000;
 
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
@@ -263,6 +267,7 @@ export class RequestScope {
     const seen = new Set([stableStringify(pos.request)]);
     let scanned = 0;
     let pages = 0;
+    const started = performance.now();
     let hasNextPage = false;
     let endPosition: Position | null = null;
     if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
@@ -280,10 +285,13 @@ export class RequestScope {
           edges.push({ user, position: after });
         }
         if (plan.predicates.length && scanned >= this.engine.options.maxScan && edges.length < args.first) {
-          i++;
-          hasNextPage = i < records.length || next !== null;
-          endPosition = i === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i };
-          return { edges, hasNextPage, endPosition, queryKey: qk, calls };
+          const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+          const more = i + 1 < records.length || next !== null;
+          if (edges.length) return { edges, hasNextPage: more, endPosition: rest, queryKey: qk, calls };
+          // A page with no edges must be the last one (urql's relayPagination skips empty pages, so
+          // "load more" would stall): keep scanning within a budget, then say so instead.
+          if (more && (scanned >= this.engine.options.maxScan * EMPTY_SCAN_FACTOR || performance.now() - started > EMPTY_SCAN_MS))
+            throw this.scanExhausted(account, def, args.filter, scanned, qk, rest);
         }
       }
       if (edges.length === args.first) {
@@ -294,6 +302,7 @@ export class RequestScope {
       // Bounded work per request, whatever the upstream does (e.g. endless empty pages with fresh cursors):
       // answer with what we have and a cursor to continue.
       if (++pages >= this.engine.options.maxPages) {
+        if (!edges.length && plan.predicates.length) throw this.scanExhausted(account, def, args.filter, scanned, qk, { request: next, offset: 0 });
         hasNextPage = true;
         endPosition = { request: next, offset: 0 };
         break;
@@ -307,6 +316,20 @@ export class RequestScope {
       pos = { request: next, offset: 0 };
     }
     return { edges, hasNextPage, endPosition, queryKey: qk, calls };
+  }
+
+  /** No match within the scan budget: names the filters the gateway tested and those the upstream serves. */
+  private scanExhausted(account: Account, def: ProviderDefinition, filter: UserFilter, scanned: number, qk: string, rest: Position): GatewayError {
+    const served = (n: string) => { const s = def.filters[n as FilterName]; return s ? servingOf(s) : undefined; };
+    const tested = Object.keys(filter).filter((n) => isSet(filter[n as FilterName]) && served(n) === 'ENGINE');
+    const pushed = Object.keys(def.filters).filter((n) => served(n) === 'QUERY_PARAMETER' || served(n) === 'SCOPED_ENDPOINT');
+    const names = (tested.length ? tested : Object.keys(filter)).map((n) => `filters.${n}`).join(', ');
+    const hint = pushed.length ? `add a filter ${def.displayName} serves upstream (${pushed.join(', ')}) to narrow the list` : 'narrow the query';
+    return new GatewayError(
+      'FILTER_SCAN_EXHAUSTED',
+      `No user matched ${names} in the ${scanned} ${def.displayName} records read for this page; the gateway tests ${tested.length > 1 ? 'these filters' : 'this filter'} while paging and stopped at its scan budget. To go on, ${hint}, or pass extensions.after as after to keep scanning.`,
+      { provider: def.slug, filter: tested[0], after: this.engine.cursors.encode(account.id, qk, rest) },
+    );
   }
 
   /** Users by remote id, for node/nodes: the bulk endpoint, else one call per id, else a bounded scan. */

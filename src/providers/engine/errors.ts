@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   INVALID_CURSOR: 'cursor forged, truncated, or issued for another query',
   BACKWARD_PAGINATION_UNSUPPORTED: 'last/before on a provider that only pages forward',
   BAD_USER_INPUT: 'an argument is out of range or malformed',
+  FILTER_SCAN_EXHAUSTED: 'a filter the gateway tests while paging matched nothing within the scan budget',
   QUERY_TOO_COMPLEX: 'too many aliases, too deep, or too large a document',
   PRIVATE_UPSTREAM_REFUSED: 'upstream resolves to a loopback/private address',
   UPSTREAM_UNAUTHORIZED: 'upstream answered 401',

@@ -64,7 +64,8 @@ export const okta = defineProvider<OktaUser>({
     paginator: linkHeader({ pageSizeParam: 'limit', maxPageSize: 200, reservedParams: ['after'] }),
   },
   filters: {
-    email: search('email', (v: string) => `profile.email eq ${quote(v)}`),
+    // Any of the user's addresses, as everywhere: the secondary one is listed in `emails` too.
+    email: search('email', (v: string) => `(profile.email eq ${quote(v)} or profile.secondEmail eq ${quote(v)})`),
     username: search('username', (v: string) => `profile.login eq ${quote(v)}`),
     firstName: search('firstName', (v: string) => `profile.firstName co ${quote(v)}`),
     lastName: search('lastName', (v: string) => `profile.lastName co ${quote(v)}`),

@@ -17,7 +17,6 @@
 //   userType (for filters only): service account → MACHINE, owner → ADMIN, reader → USER.
 //   lastActiveAt is api_key_last_used_at; there is no usage endpoint call.
 import { bearerAuth } from '../engine/auth.js';
-import { isSet, refuse } from '../engine/filters.js';
 import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
 import { bodyCursor } from '../engine/paginators.js';
 import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
@@ -62,15 +61,10 @@ export const openai = defineProvider<OpenAIUser>({
     paginator: page(100, 'after', (b) => (b?.has_more ? b.last_id : null)),
   },
   filters: {
-    email: { param: 'emails', note: 'the `emails` array parameter' },
-    emails: {
-      param: 'emails',
-      value: (v: string[], all) => {
-        if (isSet(all.email)) refuse('it cannot be combined with filters.email (upstream ORs them); use filters.emails alone.');
-        return v;
-      },
-      note: 'the `emails` array parameter, one value per address',
-    },
+    // The upstream `emails` parameter matches the organization e-mail only, not the login e-mail (user.email)
+    // that `emails` also lists: pushed down, it would lose those users. The gateway tests both addresses.
+    email: { engine: true, note: 'any of the org and login e-mails; the `emails` parameter matches the org e-mail only' },
+    emails: { engine: true, note: 'any of the org and login e-mails' },
     name: { engine: true, note: 'name, else user.name' },
     firstName: { engine: true, note: 'first word of name' },
     lastName: { engine: true, note: 'rest of name' },

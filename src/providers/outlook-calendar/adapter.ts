@@ -69,7 +69,9 @@ export const outlookCalendar = defineProvider<GraphUser>({
   filters: {
     email: filter((v: string) => `(mail eq ${quote(v)} or otherMails/any(m:m eq ${quote(v)}))`),
     username: filter((v: string) => `userPrincipalName eq ${quote(v)}`),
-    isActive: filter((v: boolean) => `accountEnabled eq ${v ? 'true' : 'false'}`),
+    // Inactive also means an enabled guest still PendingAcceptance (INVITED), which Graph cannot filter on
+    // without an advanced query: `false` is tested by the gateway; `true` narrows upstream, then is re-checked.
+    isActive: { param: '$filter', join: ' and ', value: (v: boolean) => (v ? 'accountEnabled eq true' : undefined), note: '`accountEnabled eq true` (re-checked: invited guests are not active); false is tested by the gateway' },
     userType: filter((v: UserType) => {
       const raw = Object.keys(GRAPH_USER_TYPE).find((k) => GRAPH_USER_TYPE[k] === v);
       if (!raw) refuse(`Graph users are Member (USER) or Guest (LIMITED), never ${v}.`);
