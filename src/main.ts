@@ -2,6 +2,9 @@
 import { createServer } from 'node:http';
 import { ConfigError, loadConfigFile, type GatewayConfig } from './config.js';
 import { startDemo, type Demo } from './demo.js';
+import { StoreStartError } from './accounts/errors.js';
+import { openAccountStore } from './accounts/open.js';
+import type { CompositeStore } from './accounts/composite.js';
 import { createGateway, EXAMPLE_QUERY } from './server.js';
 
 function configPath(argv: string[]): string | undefined {
@@ -15,24 +18,27 @@ async function main() {
   const path = configPath(process.argv.slice(2));
   let config: GatewayConfig;
   let demo: Demo | undefined;
+  let store: CompositeStore;
   try {
     if (path) config = loadConfigFile(path);
     else {
       demo = await startDemo();
       config = demo.config;
     }
+    store = await openAccountStore(config, { demo: !!demo, warn: (m) => console.error(m) });
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof StoreStartError) {
       console.error(e.message);
       process.exit(1);
     }
     throw e;
   }
-  const gateway = createGateway(config, demo && {
-    graphiql: {
+  const gateway = createGateway(config, {
+    store,
+    ...(demo && { graphiql: {
       headers: JSON.stringify({ Authorization: `Bearer ${demo.token}` }, null, 2),
       defaultQuery: EXAMPLE_QUERY.replace('$account: ID!', `$account: ID! = "${demo.accounts.okta}"`),
-    },
+    } }),
   });
   const port = Number(process.env.PORT ?? 4000);
   const server = createServer(gateway.yoga);
@@ -50,6 +56,7 @@ async function main() {
   const stop = async () => {
     server.close();
     await gateway.close();
+    await store.close();
     await demo?.close();
     process.exit(0);
   };

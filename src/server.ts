@@ -12,6 +12,7 @@ import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
 import { limitPlugins } from './plugins/limits.js';
 import { loggingPlugins } from './plugins/logging.js';
+import { healthPlugin } from './plugins/health.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -54,7 +55,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   });
   const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
-  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[]);
+  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
@@ -69,8 +70,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     },
     renderGraphiQL,
     graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
-    plugins: [...limitPlugins(), ...executionPlugins(), ...loggingPlugins(logger)],
-    context: contextFactory(engine, store, config.tenants),
+    plugins: [healthPlugin(store), ...limitPlugins(), ...executionPlugins(), ...loggingPlugins(logger)],
+    context: contextFactory(engine, store),
   });
 
   return { yoga, engine, logger, close: () => client.close() };
