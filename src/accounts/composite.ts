@@ -47,18 +47,18 @@ export class CompositeStore implements AccountStore {
     return this.database.getTenant(id);
   }
 
-  createTenant(input: { id: string; name?: string }, actor: string): Promise<TenantInfo> {
+  async createTenant(input: { id: string; name?: string }, actor: string): Promise<TenantInfo> {
     checkId('tenant', input.id);
     if (this.config.tenantIds.has(input.id)) throw new StoreError('TENANT_EXISTS', `A tenant "${input.id}" already exists in the config file; pick another id.`);
     return this.database.createTenant(input.id, checkName(input.name ?? input.id), actor);
   }
 
-  renameTenant(id: string, name: string, actor: string): Promise<TenantInfo> {
+  async renameTenant(id: string, name: string, actor: string): Promise<TenantInfo> {
     this.refuseConfigTenant(id);
     return this.database.renameTenant(id, checkName(name), actor);
   }
 
-  deleteTenant(id: string, actor: string): Promise<void> {
+  async deleteTenant(id: string, actor: string): Promise<void> {
     this.refuseConfigTenant(id);
     return this.database.deleteTenant(id, actor);
   }
@@ -75,7 +75,7 @@ export class CompositeStore implements AccountStore {
     return this.database.listTokens(tenantId);
   }
 
-  revokeToken(tenantId: string, tokenId: string, actor: string): Promise<TokenInfo> {
+  async revokeToken(tenantId: string, tokenId: string, actor: string): Promise<TokenInfo> {
     return this.database.revokeToken(tenantId, tokenId, actor);
   }
 

@@ -232,7 +232,8 @@ export class DatabaseStore implements AccountStore {
     if (opts.tenantId !== undefined) q = q.where('tenant_id', '=', opts.tenantId);
     if (opts.accountId !== undefined) q = q.where('account_id', '=', opts.accountId);
     if (opts.before !== undefined && /^\d+$/.test(opts.before)) q = q.where(sql<boolean>`id < ${opts.before}::bigint`);
-    const rows = await q.orderBy('id', 'desc').limit(Math.min(Math.max(opts.limit ?? 50, 1), 500)).execute();
+    // Order by the bigint column itself, not the text alias of the same name.
+    const rows = await q.orderBy(sql`audit_log.id`, 'desc').limit(Math.min(Math.max(opts.limit ?? 50, 1), 500)).execute();
     return rows.map((r) => ({ id: r.id, at: iso(r.at)!, actor: r.actor, action: r.action, tenantId: r.tenant_id, accountId: r.account_id, detail: r.detail as Record<string, unknown> }));
   }
 
