@@ -11,10 +11,13 @@ export function healthPlugin(store: AccountStore, { timeoutMs = 2000 }: { timeou
       const json = (status: number, body: unknown) =>
         endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } }));
       if (url.pathname === '/healthz') return json(200, { status: 'ok' });
+      let timer: NodeJS.Timeout | undefined;
       const health = await Promise.race<StoreHealth>([
         store.health?.() ?? Promise.resolve({ ok: true, detail: {} }),
-        new Promise((resolve) => setTimeout(resolve, timeoutMs, { ok: false, detail: { reachable: false, reason: `no answer within ${timeoutMs} ms` } })),
-      ]).catch((): StoreHealth => ({ ok: false, detail: { reachable: false } }));
+        new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs, { ok: false, detail: { reachable: false, reason: `no answer within ${timeoutMs} ms` } }))),
+      ])
+        .catch((): StoreHealth => ({ ok: false, detail: { reachable: false } }))
+        .finally(() => clearTimeout(timer));
       return json(health.ok ? 200 : 503, { status: health.ok ? 'ready' : 'unavailable', ...health.detail });
     },
   };
