@@ -50,8 +50,8 @@ builder.queryField('users', (t) =>
     },
     resolve: async (_root, args, ctx, info) => {
       const { account, def } = await loadAccount(ctx, String(args.integratedAccountId));
-      if (def.category !== args.category)
-        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in category ${def.category}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
+      if (!def.lists[args.category])
+        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in ${def.categories.length > 1 ? 'categories' : 'category'} ${def.categories.join(', ')}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
       if (args.last != null || args.before != null)
         throw new GatewayError('BACKWARD_PAGINATION_UNSUPPORTED', `${def.displayName} pages forward only; use first/after.`, { provider: def.slug });
       const first = args.first ?? 50;
@@ -61,7 +61,7 @@ builder.queryField('users', (t) =>
         throw new GatewayError('BAD_USER_INPUT', 'remoteQuery must be an object of query parameter names to values.');
       if (operationSelects(info, 'debug')) ctx.scope.debug = true;
 
-      const res = await ctx.scope.list(account, def, { first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null });
+      const res = await ctx.scope.list(account, def, { category: args.category, first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null });
       const cursors = ctx.engine.cursors;
       const edges = res.edges.map((e) => ({
         node: e.user,

@@ -15,10 +15,9 @@
 // Decisions: the API has no status field — every listed member is ACTIVE and remoteStatus is null (no raw value
 //   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
 //   heuristic) only so filters.userType can work: UsageMeteringUser does not expose it.
-import { headerAuth } from '../engine/auth.js';
 import { isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
-import { bodyCursor } from '../engine/paginators.js';
-import { defineProvider, type UserType } from '../engine/types.js';
+import { bodyCursor, defineProvider, legacyHeaderAuth } from '../engine/legacy.js';
+import { type UserType } from '../engine/types.js';
 
 export interface ClaudeUser {
   type?: string;
@@ -55,10 +54,10 @@ export const claude = defineProvider<ClaudeUser>({
   docsUrl: 'https://platform.claude.com/docs/en/api/organization/users/list',
   baseUrl: () => 'https://api.anthropic.com',
   contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin; defaults to https://api.anthropic.com' }],
-  auth: headerAuth({
+  headers: { 'anthropic-version': CLAUDE_VERSION },
+  auth: legacyHeaderAuth({
     key: 'apiKey',
     header: 'x-api-key',
-    extra: { 'anthropic-version': CLAUDE_VERSION },
     description: '`credentials.apiKey` (an Admin API key, sk-ant-admin…) as `x-api-key`, with `anthropic-version: 2023-06-01`',
   }),
   list: {

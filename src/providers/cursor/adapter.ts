@@ -22,7 +22,8 @@
 import { basicAuth } from '../engine/auth.js';
 import { dayStartMs, fromEpochMs, joinKey, splitName, str } from '../engine/map-helpers.js';
 import { pageNumber, singlePage } from '../engine/paginators.js';
-import { defineProvider, type UserType } from '../engine/types.js';
+import { defineProvider } from '../engine/legacy.js';
+import { type UserType } from '../engine/types.js';
 
 export interface CursorMember { id?: number; email?: string | null; name?: string | null; role?: string | null; isRemoved?: boolean; [extra: string]: unknown }
 export interface CursorSpend { email?: string | null; spendCents?: number; hardLimitOverrideDollars?: number | null; monthlyLimitDollars?: number | null; [extra: string]: unknown }

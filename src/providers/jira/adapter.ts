@@ -19,7 +19,8 @@
 import { basicAuth } from '../engine/auth.js';
 import { compact, splitName, str } from '../engine/map-helpers.js';
 import { offsetLimit } from '../engine/paginators.js';
-import { defineProvider, type UserStatus } from '../engine/types.js';
+import { defineProvider } from '../engine/legacy.js';
+import { type UserStatus } from '../engine/types.js';
 
 export interface JiraUser {
   accountId: string;

@@ -5,11 +5,12 @@
 //   DEPROVISIONED users; the plain list omits them), `Authorization: SSWS {token}`.
 // Rate limits: https://developer.okta.com/docs/reference/rl-best-practices/ (X-Rate-Limit-Reset, epoch s).
 // Unconfirmed: the hard maximum of `limit` (200 assumed, it is the documented default).
-import { headerAuth, anyOf, bearerAuth } from '../engine/auth.js';
+import { anyOf, bearerAuth } from '../engine/auth.js';
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import { linkHeader } from '../engine/paginators.js';
 import { isSet } from '../engine/filters.js';
-import { defineProvider, type FilterName, type UserFilter, type UserStatus } from '../engine/types.js';
+import { defineProvider, legacyHeaderAuth } from '../engine/legacy.js';
+import { type FilterName, type UserFilter, type UserStatus } from '../engine/types.js';
 
 export interface OktaUser {
   id: string;
@@ -55,7 +56,7 @@ export const okta = defineProvider<OktaUser>({
   baseUrl: () => undefined,
   contextKeys: [{ key: 'baseUrl', required: true, description: 'the Okta org URL, e.g. https://acme.okta.com' }],
   auth: anyOf(
-    headerAuth({ key: 'apiToken', header: 'authorization', format: (t) => `SSWS ${t}`, description: '`credentials.apiToken` sent as `Authorization: SSWS <token>`' }),
+    legacyHeaderAuth({ key: 'apiToken', header: 'authorization', format: (t) => `SSWS ${t}`, description: '`credentials.apiToken` sent as `Authorization: SSWS <token>`' }),
     bearerAuth({ key: 'accessToken', description: '`credentials.accessToken` (OAuth 2.0, scope okta.users.read) as a Bearer token' }),
   ),
   list: {

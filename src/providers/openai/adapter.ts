@@ -19,8 +19,8 @@
 import { bearerAuth } from '../engine/auth.js';
 import { isSet, refuse } from '../engine/filters.js';
 import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
-import { bodyCursor } from '../engine/paginators.js';
-import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
+import { bodyCursor, defineProvider } from '../engine/legacy.js';
+import { type Email, type UserStatus, type UserType } from '../engine/types.js';
 
 export interface OpenAIUser {
   object?: string;

@@ -15,7 +15,8 @@ import { anyOf, bearerAuth, clientCredentialsAuth } from '../engine/auth.js';
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import { nextUrl } from '../engine/paginators.js';
 import { refuse } from '../engine/filters.js';
-import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
+import { defineProvider } from '../engine/legacy.js';
+import { type Email, type UserStatus, type UserType } from '../engine/types.js';
 
 export interface GraphUser {
   id: string;

@@ -15,9 +15,9 @@
 //   `sort`; the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
 import { anyOf, basicAuth, bearerAuth } from '../engine/auth.js';
 import { isoDate, splitName, str } from '../engine/map-helpers.js';
-import { bodyCursor } from '../engine/paginators.js';
 import { refuse } from '../engine/filters.js';
-import { defineProvider, type Role, type SortInput, type UserStatus, type UserType } from '../engine/types.js';
+import { bodyCursor, defineProvider } from '../engine/legacy.js';
+import { type Role, type SortInput, type UserStatus, type UserType } from '../engine/types.js';
 
 export interface ZendeskUser {
   id: number;
