@@ -32,7 +32,9 @@ export type AuthSpec =
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
 
-export type BodyTemplate = unknown | ((vars: TemplateVars) => Record<string, unknown> | undefined);
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A JSON template, or (TS only) a hook computing the body. */
+export type BodyTemplate = Json | ((vars: TemplateVars) => Record<string, unknown> | undefined);
 
 export interface RequestSpec {
   method?: 'GET' | 'POST';
