@@ -17,8 +17,3 @@ export class StaticAccountStore implements AccountStore {
     return a && a.tenant === tenantId ? a : null;
   }
 }
-
-export interface TenantAuth {
-  /** The tenant an API token belongs to, or null. */
-  tenantForToken(token: string): string | null;
-}
