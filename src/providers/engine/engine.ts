@@ -7,8 +7,9 @@ import { LRUCache } from 'lru-cache';
 import type { AuthIo } from './auth.js';
 import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { isSet, planFilters, servingOf } from './filters.js';
-import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { isSet, planFilters, servingOf, unknownFilterValue } from './filters.js';
+import { failedCallOf, UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { Lookups, valuesHint } from './lookups.js';
 import { underBase } from './paginators.js';
 import { getPath, setPath } from './paths.js';
 import { secretsOf, secretsOfHeaders } from './redact.js';
@@ -84,8 +85,16 @@ export class RequestScope {
   debug = false;
   private readonly pages: DataLoader<PageKey, Page, string>;
   private readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
+  /** Filter values and fields filled only when selected, through this scope's page loader. */
+  readonly lookups: Lookups;
 
   constructor(private readonly engine: Engine) {
+    this.lookups = new Lookups({
+      loadPage: (a, d, spec, req, headers) => this.loadPage(a, d, spec, req, headers),
+      render: (a, d, tpl, vars) => this.render(a, d, tpl, vars),
+      context: contextOf,
+      maxPages: engine.options.maxPages,
+    }, engine.cursors);
     this.pages = new DataLoader(async (keys) => Promise.all(keys.map((k) => this.fetchPage(k).catch((e: Error) => e))), {
       cacheKeyFn: (k) => `${k.account.id}|${k.spec.kind}|${stableStringify(k.request)}|${stableStringify(k.headers)}`,
     });
@@ -309,7 +318,12 @@ export class RequestScope {
     if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
 
     for (;;) {
-      const page = await this.loadPage(account, def, pageSpec, pos.request, headers);
+      const page = await this.loadPage(account, def, pageSpec, pos.request, headers).catch((e) => {
+        if (!plan.scopedBy) throw e;
+        const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));
+        const call = failedCallOf(e);
+        throw mapped !== e && call ? withCall(mapped as Error, call) : mapped;
+      });
       calls.push(page.call);
       const { records, next } = page;
       let i = pos.offset;

@@ -103,11 +103,21 @@ export type FilterServe = { note?: string } & (
   | { by: 'usage' }
 );
 
+/** An upstream list of the values a filter takes (groups, organizations, projects), read as { id, name }. */
+export interface ValuesDefinition extends RequestTemplate {
+  records: (body: any) => unknown;
+  paginator: Paginator;
+  id: (record: any) => string | null;
+  name: (record: any) => string | null;
+}
+
 export interface ListDefinition extends RequestTemplate {
   /** Pulls the records out of a response body; must return an array or the engine reports UPSTREAM_BAD_RESPONSE. */
   records: (body: any) => unknown;
   paginator: Paginator;
   filters: Partial<Record<FilterName, FilterServe>>;
+  /** Filters whose values the provider can list (Query.filterValues). */
+  values?: Partial<Record<FilterName, ValuesDefinition>>;
   requiredFilters: FilterName[];
   /** Where remoteQuery goes: query parameters, or an object at a body path (a POST upstream). */
   remoteQueryIn: 'query' | { body: string };
@@ -128,6 +138,22 @@ export interface JoinDefinition extends RequestTemplate {
 }
 
 export type Joined = Record<string, unknown[]>;
+
+/** Unified fields a second lookup may fill when a query selects them. */
+export const ENRICHABLE_FIELDS = ['organization', 'organizations', 'groups'] as const;
+export type EnrichableField = (typeof ENRICHABLE_FIELDS)[number];
+
+/**
+ * Fills a field the list payload leaves incomplete: `ids` looks names up for ids the user carries, batched
+ * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only.
+ */
+export interface EnrichDefinition extends RequestTemplate {
+  by: 'ids' | 'user';
+  records: (body: any) => unknown;
+  id: (record: any) => string | null;
+  name: (record: any) => string | null;
+  maxBatch: number;
+}
 
 export interface ByIdDefinition extends RequestTemplate {
   record: (body: any) => unknown;
@@ -200,6 +226,7 @@ export interface ProviderDefinition<Raw = any> {
   joins: JoinDefinition[];
   byId?: ByIdDefinition;
   byIds?: ByIdsDefinition;
+  enrich?: Partial<Record<EnrichableField, EnrichDefinition>>;
   rateLimit?: RateLimitSpec;
   errors: ErrorPolicy;
   /** Unified fields this provider fills (advertised in the capability matrix). */

@@ -8,13 +8,13 @@ import { getPath } from '../engine/paths.js';
 import {
   predicateOf,
   type AuthScheme, type ByIdDefinition, type ByIdsDefinition, type Category, type ContextKey, type ErrorPolicy, type FilterName, type FilterServe,
-  type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
+  type EnrichableField, type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
 } from '../engine/types.js';
 import { bodyReader, firstString, locate } from './locator.js';
 import { QUOTES } from './quote.js';
 import { ProviderSpecError, validateSpec } from './schema.js';
 import { placeholders, renderHeaders, renderJson, renderPath, renderQuery, renderText, renderUrl, type TemplateValues } from './template.js';
-import type { AuthSpec, ByIdsSpec, DeclarativeMap, ErrorSpec, FilterSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
+import type { AuthSpec, ByIdsSpec, DeclarativeMap, EnrichSpec, ErrorSpec, FilterSpec, FilterValuesSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
 import { compileValue } from './values.js';
 
 /** Tried after a provider's own message locators: OAuth (RFC 6749), problem details (RFC 9457) and the usual fields. */
@@ -66,6 +66,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
     joins,
     byId: spec.byId && { ...compileRequest(spec.byId, spec.slug), record: spec.byId.record ? bodyReader(spec.byId.record) : (b) => b },
     byIds: spec.byIds && compileByIds(spec.byIds, spec.slug),
+    ...(spec.enrich ? { enrich: compileEnrich(spec.enrich, spec.slug) } : {}),
     rateLimit: spec.rateLimit,
     errors: compileErrors(spec.errors),
     fields: spec.fields,
@@ -119,7 +120,42 @@ function compileList(spec: ListSpec, slug: string, at: string, fail: (path: stri
     filters,
     requiredFilters: spec.requiredFilters ?? [],
     remoteQueryIn: spec.remoteQueryIn ?? 'query',
+    ...(spec.values ? { values: compileValues(spec.values, slug, at, fail, spec.filters) } : {}),
   };
+}
+
+/** A dot path read as a non-empty string (numbers too: Zendesk ids), else null. */
+function textAt(path: string): (record: unknown) => string | null {
+  return (r) => {
+    const v = getPath(r, path);
+    return (typeof v === 'string' && v !== '') || typeof v === 'number' ? String(v) : null;
+  };
+}
+
+function compileValues(specs: NonNullable<ListSpec['values']>, slug: string, at: string, fail: (path: string, message: string) => never, filters: ListSpec['filters']): NonNullable<ListDefinition['values']> {
+  const out: NonNullable<ListDefinition['values']> = {};
+  for (const [name, v] of Object.entries(specs) as [FilterName, FilterValuesSpec][]) {
+    if (!filters[name]) fail(`${at}.values.${name}`, `lists values for ${name}, which this list does not serve as a filter`);
+    out[name] = { ...compileRequest(v, slug), records: bodyReader(v.records), paginator: compilePaginator(v.paginator), id: textAt(v.id), name: textAt(v.name) };
+  }
+  return out;
+}
+
+function compileEnrich(specs: NonNullable<ProviderSpec['enrich']>, slug: string): NonNullable<ProviderDefinition['enrich']> {
+  const out: NonNullable<ProviderDefinition['enrich']> = {};
+  for (const [field, e] of Object.entries(specs) as [EnrichableField, EnrichSpec][]) {
+    const join = e.by === 'ids' ? e.idsJoin : undefined;
+    const ids = e.by === 'ids' ? (list: string[]) => (join !== undefined ? list.join(join) : list) : undefined;
+    out[field] = {
+      ...compileRequest(e, slug, ids),
+      by: e.by,
+      records: bodyReader(e.records),
+      id: textAt(e.id),
+      name: textAt(e.name),
+      maxBatch: e.by === 'ids' ? e.maxBatch : 1,
+    };
+  }
+  return out;
 }
 
 function compileFilter(f: FilterSpec, slug: string): FilterServe {

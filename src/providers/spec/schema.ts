@@ -2,7 +2,7 @@
 // `data` (YAML/JSON provider files: hooks refused, only what data can say). Templates are checked for the
 // placeholders each place may use, filter names against the filter table, patterns for valid regexes.
 import { z } from 'zod';
-import { CATEGORIES, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
+import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
 import { QUOTE_NAMES } from './quote.js';
 import { placeholders, placeholdersIn, type Scope } from './template.js';
 
@@ -103,11 +103,13 @@ function schemaFor(mode: SpecMode) {
   });
   const filterMap = z.partialRecord(FILTER, filterSpec);
 
+  const filterValues = z.strictObject({ ...request(['context']), records: bodyLocator, paginator, id: dotPath.min(1), name: dotPath.min(1) });
   const list = z.strictObject({
     ...request(REQ),
     records: bodyLocator,
     paginator,
     filters: filterMap,
+    values: z.partialRecord(FILTER, filterValues).optional(),
     requiredFilters: z.array(FILTER).optional(),
     remoteQueryIn: z.union([z.literal('query'), z.strictObject({ body: z.string() })]).optional(),
   });
@@ -188,6 +190,10 @@ function schemaFor(mode: SpecMode) {
       maxBatch: z.number().int().min(1),
     }).optional(),
     joins: z.array(join).optional(),
+    enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [
+      z.strictObject({ ...lookup(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
+      z.strictObject({ ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
+    ])).optional(),
     fields: z.array(z.string()),
     map: mode === 'typescript' ? z.union([hook, declarativeMap]) : declarativeMap,
   });

@@ -1,7 +1,7 @@
 // The provider spec vocabulary: what an adapter (src/providers/<slug>/adapter.ts) or a user's YAML/JSON
 // provider file declares. Plain data, validated by zod (schema.ts), plus a few named TypeScript hooks
 // where data cannot say it (a mapper, a filter value function). compile.ts turns it into what the engine runs.
-import type { AuthScheme, Category, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../engine/types.js';
+import type { AuthScheme, Category, EnrichableField, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../engine/types.js';
 import type { QuoteName } from './quote.js';
 
 /** Where a value is read from a response: a dot path into the JSON body ('' = the body itself; numeric
@@ -89,10 +89,23 @@ export type FilterSpec = { note?: string } & (
   | { usage: true }
 );
 
+/** How the values a filter takes are listed (Query.filterValues): a paged upstream list, each record read
+ *  as { id, name } by dot paths. Templates may read `{context.…}`. */
+export interface FilterValuesSpec extends RequestSpec {
+  records: Locator | ((body: any) => unknown);
+  paginator: PaginatorSpec;
+  /** Dot path of what to pass as the filter's value (a group id, a project key). */
+  id: string;
+  /** Dot path of a label for people ('profile.name'). */
+  name: string;
+}
+
 export interface ListSpec extends RequestSpec {
   records: Locator | ((body: any) => unknown);
   paginator: PaginatorSpec;
   filters: Partial<Record<FilterName, FilterSpec>>;
+  /** Per filter, the upstream list of the values it takes (groups, organizations, projects). */
+  values?: Partial<Record<FilterName, FilterValuesSpec>>;
   requiredFilters?: FilterName[];
   /** 'query' (default) or a body path for a POST upstream (GraphQL: 'variables'). */
   remoteQueryIn?: 'query' | { body: string };
@@ -139,6 +152,18 @@ export interface JoinSpec extends RequestSpec {
   optional?: boolean | { unlessFilter: FilterName };
 }
 
+/**
+ * How a unified field the list payload leaves incomplete is filled, only when a query selects it:
+ * - `ids`: names for ids the mapped user already carries, batched (`{ids}`, at most maxBatch per call),
+ *   e.g. Zendesk organization_id → GET /api/v2/organizations/show_many?ids=…;
+ * - `user`: one list per user (`{id}` = the user's remoteId), e.g. Okta GET /api/v1/users/{id}/groups;
+ *   its first page only (put the page size in `query`).
+ */
+export type EnrichSpec = Omit<RequestSpec, 'path'> & { path: string; records: Locator | ((body: any) => unknown); id: string; name: string } & (
+  | { by: 'ids'; idsJoin?: string; maxBatch: number }
+  | { by: 'user' }
+);
+
 /** Each unified field is a dot path in the raw record, a constant ({ value }), or ({ jsonata }) an expression. */
 export type DeclarativeMap = Record<string, string | { jsonata: string } | { value: unknown }>;
 
@@ -159,6 +184,8 @@ export interface ProviderSpec<Raw = any> {
   byId?: ByIdSpec;
   byIds?: ByIdsSpec;
   joins?: JoinSpec[];
+  /** Fields filled by a second lookup when selected (organization names, a user's groups). */
+  enrich?: Partial<Record<EnrichableField, EnrichSpec>>;
   fields: (keyof UnifiedUser)[];
   map: ((raw: Raw, joined: Joined) => UnifiedUser) | DeclarativeMap;
 }
