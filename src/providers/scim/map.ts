@@ -36,7 +36,7 @@ export interface ScimUser {
     organization?: string;
     division?: string;
     department?: string;
-    manager?: { value?: string; $ref?: string; displayName?: string };
+    manager?: { value?: string; $ref?: string; displayName?: string } | string;
   };
   [extra: string]: unknown;
 }
@@ -60,7 +60,8 @@ export function mapScimUser(u: ScimUser): UnifiedUser {
       department: str(ent.department),
       division: str(ent.division),
       costCenter: str(ent.costCenter),
-      managerId: str(manager.value),
+      // A bare string is what some SCIM 1.1-era servers send (`managerId`).
+      managerId: typeof ent.manager === 'string' ? ent.manager : str(manager.value),
       managerName: str(manager.displayName),
     }).filter(([, v]) => v !== null),
   );
