@@ -135,7 +135,8 @@ export function startScimSandbox(opts: ScimSandboxOptions = {}): Promise<Sandbox
     const startIndex = Math.max(start ?? 1, 1);
     const size = Math.min(Math.max(count ?? 20, 0), cap);
     const page = pool.slice(startIndex - 1, startIndex - 1 + size);
-    return scim({ schemas: [LIST_RESPONSE], totalResults: pool.length, itemsPerPage: page.length, startIndex, Resources: page });
+    // §3.4.2: Resources is "REQUIRED if totalResults is non-zero": an empty result omits it, as some servers do.
+    return scim({ schemas: [LIST_RESPONSE], totalResults: pool.length, itemsPerPage: page.length, startIndex, ...(pool.length ? { Resources: page } : {}) });
   };
 
   return startSandbox(
