@@ -99,8 +99,10 @@ function compileRequest(spec: RequestSpec, slug: string, ids?: (ids: string[]) =
 
 function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
   const quote = spec.idsQuote ? QUOTES[spec.idsQuote] : undefined;
+  const each = spec.idsTemplate;
   const idsValue = (ids: string[]) => {
-    const q = quote ? ids.map(quote) : ids;
+    const quoted = quote ? ids.map(quote) : ids;
+    const q = each === undefined ? quoted : quoted.map((id) => renderText(each, { id }) ?? '');
     return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
   };
   return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };

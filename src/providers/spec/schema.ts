@@ -183,6 +183,7 @@ function schemaFor(mode: SpecMode) {
       ...lookup(['context', 'ids']),
       idsJoin: z.string().optional(),
       idsQuote: z.enum(QUOTE_NAMES as [string, ...string[]]).optional(),
+      idsTemplate: template(['id']).optional(),
       records: bodyLocator,
       idOf: dotPath,
       maxBatch: z.number().int().min(1),

@@ -122,6 +122,8 @@ export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
   idsJoin?: string;
   /** Quote each id with a named helper first (Graph's `id in ('a','b')`). */
   idsQuote?: QuoteName;
+  /** Each (quoted) id through this template before joining: SCIM's `id eq {id}` joined by ' or '. */
+  idsTemplate?: string;
   records: Locator | ((body: any) => unknown);
   /** Dot path of the id in a record. */
   idOf: string;

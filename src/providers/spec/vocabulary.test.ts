@@ -200,6 +200,14 @@ describe('spec validation', () => {
     expect(() => validateSpec(spec)).toThrow(/paginator: give at most one of total and filteredWindows/);
   });
 
+  it('quotes bulk ids one by one through idsTemplate before joining, so an id cannot widen the filter', () => {
+    const spec: any = { ...minimal(), byIds: { path: '/Users', query: { filter: '{ids}' }, idsQuote: 'scim', idsTemplate: 'id eq {id}', idsJoin: ' or ', records: 'Resources', idOf: 'id', maxBatch: 10 } };
+    const rendered = defineProvider(spec).byIds!.render({ context: {}, filters: {}, ids: ['a1', 'x" or id pr or id eq "y'] });
+    expect(rendered.query).toEqual([['filter', 'id eq "a1" or id eq "x\\" or id pr or id eq \\"y"']]);
+    spec.byIds.idsTemplate = 'id eq {ids}';
+    expect(() => validateSpec(spec)).toThrow(/byIds\.idsTemplate: \{ids\} is not allowed here/);
+  });
+
   it('maps declaratively by path and constant', () => {
     const spec: any = { ...minimal(), map: { remoteId: 'id', name: 'profile.name', status: { value: 'ACTIVE' } } };
     expect(defineProvider(spec).map({ id: 7, profile: { name: 'Ana' } }, {})).toEqual({ remoteId: '7', name: 'Ana', status: 'ACTIVE' });
