@@ -1,6 +1,3 @@
-// DRAFT (plain text until `defineProvider(spec)` from src/providers/spec/index.ts lands on this branch;
-// rename to adapter.ts, register in registry.ts and sandboxes.ts, and rename scim.test.ts.txt).
-//
 // SCIM 2.0 — generic service provider (RFC 7643 core schema, RFC 7644 protocol), for the long tail of
 // apps that speak it. Every SCIM service has its own base URL, so `context.baseUrl` is required
 // (e.g. https://host/scim/v2); resource endpoints hang under it (RFC 7644 §3.2).
@@ -32,28 +29,24 @@
 //                     extension urn:ietf:params:scim:schemas:extension:enterprise:2.0:User (employeeNumber,
 //                     costCenter, organization, division, department, manager{value,$ref,displayName}); §8 examples.
 //   RFC 9865 (cursor pagination) exists; not used: index paging is the baseline every server has.
-// Checked: the same behaviour written as a throwaway adapter on the current engine vocabulary (with a
-// hand-written totalResults paginator) passed scim.test.ts.txt 35/35 — the conformance suite on the sandbox,
-// the SCIM tests, and the scimmy walk and filters; a short-page-stops paginator fails 8 of them.
 // Unconfirmed / decisions:
 //   - No RFC rate-limit signal; vendors send 429 (+ Retry-After), handled by the engine's defaults.
 //   - What a server does with sortBy when sort is unsupported (ignore vs 400) is not specified; many ignore it,
-//     which is why sort needs the ServiceProviderConfig probe — and why it is refused below (no probe in the spec).
+//     which is why sort needs the ServiceProviderConfig probe — and why it is refused below (the spec has no
+//     capability probe yet).
+//   - A server capping `count` below the byIds batch (10) would leave the rest of a batch unresolved (null nodes);
+//     RFC 7644 servers cap far higher in practice.
 //   - Case-insensitive userName/emails.value matching is an RFC rule servers do not all follow (scimmy 1.3.5
 //     compares case-sensitively): the engine's recheck keeps results right, but a differently-cased
 //     address may find nobody on such a server.
 //   - Users without `active` get status null (not guessed); `isActive: false` (active eq false) does not reach them.
 //   - employeeNumber → externalId (the organisation's id for the person, as the issue asks); SCIM's own
 //     `externalId` (the provisioning client's id) is kept in identifiers.scimExternalId.
-import { defineProvider } from '../spec/index.js';
+import { defineProvider, scim as scimString } from '../spec/index.js';
 import { mapScimUser, type ScimUser } from './map.js';
 
-/**
- * A SCIM string literal: a JSON string (RFC 7644 §3.4.2.2 compValue per RFC 7159). Identical to what the
- * spec's `quote: 'scim'` must produce; here only because a value hook over an array (`emails`) cannot
- * reach the spec's quote helpers (VOCABULARY NEED 3).
- */
-const scimString = (v: unknown) => JSON.stringify(String(v));
+/** SCIM dateTime (RFC 7643 §2.3.5, xsd:dateTime): the instant normalised to UTC ISO 8601, then quoted. */
+const scimDate = (v: string) => scimString(new Date(v).toISOString());
 
 /** §3.4.2: `Resources` may be absent when totalResults is 0; a body that is not a ListResponse is refused. */
 const resources = (b: any): unknown =>
@@ -61,7 +54,11 @@ const resources = (b: any): unknown =>
 
 const filter = (template: string) => ({ query: 'filter', join: ' and ', value: { quote: 'scim' as const, template } });
 
-export const scim = defineProvider({
+export const SCIM_PAGE_MAX = 100;
+/** Ids per `id eq … or …` lookup, also sent as its `count`. */
+const SCIM_BULK_BATCH = 10;
+
+export const scim = defineProvider<ScimUser>({
   slug: 'scim',
   displayName: 'SCIM 2.0',
   docsUrl: 'https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2',
@@ -85,11 +82,9 @@ export const scim = defineProvider({
     USER_DIRECTORY: {
       path: '/Users',
       records: resources,
-      total: 'totalResults',
-      // VOCABULARY NEED 1: the walk must advance startIndex by the records returned and stop when
-      // startIndex - 1 + returned >= totalResults (or on an empty page) — never on a short page, since
-      // servers cap `count` (the sandbox returns 40 when asked for 100).
-      paginator: { kind: 'offset', offsetParam: 'startIndex', limitParam: 'count', max: 100, start: 1 },
+      // §3.4.2.4: servers may return fewer than `count` while more follow, so startIndex advances by what came
+      // back and the walk ends at totalResults (or an empty page), never on a short page.
+      paginator: { kind: 'offset', offsetParam: 'startIndex', limitParam: 'count', max: SCIM_PAGE_MAX, start: 1, total: 'totalResults' },
       filters: {
         username: { ...filter('userName eq {value}'), note: '`filter=userName eq "…"` (caseExact false, RFC 7643 §4.1.1)' },
         // Any of the user's addresses: a value path over the multi-valued `emails`.
@@ -111,12 +106,10 @@ export const scim = defineProvider({
         isActive: { query: 'filter', join: ' and ', value: { map: { true: 'active eq true', false: 'active eq false' } }, note: '`active eq true|false`' },
         // SCIM has `active` only: a deleted resource is gone (404) and there is no invited state.
         status: { query: 'filter', join: ' and ', value: { map: { ACTIVE: 'active eq true', INACTIVE: 'active eq false' } }, note: 'ACTIVE / INACTIVE via `active`; DELETED and INVITED do not exist in SCIM' },
-        // VOCABULARY NEED 2: a DateTime filter value arrives as a Date; the quote helper must substitute
-        // toISOString() (RFC 7643 §2.3.5 dateTime), not String(date).
-        createdAfter: { ...filter('meta.created gt {value}'), note: '`meta.created gt "…"`' },
-        updatedAfter: { ...filter('meta.lastModified gt {value}'), note: '`meta.lastModified gt "…"`' },
+        createdAfter: { query: 'filter', join: ' and ', value: (v: string) => `meta.created gt ${scimDate(v)}`, note: '`meta.created gt "…"` (UTC ISO 8601)' },
+        updatedAfter: { query: 'filter', join: ' and ', value: (v: string) => `meta.lastModified gt ${scimDate(v)}`, note: '`meta.lastModified gt "…"` (UTC ISO 8601)' },
         // sort: REFUSED. RFC 7644 §3.4.2.3 sorting is optional and only ServiceProviderConfig says whether a
-        // server honours it; the spec cannot express a capability probe (VOCABULARY NEED 4), and a server
+        // server honours it; the spec cannot express a capability probe yet, and a server
         // that ignores sortBy would return unsorted users under a sort the caller asked for. With a probe:
         //   sort: { query: ['sortBy', 'sortOrder'], value: { map: { NAME: 'displayName', EMAIL: 'emails.value',
         //     FIRST_NAME: 'name.givenName', LAST_NAME: 'name.familyName', CREATED_AT: 'meta.created',
@@ -129,19 +122,18 @@ export const scim = defineProvider({
     },
   },
   byId: { path: '/Users/{id}' },
-  // VOCABULARY NEED 5: ids must be quoted one by one (`id eq "a" or id eq "b"`): `idsJoin` joins raw ids,
-  // so an id holding a quote would break or widen the filter. Proposed: `ids: { quote, template, join }`.
-  // VOCABULARY NEED 6: `records` needs the hook above (Resources absent when nothing matched), and a server
-  // capping `count` below the batch must not turn the rest into "not found" (page, or fall back to byId).
+  // Each id quoted on its own (`id eq "a" or id eq "b"`): an id holding a quote can neither break nor widen it.
   byIds: {
     path: '/Users',
-    query: { filter: '{ids}', count: '10' },
-    ids: { quote: 'scim', template: 'id eq {value}', join: ' or ' },
-    records: 'Resources',
+    query: { filter: '{ids}', count: String(SCIM_BULK_BATCH) },
+    idsQuote: 'scim',
+    idsTemplate: 'id eq {id}',
+    idsJoin: ' or ',
+    records: resources,
     idOf: 'id',
-    maxBatch: 10,
+    maxBatch: SCIM_BULK_BATCH,
   },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'isActive', 'title', 'timezone', 'languages', 'phones', 'avatar',
     'roles', 'groups', 'licenses', 'organizations', 'externalId', 'identifiers', 'createdAt', 'updatedAt'],
-  map: (raw: ScimUser) => mapScimUser(raw),
+  map: (raw) => mapScimUser(raw),
 });

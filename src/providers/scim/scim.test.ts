@@ -1,4 +1,3 @@
-// DRAFT (plain text until the adapter is on the spec; rename to scim.test.ts with adapter.ts).
 // The shared contract against the SCIM sandbox, then what is specific to SCIM — paging by what came back,
 // filter pushdown and its quoting, sort refused, byIds in one filter — and the same walk and filters
 // against an independently written server (scimmy + scimmy-routers).
@@ -134,6 +133,10 @@ describe('scim adapter against its sandbox', () => {
   });
 });
 
+// scimmy re-serialises every matching user on each request: a smaller directory (still three capped pages
+// of 45) keeps these tests fast while proving the same paging and filters.
+const few = data.slice(0, 120);
+
 describe('scim adapter against an independent SCIM server (scimmy)', () => {
   let server: ScimmyServer;
   let named: ScimmyServer;
@@ -142,10 +145,10 @@ describe('scim adapter against an independent SCIM server (scimmy)', () => {
   const lastFilter = (s: ScimmyServer) => s.requests.filter((r) => r.path.endsWith('/Users')).at(-1)!.query.get('filter');
 
   beforeAll(async () => {
-    server = await startScimmyServer();
+    server = await startScimmyServer({ users: few });
     // scimmy 1.3.5 fails a name.* filter (400 "Cannot convert undefined or null to object") when any user
     // lacks `name`; the name filters run against a second server whose users all have one.
-    named = await startScimmyServer({ users: data.filter((u) => u.name) });
+    named = await startScimmyServer({ users: few.filter((u) => u.name) });
     h = startGateway([
       { id: 'scimmy', provider: 'scim', ...account(server) },
       { id: 'scimmy-named', provider: 'scim', ...account(named) },
@@ -160,38 +163,39 @@ describe('scim adapter against an independent SCIM server (scimmy)', () => {
   for (const first of [23, 100]) {
     it(`walks every user exactly once, in order, with first: ${first}`, async () => {
       const { nodes } = await walk(h, Q, { account: 'scimmy' }, first);
-      expect(ids(nodes)).toEqual(data.map((u) => u.id));
+      expect(ids(nodes)).toEqual(few.map((u) => u.id));
     });
   }
 
   it('isActive true and false split the users in two', async () => {
     const active = ids((await walk(h, Q, { account: 'scimmy', filters: { isActive: true } }, 100)).nodes);
     const inactive = ids((await walk(h, Q, { account: 'scimmy', filters: { isActive: false } }, 100)).nodes);
-    expect(active).toEqual(data.filter((u) => u.active).map((u) => u.id));
-    expect(inactive).toEqual(data.filter((u) => !u.active).map((u) => u.id));
+    expect(active).toEqual(few.filter((u) => u.active).map((u) => u.id));
+    expect(inactive).toEqual(few.filter((u) => !u.active).map((u) => u.id));
     expect(lastFilter(server)).toBe('active eq false');
   });
 
   it('finds a user by username, by a secondary e-mail and by several e-mails', async () => {
-    const target = data.find((u) => (u.emails?.length ?? 0) > 1)!;
+    const target = few.find((u) => (u.emails?.length ?? 0) > 1)!;
     const secondary = target.emails!.find((e) => e.primary !== true)!.value as string;
     expect(ids((await walk(h, Q, { account: 'scimmy', filters: { username: target.userName } }, 10)).nodes)).toEqual([target.id]);
     expect(ids((await walk(h, Q, { account: 'scimmy', filters: { email: secondary } }, 10)).nodes)).toEqual([target.id]);
-    const other = data[30]!;
+    const other = few[30]!;
     const both = ids((await walk(h, Q, { account: 'scimmy', filters: { emails: [secondary, other.emails![0]!.value] } }, 10)).nodes);
-    expect(both).toEqual(data.filter((u) => u.id === target.id || u.id === other.id).map((u) => u.id));
+    expect(both).toEqual(few.filter((u) => u.id === target.id || u.id === other.id).map((u) => u.id));
   });
 
   it('filters by createdAfter and updatedAfter through meta dates', async () => {
-    const cut = data[200]!.meta!.created!;
-    expect(ids((await walk(h, Q, { account: 'scimmy', filters: { createdAfter: cut } }, 100)).nodes)).toEqual(data.slice(201).map((u) => u.id));
+    const cut = few[80]!.meta!.created!;
+    expect(ids((await walk(h, Q, { account: 'scimmy', filters: { createdAfter: cut } }, 100)).nodes)).toEqual(few.slice(81).map((u) => u.id));
     const updated = '2023-09-01T00:00:00.000Z';
     const got = ids((await walk(h, Q, { account: 'scimmy', filters: { updatedAfter: updated, isActive: true } }, 100)).nodes);
-    expect(got).toEqual(data.filter((u) => u.active && Date.parse(u.meta!.lastModified!) > Date.parse(updated)).map((u) => u.id));
+    expect(got).toEqual(few.filter((u) => u.active && Date.parse(u.meta!.lastModified!) > Date.parse(updated)).map((u) => u.id));
+    expect(got.length).toBeGreaterThan(0);
   });
 
   it('filters by first and last name (co)', async () => {
-    const withNames = data.filter((u) => u.name);
+    const withNames = few.filter((u) => u.name);
     const got = ids((await walk(h, Q, { account: 'scimmy-named', filters: { firstName: 'Lee' } }, 100)).nodes);
     expect(got).toEqual(withNames.filter((u) => (u.name!.givenName ?? '').includes('Lee')).map((u) => u.id));
     expect(got.length).toBeGreaterThan(0);
@@ -202,6 +206,6 @@ describe('scim adapter against an independent SCIM server (scimmy)', () => {
   it('resolves nodes through one id filter', async () => {
     const page = (await h.query(Q, { account: 'scimmy', first: 3 })).body.data.users.edges.map((e: any) => e.node);
     const res = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on DirectoryUser { remoteId } } }`, { ids: page.map((n: any) => n.id).reverse() });
-    expect(res.body.data.nodes.map((n: any) => n.remoteId)).toEqual(data.slice(0, 3).map((u) => u.id).reverse());
+    expect(res.body.data.nodes.map((n: any) => n.remoteId)).toEqual(few.slice(0, 3).map((u) => u.id).reverse());
   });
 });
