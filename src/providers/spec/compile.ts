@@ -100,8 +100,10 @@ function compileRequest(spec: RequestSpec, slug: string, ids?: (ids: string[]) =
 
 function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
   const quote = spec.idsQuote ? QUOTES[spec.idsQuote] : undefined;
+  const each = spec.idsTemplate;
   const idsValue = (ids: string[]) => {
-    const q = quote ? ids.map(quote) : ids;
+    const quoted = quote ? ids.map(quote) : ids;
+    const q = each === undefined ? quoted : quoted.map((id) => renderText(each, { id }) ?? '');
     return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
   };
   return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
@@ -203,8 +205,11 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         if (!fromHeader) return paginator;
         return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: '' }).next(req, res, base) };
       }
-      case 'offset':
-        return offsetLimit({ offsetParam: p.offsetParam, limitParam: p.limitParam, maxPageSize: p.max, start: p.start, filteredWindows: p.filteredWindows });
+      case 'offset': {
+        const total = p.total === undefined ? undefined : locate(p.total);
+        const totalName = p.total === undefined ? undefined : typeof p.total === 'string' ? p.total : 'body' in p.total ? p.total.body : p.total.header;
+        return offsetLimit({ offsetParam: p.offsetParam, limitParam: p.limitParam, maxPageSize: p.max, start: p.start, total, totalName: totalName && unescape(totalName), filteredWindows: p.filteredWindows });
+      }
       case 'page-number': {
         const { totalPages, hasMore } = p;
         return pageNumber({

@@ -68,8 +68,8 @@ function schemaFor(mode: SpecMode) {
     z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
     z.strictObject({
       kind: z.literal('offset'), ...reserved, offsetParam: z.string().min(1), limitParam: z.string().min(1), max: size, start: z.number().int().min(0).optional(),
-      filteredWindows: z.strictObject({ size, reach: size }).optional(),
-    }),
+      total: locator.optional(), filteredWindows: z.strictObject({ size, reach: size }).optional(),
+    }).refine((p) => p.total === undefined || p.filteredWindows === undefined, { message: 'give at most one of total and filteredWindows' }),
     z.strictObject({
       kind: z.literal('page-number'), ...reserved, pageParam: z.string().min(1), sizeParam: z.string().min(1), max: size, first: z.number().int().min(0).optional(),
       in: z.enum(['query', 'body']).optional(), totalPages: dotPath.optional(), hasMore: dotPath.optional(),
@@ -185,6 +185,7 @@ function schemaFor(mode: SpecMode) {
       ...lookup(['context', 'ids']),
       idsJoin: z.string().optional(),
       idsQuote: z.enum(QUOTE_NAMES as [string, ...string[]]).optional(),
+      idsTemplate: template(['id']).optional(),
       records: bodyLocator,
       idOf: dotPath,
       maxBatch: z.number().int().min(1),

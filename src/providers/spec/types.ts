@@ -61,7 +61,12 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
   | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
-  | { kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number; filteredWindows?: { size: number; reach: number } }
+  | {
+      kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number;
+      /** The result's size (SCIM totalResults): a short page is then not the end; the walk stops at the total or an empty page. */
+      total?: Locator;
+      filteredWindows?: { size: number; reach: number };
+    }
   | {
       kind: 'page-number'; pageParam: string; sizeParam: string; max: number; first?: number; in?: 'query' | 'body';
       /** More pages while page < this body path (totalPages), or while this path is true. */
@@ -130,6 +135,8 @@ export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
   idsJoin?: string;
   /** Quote each id with a named helper first (Graph's `id in ('a','b')`). */
   idsQuote?: QuoteName;
+  /** Each (quoted) id through this template before joining: SCIM's `id eq {id}` joined by ' or '. */
+  idsTemplate?: string;
   records: Locator | ((body: any) => unknown);
   /** Dot path of the id in a record. */
   idOf: string;

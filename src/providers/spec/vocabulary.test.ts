@@ -187,6 +187,27 @@ describe('spec validation', () => {
     expect(() => defineProvider(usage)).toThrow(/filters\.date: served by usage, but no join is selectedBy date/);
   });
 
+  it('compiles an offset paginator with a total locator that pages past short pages, and refuses it beside filteredWindows', () => {
+    const spec: any = minimal();
+    spec.lists.USER_DIRECTORY.paginator = { kind: 'offset', offsetParam: 'startIndex', limitParam: 'count', max: 100, start: 1, total: 'totalResults' };
+    const p = defineProvider(spec).lists.USER_DIRECTORY!.paginator;
+    expect(p.description).toContain('until `totalResults`');
+    const req = p.first({ method: 'GET', path: '/Users', query: [] }, 50);
+    const res = (n: number) => ({ headers: {}, body: { totalResults: 45 }, records: Array.from({ length: n }) });
+    expect(Object.fromEntries(p.next(req, res(20), 'https://a.test')!.query)).toEqual({ startIndex: '21', count: '50' });
+    expect(p.next(req, res(45), 'https://a.test')).toBeNull();
+    spec.lists.USER_DIRECTORY.paginator.filteredWindows = { size: 50, reach: 1000 };
+    expect(() => validateSpec(spec)).toThrow(/paginator: give at most one of total and filteredWindows/);
+  });
+
+  it('quotes bulk ids one by one through idsTemplate before joining, so an id cannot widen the filter', () => {
+    const spec: any = { ...minimal(), byIds: { path: '/Users', query: { filter: '{ids}' }, idsQuote: 'scim', idsTemplate: 'id eq {id}', idsJoin: ' or ', records: 'Resources', idOf: 'id', maxBatch: 10 } };
+    const rendered = defineProvider(spec).byIds!.render({ context: {}, filters: {}, ids: ['a1', 'x" or id pr or id eq "y'] });
+    expect(rendered.query).toEqual([['filter', 'id eq "a1" or id eq "x\\" or id pr or id eq \\"y"']]);
+    spec.byIds.idsTemplate = 'id eq {ids}';
+    expect(() => validateSpec(spec)).toThrow(/byIds\.idsTemplate: \{ids\} is not allowed here/);
+  });
+
   it('maps declaratively by path and constant', () => {
     const spec: any = { ...minimal(), map: { remoteId: 'id', name: 'profile.name', status: { value: 'ACTIVE' } } };
     expect(defineProvider(spec).map({ id: 7, profile: { name: 'Ana' } }, {})).toEqual({ remoteId: '7', name: 'Ana', status: 'ACTIVE' });
