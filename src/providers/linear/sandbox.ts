@@ -250,8 +250,16 @@ export function startLinearSandbox(opts: LinearSandboxOptions = {}): Promise<San
   );
 }
 
+/** A stored user as the adapter's document selects it (`teams(first: 25) { nodes { id } }`). */
+export function linearWireUser(u: LinearStoredUser): Record<string, unknown> {
+  const { id, name, displayName, email, avatarUrl, active, admin, owner, guest, app, disableReason, createdAt, updatedAt, lastSeen, timezone, title } = u;
+  return { id, name, displayName, email, avatarUrl, active, admin, owner, guest, app, disableReason, createdAt, updatedAt, lastSeen, timezone, title, teams: { nodes: u.teamIds.slice(0, 25).map((t) => ({ id: t })) } };
+}
+
 export const linearSandbox: ProviderSandbox = {
   slug: 'linear',
   start: (port) => startLinearSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { apiKey: LINEAR_SANDBOX_API_KEY } }),
+  // The adapter lists with includeDisabled: true, so every user, newest first.
+  expectedUsers: () => linearOrder(linearDataset()).map(linearWireUser),
 };

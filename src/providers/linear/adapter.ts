@@ -1,5 +1,4 @@
-// Linear — workspace users over Linear's GraphQL API (TICKETING). DRAFT: rename to adapter.ts once
-// src/providers/spec/index.ts (the provider spec vocabulary, issue 7) is on this branch.
+// Linear — workspace users over Linear's GraphQL API (TICKETING).
 //
 // Docs
 //   Endpoint and auth: https://linear.app/developers/graphql — `POST https://api.linear.app/graphql`, one global
@@ -32,7 +31,11 @@
 //   - emails is tested by the gateway: `email.in` is an exact (case-sensitive) match in Linear's comparator
 //     vocabulary, while the unified filter is case-insensitive.
 //   - teamId / collectionId are not offered: they need another root field (`team(id:){ members(…) }`,
-//     `project(id:){ members(…) }`) with other record and pageInfo paths — see the report's vocabulary gaps.
+//     `project(id:){ members(…) }`) with other record and pageInfo paths, i.e. a list per filter value.
+//   - status INVITED is not offered: `invited` is a separate flag, so INVITED/INACTIVE would need one value to
+//     write two comparators; a pending invite is INACTIVE with remoteStatus "pending invite".
+//   - Error rules test every element of `errors` (`errors.*`): a rate limit need not be the first error.
+//   - The GraphQL document is the same on every page; cursors carry only the variables that move.
 //
 // Not confirmed (third-party captures only, or not published)
 //   - the HTTP status of an authentication failure (401 in most captures, 400 or 200 in others): the rules below
@@ -105,16 +108,16 @@ export const linear = defineProvider({
     message: ['errors.0.extensions.userPresentableMessage', 'errors.0.message'],
     rules: [
       // Rate limits arrive as HTTP 400; older answers carry only the prose type.
-      { when: { path: 'errors.0.extensions.code', equals: 'RATELIMITED' }, as: 'RATE_LIMITED' },
-      { when: { path: 'errors.0.extensions.type', equals: 'ratelimited' }, as: 'RATE_LIMITED' },
-      { when: { path: 'errors.0.extensions.code', equals: 'AUTHENTICATION_ERROR' }, as: 'UNAUTHORIZED' },
-      { when: { path: 'errors.0.extensions.type', equals: 'authentication error' }, as: 'UNAUTHORIZED' },
-      { when: { path: 'errors.0.extensions.type', in: ['forbidden', 'feature not accessible'] }, as: 'FORBIDDEN' },
+      { when: { path: 'errors.*.extensions.code', equals: 'RATELIMITED' }, as: 'RATE_LIMITED' },
+      { when: { path: 'errors.*.extensions.type', equals: 'ratelimited' }, as: 'RATE_LIMITED' },
+      { when: { path: 'errors.*.extensions.code', equals: 'AUTHENTICATION_ERROR' }, as: 'UNAUTHORIZED' },
+      { when: { path: 'errors.*.extensions.type', equals: 'authentication error' }, as: 'UNAUTHORIZED' },
+      { when: { path: 'errors.*.extensions.type', in: ['forbidden', 'feature not accessible'] }, as: 'FORBIDDEN' },
       // `user(id:)` of an unknown id: 200, `data: null`, "Entity not found: User" (INPUT_ERROR).
-      { when: { path: 'errors.0.message', contains: 'Entity not found' }, as: 'NOT_FOUND' },
-      { when: { path: 'errors.0.extensions.type', in: ['internal error', 'lock timeout'] }, as: 'UNAVAILABLE' },
+      { when: { path: 'errors.*.message', contains: 'Entity not found' }, as: 'NOT_FOUND' },
+      { when: { path: 'errors.*.extensions.type', in: ['internal error', 'lock timeout'] }, as: 'UNAVAILABLE' },
       // Anything else in `errors` (validation, bad filter values) is a request the gateway must not page past.
-      { when: { path: 'errors', exists: true }, as: 'BAD_REQUEST' },
+      { when: { path: 'errors.*', exists: true }, as: 'BAD_REQUEST' },
     ],
   },
   lists: {
