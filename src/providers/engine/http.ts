@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import { getPath } from './paths.js';
+import { getAll, getPath, pathSegments } from './paths.js';
 import type { ErrorClass, ErrorPolicy, ErrorRule, RateLimitSpec, UpstreamRequest } from './types.js';
 
 export interface RetryOptions { maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxTotalMs: number }
@@ -98,20 +98,27 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
   return typeof found === 'string' && found ? found : undefined;
 }
 
-/** The first rule that matches the response, if any. */
+/**
+ * The first rule that matches the response, if any. A path with a `*` segment tests every element it
+ * reaches and matches when any one does ('errors.*.extensions.code': a rate limit need not be the first error).
+ */
 export function matchRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorClass | undefined {
   for (const { when, as } of rules ?? []) {
     if (when.status && !when.status.includes(status)) continue;
     const probed = when.path !== undefined || when.header !== undefined;
     if (probed) {
-      const v = when.path !== undefined ? getPath(body, when.path) : headers[when.header!.toLowerCase()];
       const isHeader = when.path === undefined;
-      const same = (x: unknown) => (isHeader ? String(x) === v : x === v);
-      if (when.exists !== undefined && (v !== undefined && v !== null) !== when.exists) continue;
-      if (when.equals !== undefined && !same(when.equals)) continue;
-      if (when.in !== undefined && !when.in.some(same)) continue;
-      if (when.contains !== undefined && !(typeof v === 'string' && v.toLowerCase().includes(when.contains.toLowerCase()))) continue;
-      if (when.exists === undefined && when.equals === undefined && when.in === undefined && when.contains === undefined && (v === undefined || v === null)) continue;
+      const found = isHeader ? [headers[when.header!.toLowerCase()]] : pathSegments(when.path!).includes('*') ? getAll(body, when.path!) : [getPath(body, when.path!)];
+      const present = found.filter((v) => v !== undefined && v !== null);
+      const same = (x: unknown, v: unknown) => (isHeader ? String(x) === v : x === v);
+      const test = (v: unknown) =>
+        (when.equals === undefined || same(when.equals, v)) &&
+        (when.in === undefined || when.in.some((x) => same(x, v))) &&
+        (when.contains === undefined || (typeof v === 'string' && v.toLowerCase().includes(when.contains.toLowerCase())));
+      if (when.exists !== undefined && (present.length > 0) !== when.exists) continue;
+      const valued = when.equals !== undefined || when.in !== undefined || when.contains !== undefined;
+      if (valued && !present.some(test)) continue;
+      if (when.exists === undefined && !valued && !present.length) continue;
     } else if (!when.status) continue; // a rule with no condition would match everything: never
     return as;
   }

@@ -179,7 +179,7 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export interface ErrorRule {
   when: {
     status?: number[];
-    /** A dot path into the JSON body, or a response header; tested with equals/in/exists/contains. */
+    /** A dot path into the JSON body (`*` = any element of an array), or a response header; tested with equals/in/exists/contains. */
     path?: string;
     header?: string;
     equals?: unknown;

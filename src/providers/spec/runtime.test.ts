@@ -149,6 +149,35 @@ describe('paginators declared as data', () => {
     expect(requests.every((r) => r.method === 'POST' && String(r.body.query).startsWith('query Users'))).toBe(true);
   });
 
+  it('keeps the GraphQL document out of its cursors, and still resumes every page with it', async () => {
+    const query = 'query Users($first: Int, $after: String, $filter: F) { users(first: $first, after: $after, filter: $filter) { nodes { id email role } pageInfo { hasNextPage endCursor } } }';
+    const def = provider({
+      method: 'POST', path: '/graphql', idempotent: true, records: 'data.users.nodes', body: { query, variables: {} },
+      paginator: { kind: 'graphql', pageInfo: 'data.users.pageInfo', cursorVariable: 'after', pageSize: { variable: 'first', max: 50 } },
+      filters: { userType: { body: 'variables.filter.role.eq', value: { map: { ADMIN: 'admin' } }, recheck: false } },
+    });
+    const acct = account();
+    const decoded = (cursor: string) => cursor.split('.').map((p) => Buffer.from(p, 'base64url').toString('utf8')).join('.');
+    const ids: string[] = [];
+    let after: string | null = null;
+    const before = sandbox.requests.length;
+    for (let n = 0; n < 10; n++) {
+      const res = await engine.scope().list(acct, def, { first: 2, after, filter: { userType: 'ADMIN' } });
+      ids.push(...res.edges.map((e) => e.user.remoteId));
+      for (const e of res.edges) {
+        const cursor = engine.cursors.encode(acct.id, res.queryKey, e.position);
+        expect(decoded(cursor)).not.toContain('query Users');
+        expect(cursor).not.toContain('query Users');
+      }
+      if (!res.hasNextPage) break;
+      after = engine.cursors.encode(acct.id, res.queryKey, res.edges.at(-1)!.position);
+    }
+    expect(ids).toEqual(USERS.filter((u) => u.role === 'admin').map((u) => u.id));
+    const requests = sandbox.requests.slice(before);
+    expect(requests.every((r) => r.body.query === query && r.body.variables.filter.role.eq === 'admin')).toBe(true);
+    expect(requests.slice(1).every((r) => typeof r.body.variables.after === 'string')).toBe(true);
+  });
+
   it('sends a body cursor and the page size at body paths, stopping on the body flag', async () => {
     const def = provider({ method: 'POST', path: '/search', body: { page: {} }, records: 'results', paginator: { kind: 'cursor', next: 'meta.next', send: { body: 'page.after' }, pageSize: { body: 'page.size', max: 4 }, stop: { path: 'meta.more', equals: false } }, filters: {} });
     const { ids, requests } = await walk(def, 7);

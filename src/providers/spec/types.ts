@@ -120,6 +120,7 @@ export interface ErrorSpec {
   /** Where the provider's own message is (tried in order, then the usual fields); a hook in TS. */
   message?: Locator | Locator[] | ((body: any) => string | undefined);
   retryable?: number[];
+  /** Tested on every response, in order. A `path` may hold `*` for any element of an array: 'errors.*.extensions.code'. */
   rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass }[];
 }
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../engine/errors.js';
 import { RefusedValue } from '../engine/filters.js';
-import { getPath, setPath } from '../engine/paths.js';
-import { waitSeconds } from '../engine/http.js';
+import { getAll, getPath, setPath } from '../engine/paths.js';
+import { matchRule, waitSeconds } from '../engine/http.js';
 import { defineProvider, ProviderSpecDataSchema, ProviderSpecError, validateSpec } from './index.js';
 import { locate } from './locator.js';
 import { jql, ldap, lucene, odata, okta, scim } from './quote.js';
@@ -73,6 +73,45 @@ describe('locators', () => {
     expect(next).toEqual({ query: 'q', variables: { filter: { a: 1, email: { eq: 'x@y.test' } } } });
     expect(req).toEqual({ query: 'q', variables: { filter: { a: 1 } } });
     expect(getPath(next, 'variables.filter.email.eq')).toBe('x@y.test');
+  });
+});
+
+describe('error rules over every element', () => {
+  const errors = (...codes: (string | undefined)[]) => ({ errors: codes.map((code) => ({ message: 'm', extensions: code === undefined ? {} : { code } })) });
+  const rules = [
+    { when: { path: 'errors.*.extensions.code', equals: 'RATELIMITED' }, as: 'RATE_LIMITED' as const },
+    { when: { status: [200], path: 'errors.*.extensions.code', in: ['AUTHENTICATION_ERROR'] }, as: 'UNAUTHORIZED' as const },
+    { when: { path: 'errors.*.message', contains: 'not found' }, as: 'NOT_FOUND' as const },
+    { when: { path: 'errors.*', exists: true }, as: 'BAD_REQUEST' as const },
+  ];
+
+  it('reads `*` as each element of an array, skipping elements without the rest of the path', () => {
+    expect(getAll(errors('A', undefined, 'B'), 'errors.*.extensions.code')).toEqual(['A', 'B']);
+    expect(getAll({ a: [{ b: [1, 2] }, { b: [3] }] }, 'a.*.b.*')).toEqual([1, 2, 3]);
+    expect(getAll({ a: 'text' }, 'a.*')).toEqual([]);
+    expect(getAll({ a: { b: 1 } }, 'a.b')).toEqual([1]);
+  });
+
+  it('matches a rule when any element satisfies it, not only the first', () => {
+    expect(matchRule(rules, 400, {}, errors('INVALID_INPUT', 'RATELIMITED'))).toBe('RATE_LIMITED');
+    expect(matchRule(rules, 200, {}, errors(undefined, 'AUTHENTICATION_ERROR'))).toBe('UNAUTHORIZED');
+    expect(matchRule(rules, 401, {}, errors(undefined, 'AUTHENTICATION_ERROR'))).toBe('BAD_REQUEST'); // status still applies
+    expect(matchRule(rules, 200, {}, { errors: [{ message: 'x' }, { message: 'Entity not found: User' }] })).toBe('NOT_FOUND');
+    expect(matchRule(rules, 200, {}, errors('INVALID_INPUT'))).toBe('BAD_REQUEST');
+  });
+
+  it('matches nothing on an empty or missing array, and exists: false only when no element has the value', () => {
+    expect(matchRule(rules, 200, {}, { errors: [] })).toBeUndefined();
+    expect(matchRule(rules, 200, {}, { data: {} })).toBeUndefined();
+    const absent = [{ when: { path: 'errors.*.extensions.code', exists: false }, as: 'BAD_RESPONSE' as const }];
+    expect(matchRule(absent, 200, {}, errors(undefined, undefined))).toBe('BAD_RESPONSE');
+    expect(matchRule(absent, 200, {}, errors(undefined, 'X'))).toBeUndefined();
+  });
+
+  it('keeps plain paths as they were: errors.0 reads only the first error', () => {
+    const first = [{ when: { path: 'errors.0.extensions.code', equals: 'RATELIMITED' }, as: 'RATE_LIMITED' as const }];
+    expect(matchRule(first, 400, {}, errors('RATELIMITED'))).toBe('RATE_LIMITED');
+    expect(matchRule(first, 400, {}, errors('INVALID_INPUT', 'RATELIMITED'))).toBeUndefined();
   });
 });
 
