@@ -149,7 +149,7 @@ export function mapSlackUser(u: SlackUser): UnifiedUser {
     roles,
     userType: slackUserType(u),
     is2faEnabled: flag(u.has_2fa),
-    organization: org,
+    organizations: org ? [org] : [],
     workspaces,
     title: text(p.title),
     phones: phone ? [{ number: phone, type: null }] : [],

@@ -168,7 +168,7 @@ describe('slack mapper', () => {
     expect(byId.U04SINGLE001).toMatchObject({ userType: 'LIMITED', roles: [{ id: 'single_channel_guest' }], is2faEnabled: null });
     expect(byId.U06GONE00001).toMatchObject({ status: 'DELETED', remoteStatus: 'deleted', userType: null, roles: [] });
     expect(byId.U08INVITE001).toMatchObject({ status: 'INVITED', name: null, isEmailVerified: false });
-    expect(byId.W012GRID0001).toMatchObject({ organization: { id: 'E012ACMEORG', name: 'Acme Holdings' }, updatedAt: '2023-02-01T15:16:30.000Z' });
+    expect(byId.W012GRID0001).toMatchObject({ organizations: [{ id: 'E012ACMEORG', name: 'Acme Holdings' }], updatedAt: '2023-02-01T15:16:30.000Z' });
     expect(byId.U09DISPLAY01).toMatchObject({ name: 'night-owl 🦉', emails: [], phones: [] });
   });
 
