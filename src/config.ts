@@ -120,8 +120,17 @@ export const ConfigSchema = z
           ctx.addIssue({ code: 'custom', path: [...at('context'), 'baseUrl'], message: `not an http(s) URL: "${a.context.baseUrl}"` });
         }
       } else if (!def.baseUrl(a.context as never)) {
-        const needed = def.contextKeys?.filter((k) => k.required).map((k) => `context.${k.key} (${k.description})`).join(', ');
+        const needed = def.contextKeys.filter((k) => k.required).map((k) => `context.${k.key} (${k.description})`).join(', ');
         ctx.addIssue({ code: 'custom', path: at('context'), message: `${def.slug} needs ${needed || 'context.baseUrl'}` });
+      }
+      for (const k of def.contextKeys) {
+        const v = a.context[k.key];
+        if (k.key === 'baseUrl') continue;
+        if (v === undefined || v === '') {
+          if (k.required === true) ctx.addIssue({ code: 'custom', path: [...at('context'), k.key], message: `${def.slug} needs context.${k.key} (${k.description})` });
+        } else if (k.pattern && !(typeof v === 'string' && new RegExp(k.pattern).test(v))) {
+          ctx.addIssue({ code: 'custom', path: [...at('context'), k.key], message: `must match /${k.pattern}/ (${k.description}); got "${String(v).slice(0, 60)}"` });
+        }
       }
     });
   });

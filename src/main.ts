@@ -8,6 +8,7 @@ import type { LoadedConfig } from './config.js';
 import type { Demo } from './demo.js';
 import { createLogger, LOG_LEVELS, routeConsole, type Logger } from './logger.js';
 import type { Gateway, GatewayOptions } from './server.js';
+import type { CompositeStore } from './accounts/composite.js';
 
 export const USAGE = `Usage: rollcall [--config <file>]
 
@@ -70,20 +71,23 @@ async function main(): Promise<void> {
   }
   // Loaded only now, so a refused start (bad flag, PORT, LOG_LEVEL) answers at once.
   const { ConfigError, loadConfig } = await import('./config.js');
+  const { StoreStartError } = await import('./accounts/errors.js');
   const secrets = new Set<string>(); // every secret ever loaded: redacting a retired one costs nothing
   const logger: Logger = createLogger(() => [...secrets], undefined, s.logLevel);
   routeConsole(logger);
 
   let loaded: LoadedConfig;
   let demo: Demo | undefined;
+  let store: CompositeStore;
   try {
     if (s.configPath) loaded = loadConfig(s.configPath);
     else {
       demo = await (await import('./demo.js')).startDemo();
       loaded = { config: demo.config, warnings: [] };
     }
+    store = await (await import('./accounts/open.js')).openAccountStore(loaded.config, { demo: !!demo, warn: (m) => logger.warn(m) });
   } catch (e) {
-    if (e instanceof ConfigError) throw new StartError(e.message);
+    if (e instanceof ConfigError || e instanceof StoreStartError) throw new StartError(e.message);
     throw e;
   }
   // Bound before the schema and server modules load (the slow part), so a taken port is reported at once;
@@ -108,6 +112,8 @@ async function main(): Promise<void> {
   });
 
   const { configSecrets, createGateway, EXAMPLE_QUERY } = await import('./server.js');
+  const { CompositeStore: Composite } = await import('./accounts/composite.js');
+  const { StaticAccountStore } = await import('./accounts/store.js');
   const opts: GatewayOptions = {
     logger,
     ...(demo && {
@@ -120,7 +126,9 @@ async function main(): Promise<void> {
   const start = (l: LoadedConfig): Live => {
     for (const x of configSecrets(l.config)) secrets.add(x);
     for (const w of l.warnings) logger.warn(w);
-    return { gateway: createGateway(l.config, opts), inflight: 0, retired: false };
+    // A reload swaps the config file's read-only entries; the database behind them stays open.
+    const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), store.database);
+    return { gateway: createGateway(l.config, { ...opts, store: entries }), inflight: 0, retired: false };
   };
   live = start(loaded);
   ready();
@@ -166,6 +174,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     server.close();
     await live?.gateway.close();
+    await store.close();
     await demo?.close();
     process.exit(0);
   };

@@ -14,6 +14,7 @@ import { executionPlugins } from './plugins/execution.js';
 import { corsFor, httpPlugins } from './plugins/http.js';
 import { limitPlugins } from './plugins/limits.js';
 import { loggingPlugins } from './plugins/logging.js';
+import { healthPlugin } from './plugins/health.js';
 import { LoggingUpstreamClient } from './plugins/upstream-log.js';
 import { schema } from './schema/index.js';
 
@@ -67,8 +68,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
   const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
-  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[]);
-  const tenantContext = contextFactory(engine, store, config.tenants);
+  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
+  const tenantContext = contextFactory(engine, store);
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
@@ -88,6 +89,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     graphiql: config.graphiql && { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [
       ...loggingPlugins(logger),
+      healthPlugin(store),
       ...httpPlugins(),
       ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
       ...limitPlugins(),

@@ -186,11 +186,13 @@ describe('the User interface', () => {
 
   it('lets every filter that names a user field be selected on the provider\'s type, and the provider advertises it', () => {
     for (const def of PROVIDERS) {
-      const type = schema.getType(USER_TYPE_NAME[def.category]) as GraphQLObjectType;
+      for (const category of def.categories) {
+      const type = schema.getType(USER_TYPE_NAME[category]) as GraphQLObjectType;
       for (const name of ['status', 'userType', 'username'] as const) {
-        if (!def.filters[name]) continue;
+        if (!def.lists[category]!.filters[name]) continue;
         expect(type.getFields()[name], `${type.name}.${name} (filter of ${def.slug})`).toBeDefined();
         expect(def.fields, `${def.slug} fields`).toContain(name);
+      }
       }
     }
   });

@@ -69,8 +69,8 @@ builder.queryField('users', (t) =>
     },
     resolve: async (_root, args, ctx, info) => {
       const { account, def } = await loadAccount(ctx, String(args.integratedAccountId));
-      if (def.category !== args.category)
-        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in category ${def.category}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
+      if (!def.lists[args.category])
+        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in ${def.categories.length > 1 ? 'categories' : 'category'} ${def.categories.join(', ')}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
       if (args.last != null || args.before != null)
         throw new GatewayError('BACKWARD_PAGINATION_UNSUPPORTED', `${def.displayName} pages forward only; use first/after.`, { provider: def.slug });
       const first = args.first ?? 50;
@@ -83,7 +83,7 @@ builder.queryField('users', (t) =>
       const calls: UpstreamCall[] = [];
       let res;
       try {
-        res = await ctx.scope.list(account, def, { first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null }, calls);
+        res = await ctx.scope.list(account, def, { category: args.category, first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null }, calls);
       } catch (e) {
         throw fieldSelects(info, 'debug') ? withUpstreamCalls(e, calls) : e;
       }

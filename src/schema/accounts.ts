@@ -2,7 +2,7 @@
 // the stored account, so credentials never even reach the GraphQL layer.
 import { builder } from './builder.js';
 import { CategoryEnum } from './enums.js';
-import { FilterCapabilityType, filterCapabilities } from './capabilities.js';
+import { FilterCapabilityType, filterCapabilities, listFor } from './capabilities.js';
 import type { StoredAccount } from '../accounts/store.js';
 import type { ProviderDefinition } from '../providers/engine/types.js';
 
@@ -24,9 +24,18 @@ export const IntegratedAccountType = builder.objectRef<AccountView>('IntegratedA
     id: t.exposeID('id', { description: 'Pass it as `users(integratedAccountId:)`.' }),
     provider: t.string({ description: 'The provider slug, as in `providers { slug }`.', resolve: (a) => a.def.slug }),
     displayName: t.string({ description: "The account's `displayName` from the configuration, else the provider's name.", resolve: (a) => a.displayName ?? a.def.displayName }),
-    categories: t.field({ type: [CategoryEnum], description: 'Categories to pass as `users(category:)`.', resolve: (a) => [a.def.category] }),
-    requiredFilters: t.stringList({ description: 'Filters `users` needs for this account (e.g. Jira\'s collectionId).', resolve: (a) => a.def.requiredFilters ?? [] }),
-    supportedFilters: t.field({ type: [FilterCapabilityType], resolve: (a) => filterCapabilities(a.def) }),
+    categories: t.field({ type: [CategoryEnum], description: 'Categories to pass as `users(category:)`.', resolve: (a) => a.def.categories }),
+    requiredFilters: t.stringList({
+      description: 'Filters `users` needs for this account (e.g. Jira\'s collectionId), in `category` (default: the first of `categories`).',
+      args: { category: t.arg({ type: CategoryEnum }) },
+      resolve: (a, args) => listFor(a.def, args.category)?.requiredFilters ?? [],
+    }),
+    supportedFilters: t.field({
+      type: [FilterCapabilityType],
+      description: 'Filters `users` honours for this account in `category` (default: the first of `categories`).',
+      args: { category: t.arg({ type: CategoryEnum }) },
+      resolve: (a, args) => { const l = listFor(a.def, args.category); return l ? filterCapabilities(l) : []; },
+    }),
     contextKeys: t.stringList({ description: 'Names of the context keys configured for this account (e.g. baseUrl, subdomain); values are not shown.', resolve: (a) => a.contextKeys }),
   }),
 });

@@ -1,17 +1,29 @@
-// What a provider can filter on, and how: shared by `providers` and `integratedAccounts`.
+// What a provider can filter on, and how: shared by `providers`, `integratedAccounts` and the README table.
 import { builder } from './builder.js';
 import { FilterServingEnum } from './enums.js';
 import { servingOf, type FilterServing } from '../providers/engine/filters.js';
-import type { ProviderDefinition } from '../providers/engine/types.js';
+import type { Category, FilterServe, ListDefinition, ProviderDefinition } from '../providers/engine/types.js';
 
 export interface FilterCapability { name: string; servedBy: FilterServing; detail: string | null; required: boolean }
 
-export function filterCapabilities(def: ProviderDefinition): FilterCapability[] {
-  return Object.entries(def.filters).map(([name, spec]) => ({
+function detailOf(spec: FilterServe): string | null {
+  if (spec.note !== undefined) return spec.note;
+  if (spec.by === 'query') return `\`${spec.param}\``;
+  if (spec.by === 'body') return `body \`${spec.path}\``;
+  return null;
+}
+
+/** The list serving a category (the provider's first when none is named); null when it serves no such category. */
+export function listFor(def: ProviderDefinition, category?: Category | null): ListDefinition | null {
+  return def.lists[category ?? def.category] ?? null;
+}
+
+export function filterCapabilities(list: ListDefinition): FilterCapability[] {
+  return Object.entries(list.filters).map(([name, spec]) => ({
     name,
     servedBy: servingOf(spec!),
-    detail: spec!.note ?? ('param' in spec! && spec!.param ? `\`${spec!.param}\`` : null),
-    required: (def.requiredFilters ?? []).includes(name as never),
+    detail: detailOf(spec!),
+    required: list.requiredFilters.includes(name as never),
   }));
 }
 

@@ -22,6 +22,8 @@ export type FilterServing =
   | 'ENGINE'
   /** an upstream query parameter */
   | 'QUERY_PARAMETER'
+  /** a value in the upstream request body (e.g. a GraphQL variable) */
+  | 'REQUEST_BODY'
   /** the gateway switches to a scoped upstream endpoint (e.g. a group's members) */
   | 'SCOPED_ENDPOINT'
   /** selects the usage data joined to each user */
@@ -29,6 +31,8 @@ export type FilterServing =
 
 export type PaginationKind =
   | 'BODY_CURSOR'
+  | 'GRAPHQL'
+  | 'HEADER_CURSOR'
   | 'LINK_HEADER'
   | 'NEXT_URL'
   | 'NONE'
