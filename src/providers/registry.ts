@@ -6,9 +6,10 @@ import { jira } from './jira/adapter.js';
 import { okta } from './okta/adapter.js';
 import { openai } from './openai/adapter.js';
 import { outlookCalendar } from './outlook-calendar/adapter.js';
+import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, slack];
 
 const bySlug = new Map(PROVIDERS.map((p) => [p.slug, p]));
 export function providerBySlug(slug: string): ProviderDefinition | undefined {

@@ -6,6 +6,7 @@ import { jiraSandbox } from './jira/sandbox.js';
 import { oktaSandbox } from './okta/sandbox.js';
 import { openaiSandbox } from './openai/sandbox.js';
 import { outlookCalendarSandbox } from './outlook-calendar/sandbox.js';
+import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, slackSandbox];

@@ -2,8 +2,10 @@
 // Field meanings: https://docs.slack.dev/reference/objects/user-object
 // - Slack documents that unsupplied profile data "may not be present at all, may be null or may contain an
 //   empty string", so '' counts as absent here (unlike providers where '' is a value).
-// - `deleted: true` is Slack's deactivated user; `is_invited_user` is "only present (and always true)" until
-//   the invitee signs in.
+// - `deleted: true` is Slack's deactivated user → DELETED, as Okta's deactivated (DEPROVISIONED) user is:
+//   deactivation removes the member from the workspace and its billing, like a deprovisioning, while INACTIVE
+//   is kept for accounts merely blocked from signing in (Okta SUSPENDED, Entra accountEnabled false).
+//   `is_invited_user` is "only present (and always true)" until the invitee signs in.
 // - Slackbot (USLACKBOT) is special: its `is_bot` is false, so it is recognised by id.
 // - `has_2fa` is "only visible if the user executing the call is an admin": absent means unknown (null).
 // - `is_app_user` means a person who authorised the calling app, not a machine.

@@ -301,7 +301,7 @@ export function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise<Sandb
 export const slackSandbox: ProviderSandbox = {
   slug: 'slack',
   start: (port) => startSlackSandbox({ port }),
-  demoAccount: (url) => ({ context: { baseUrl: `${url}/api` }, credentials: { accessToken: SLACK_TOKENS.admin } }),
+  demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { accessToken: SLACK_TOKENS.admin } }),
   // What the demo account's list returns: an admin's view (has_2fa), with email, and with the adapter's
   // include_locale=true. Skipped rows never appear.
   expectedUsers: () => slackDataset().map((u) => viewOf(u, { admin: true, email: true, locale: true })),

@@ -1,7 +1,3 @@
-// DRAFT (plain text until `defineProvider(spec)` from src/providers/spec/index.ts lands on this branch):
-// rename to adapter.ts, register `slack` in src/providers/registry.ts and `slackSandbox` in
-// src/providers/sandboxes.ts, and rename slack.test.ts.txt to slack.test.ts.
-//
 // Slack — Web API users.list (workspace directory).
 // Docs: https://docs.slack.dev/reference/methods/users.list — GET/POST https://slack.com/api/users.list,
 //   `limit` ("Fewer than the requested number of items may be returned, even if the end of the users list
@@ -46,7 +42,9 @@ export const slack = defineProvider({
   slug: 'slack',
   displayName: 'Slack',
   docsUrl: 'https://docs.slack.dev/reference/methods/users.list',
-  baseUrl: 'https://slack.com/api',
+  // The origin: context.baseUrl may be a bare origin (http://mock:8080) or end in /api — both reach /api/<method>.
+  baseUrl: 'https://slack.com',
+  context: { baseUrl: { description: 'Slack API origin, with or without /api; default https://slack.com' } },
   auth: {
     kind: 'bearer',
     key: 'accessToken',
@@ -71,7 +69,7 @@ export const slack = defineProvider({
   lists: {
     USER_DIRECTORY: {
       method: 'GET',
-      path: '/users.list',
+      path: '/api/users.list',
       // `locale` fills languages; Slack only sends it when asked.
       query: { include_locale: 'true' },
       records: 'members',
@@ -103,7 +101,7 @@ export const slack = defineProvider({
       },
     },
   },
-  byId: { method: 'GET', path: '/users.info', query: { user: '{id}', include_locale: 'true' }, record: 'user' },
+  byId: { method: 'GET', path: '/api/users.info', query: { user: '{id}', include_locale: 'true' }, record: 'user' },
   fields: [
     'name', 'firstName', 'lastName', 'username', 'emails', 'isEmailVerified', 'status', 'remoteStatus', 'roles', 'userType',
     'is2faEnabled', 'organizations', 'workspaces', 'title', 'phones', 'avatar', 'timezone', 'languages', 'updatedAt',

@@ -1,10 +1,9 @@
-// DRAFT: rename to slack.test.ts once adapter.draft.ts.txt is adapter.ts and slack is registered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeProviderConformance } from '../../../test/conformance.js';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
 import type { Sandbox } from '../engine/sandbox-kit.js';
 import { mapSlackUser, SLACKBOT_ID } from './map.js';
-import { slackDataset, slackSandbox, SLACK_OTHER_TEAM_ID, SLACK_TOKENS, startSlackSandbox, viewOf } from './sandbox.js';
+import { encodeCursor, slackDataset, slackSandbox, SLACK_OTHER_TEAM_ID, SLACK_TOKENS, startSlackSandbox, viewOf } from './sandbox.js';
 
 describeProviderConformance({ sandbox: slackSandbox, category: 'USER_DIRECTORY' });
 
@@ -98,23 +97,70 @@ describe('slack: ok:false bodies are failures, whatever the HTTP status says', (
 });
 
 describe('slack: paging', () => {
-  it('pages on past short and empty upstream pages: no gateway page but the last is empty, nothing is lost', async () => {
-    const before = sandbox.requests.length;
+  /** A gateway walk with `first`, returning the remote ids and each gateway page's size. */
+  async function gatewayWalk(first: number) {
     const pages: number[] = [];
-    let after: string | null = null;
     const ids: string[] = [];
-    for (;;) {
-      const res: any = await h.query(Q, { account: 'slack-admin', first: 50, after });
+    let after: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const res: any = await h.query(Q, { account: 'slack-admin', first, after });
+      expect(res.body.errors).toBeUndefined();
       const conn = res.body.data.users;
       pages.push(conn.edges.length);
       ids.push(...conn.edges.map((e: any) => e.node.remoteId));
-      if (!conn.pageInfo.hasNextPage) break;
+      if (!conn.pageInfo.hasNextPage) return { ids, pages };
       after = conn.pageInfo.endCursor;
     }
+    throw new Error('runaway walk');
+  }
+  const page = (members: typeof adminView, next: string) => ({ body: { ok: true, members, response_metadata: { next_cursor: next } } });
+
+  it('goes on past an empty users.list page that still carries a next_cursor', async () => {
+    const before = listCalls();
+    // The first upstream page is empty but points at the first member: only next_cursor '' ends a walk.
+    sandbox.inject({ match: LIST, ...page([], encodeCursor(data[0]!.id)) });
+    const { ids, pages } = await gatewayWalk(50);
     expect(ids).toEqual(data.map((u) => u.id));
     expect(pages.slice(0, -1).every((n) => n > 0)).toBe(true);
-    const limits = sandbox.requests.slice(before).filter((r) => LIST.test(r.path)).map((r) => Number(r.query.get('limit')));
+    expect(sandbox.requests.filter((r) => LIST.test(r.path)).slice(before, before + 2).map((r) => r.query.get('cursor'))).toEqual([null, encodeCursor(data[0]!.id)]);
+  });
+
+  it('goes on past a users.list page shorter than limit, losing and repeating nobody', async () => {
+    sandbox.inject({ match: LIST, ...page(adminView.slice(0, 2), encodeCursor(data[2]!.id)) });
+    const { ids } = await gatewayWalk(30);
+    expect(ids).toEqual(data.map((u) => u.id));
+  });
+
+  it('ends the walk where next_cursor is null or missing, as well as empty', async () => {
+    for (const meta of [{ response_metadata: { next_cursor: null } }, { response_metadata: {} }, {}]) {
+      sandbox.inject({ match: LIST, body: { ok: true, members: adminView.slice(0, 4), ...meta } });
+      const { ids } = await gatewayWalk(10);
+      expect(ids, JSON.stringify(meta)).toEqual(data.slice(0, 4).map((u) => u.id));
+    }
+  });
+
+  it('asks for at most 200 members a page (the documented recommendation) and no empty gateway page claims a next one', async () => {
+    const before = listCalls();
+    const { ids, pages } = await gatewayWalk(100);
+    expect(ids).toEqual(data.map((u) => u.id));
+    expect(pages.slice(0, -1).every((n) => n > 0)).toBe(true);
+    const limits = sandbox.requests.filter((r) => LIST.test(r.path)).slice(before).map((r) => Number(r.query.get('limit')));
+    expect(limits.length).toBeGreaterThan(0);
     expect(limits.every((l) => l >= 1 && l <= 200)).toBe(true);
+  });
+
+  it('reaches /api/<method> whether context.baseUrl is the bare origin or ends in /api', async () => {
+    const g = startGateway([{ id: 'slack-origin', provider: 'slack', context: { baseUrl: sandbox.url }, credentials: { accessToken: SLACK_TOKENS.admin } }]);
+    try {
+      const before = sandbox.requests.length;
+      const bare = await g.query(Q, { account: 'slack-origin', first: 3 });
+      const suffixed = await h.query(Q, { account: 'slack-admin', first: 3 });
+      expect(bare.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual(data.slice(0, 3).map((u) => u.id));
+      expect(suffixed.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual(data.slice(0, 3).map((u) => u.id));
+      expect(sandbox.requests.slice(before).map((r) => r.path)).toEqual(['/api/users.list', '/api/users.list']);
+    } finally {
+      await g.close();
+    }
   });
 
   it('sends include_locale=true, and cursor exactly as Slack returned it', async () => {
@@ -166,7 +212,7 @@ describe('slack: mapping through the gateway', () => {
     expect(sandbox.requests.filter((r) => LIST.test(r.path)).at(-1)!.query.get('team_id')).toBe(SLACK_OTHER_TEAM_ID);
   });
 
-  it('resolves node with one users.info call, and an unknown member (user_not_found) to null', async () => {
+  it('resolves node with one users.info call, and a member users.info answers user_not_found for (HTTP 200) to null', async () => {
     const page = await h.query(Q, { account: 'slack-admin', first: 3 });
     const node = page.body.data.users.edges[2].node;
     const before = sandbox.requests.length;
@@ -174,5 +220,12 @@ describe('slack: mapping through the gateway', () => {
     expect(res.body.data.node).toEqual({ id: node.id, remoteId: node.remoteId, is2faEnabled: mapSlackUser(adminView[2]!).is2faEnabled });
     const calls = sandbox.requests.slice(before);
     expect(calls.map((r) => [r.path, r.query.get('user')])).toEqual([['/api/users.info', node.remoteId]]);
+
+    const [type] = Buffer.from(node.id, 'base64').toString('utf8').split(':');
+    const gone = Buffer.from(`${type}:slack-admin:U0ZZZZZZZZ`).toString('base64');
+    const missing = await h.query(`query($id: ID!) { node(id: $id) { id } }`, { id: gone });
+    expect(missing.body.errors).toBeUndefined();
+    expect(missing.body.data.node).toBeNull();
+    expect(sandbox.requests.at(-1)!.path).toBe('/api/users.info');
   });
 });
