@@ -8,9 +8,10 @@ import { okta } from './okta/adapter.js';
 import { openai } from './openai/adapter.js';
 import { outlookCalendar } from './outlook-calendar/adapter.js';
 import { scim } from './scim/adapter.js';
+import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, linear, scim];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, linear, slack, scim];
 
 const bySlug = new Map(PROVIDERS.map((p) => [p.slug, p]));
 export function providerBySlug(slug: string): ProviderDefinition | undefined {

@@ -8,6 +8,7 @@ import { oktaSandbox } from './okta/sandbox.js';
 import { openaiSandbox } from './openai/sandbox.js';
 import { outlookCalendarSandbox } from './outlook-calendar/sandbox.js';
 import { scimSandbox } from './scim/sandbox.js';
+import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, linearSandbox, scimSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, linearSandbox, slackSandbox, scimSandbox];
