@@ -1,5 +1,5 @@
 // Rewrites each provider's fixtures/users.expected.json from its mapper. Review the diff before committing:
-// the expected files are the contract test/fixtures.test.ts holds the mappers to.
+// the expected files are the contract the shared conformance suite (test/conformance.ts) holds the mappers to.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PROVIDERS } from '../src/providers/registry.js';
 

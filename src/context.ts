@@ -1,8 +1,8 @@
 // Per-request context: the caller's tenant (from the bearer token), the engine's request scope and the
 // DataLoaders. Everything here lives for one GraphQL request.
-import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { AccountStore } from './accounts/store.js';
+import type { AccountStore, StoredAccount } from './accounts/store.js';
+import { storeFailure, usableAccount } from './accounts/usable.js';
 import type { Account, Engine, RequestScope } from './providers/engine/engine.js';
 import { GatewayError } from './providers/engine/errors.js';
 import type { UserRecord } from './providers/engine/types.js';
@@ -14,25 +14,25 @@ export interface GatewayContext {
   engine: Engine;
   scope: RequestScope;
   /** Integrated accounts by id, already scoped to the tenant (another tenant's account loads as null). */
-  accounts: DataLoader<string, Account | null>;
+  accounts: DataLoader<string, StoredAccount | null>;
+  /** Every account of the caller's tenant. */
+  listAccounts(): Promise<StoredAccount[]>;
   /** Users by `${accountId}:${remoteId}`, batched per account into the provider's bulk endpoint. */
   users: DataLoader<string, UserRecord | null>;
   /** Resolves a decoded global ID for Query.node/nodes. */
   loadNode(id: { typename: string; id: string }): Promise<UserRecord | null>;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** Builds each request's context; tokens are kept as hashes, so lookups do not compare secrets directly. */
-export function contextFactory(engine: Engine, store: AccountStore, tenants: { id: string; apiTokens: string[] }[]) {
-  const tenantByTokenHash = new Map(tenants.flatMap((t) => t.apiTokens.map((tok) => [sha256(tok), t.id] as const)));
+/** Builds each request's context; the store answers which tenant a token names (it compares hashes only). */
+export function contextFactory(engine: Engine, store: AccountStore) {
   return async ({ request }: { request: Request }): Promise<GatewayContext> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-    const tenantId = m ? tenantByTokenHash.get(sha256(m[1]!)) : undefined;
+    const tenantId = m ? await store.tenantForToken(m[1]!).catch((e) => Promise.reject(storeFailure(e))) : null;
     if (!tenantId)
       throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="rollcall"' } });
     const scope = engine.scope();
-    const accounts = new DataLoader<string, Account | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id))));
+    // A disabled or unreachable account is an Error for its own key only (DataLoader's per-key errors).
+    const accounts = new DataLoader<string, StoredAccount | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id).then(usableAccount, storeFailure))));
     const users = new DataLoader<string, UserRecord | null>(async (keys) => {
       // Group "accountId:remoteId" keys per account, then one bulk lookup per account.
       const byAccount = new Map<string, string[]>();
@@ -45,10 +45,10 @@ export function contextFactory(engine: Engine, store: AccountStore, tenants: { i
       const found = new Map<string, UserRecord | null | Error>();
       await Promise.all(
         [...byAccount].map(async ([accountId, remoteIds]) => {
-          const account = await accounts.load(accountId);
-          const def = account && providerBySlug(account.provider);
-          if (!account || !def) return remoteIds.forEach((r) => found.set(`${accountId}:${r}`, null));
           try {
+            const account = await accounts.load(accountId);
+            const def = account && providerBySlug(account.provider);
+            if (!account || !def) return remoteIds.forEach((r) => found.set(`${accountId}:${r}`, null));
             const users = await scope.byIds(account, def, remoteIds);
             remoteIds.forEach((r, n) => found.set(`${accountId}:${r}`, users[n] ?? null));
           } catch (e) {
@@ -64,6 +64,6 @@ export function contextFactory(engine: Engine, store: AccountStore, tenants: { i
       if (--nodeBudget < 0) throw new GatewayError('BAD_USER_INPUT', 'A request may resolve at most 100 node ids; split it.');
       return resolveUserNode(users, id);
     };
-    return { tenantId, engine, scope, accounts, users, loadNode };
+    return { tenantId, engine, scope, accounts, listAccounts: () => store.list(tenantId).catch((e) => Promise.reject(storeFailure(e))), users, loadNode };
   }
 }

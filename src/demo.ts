@@ -27,6 +27,9 @@ export async function startDemo(): Promise<Demo> {
   });
   const config = parseConfig({
     allowPrivateUpstreams: true,
+    // A local playground: GraphiQL on, and any origin may call it (without credentials mode).
+    graphiql: true,
+    cors: { origins: ['*'] },
     cursorSecret: randomBytes(32).toString('base64url'),
     tenants: [{ id: DEMO_TENANT, apiTokens: [token] }],
     integratedAccounts,

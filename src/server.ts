@@ -1,17 +1,21 @@
 // createGateway(config) → a yoga instance plus what it owns. The HTTP layer authenticates the tenant
 // token, builds per-request loaders, and hands everything else to the schema.
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { LRUCache } from 'lru-cache';
 import { StaticAccountStore, type AccountStore } from './accounts/store.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, requestContext, type Logger } from './logger.js';
 import { Engine, type Account } from './providers/engine/engine.js';
-import { UpstreamClient } from './providers/engine/http.js';
 import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
+import { corsFor, httpPlugins } from './plugins/http.js';
 import { limitPlugins } from './plugins/limits.js';
 import { loggingPlugins } from './plugins/logging.js';
+import { healthPlugin } from './plugins/health.js';
+import { LoggingUpstreamClient } from './plugins/upstream-log.js';
 import { schema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -41,20 +45,31 @@ query DirectoryUsers($account: ID!) {
 }
 `;
 
+/** Every secret a config holds, for the log redactor. */
+export function configSecrets(config: GatewayConfig): string[] {
+  return [...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)), ...config.tenants.flatMap((t) => t.apiTokens), config.cursorSecret];
+}
+
+/** Automatic persisted queries, in memory: bounded in entries and in bytes (a query is up to 256 KiB). */
+function apqStore(config: GatewayConfig['apq']) {
+  return new LRUCache<string, string>({ max: config.maxEntries, maxSize: config.maxBytes, sizeCalculation: (q) => Math.max(1, Buffer.byteLength(q)) });
+}
+
 export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}): Gateway {
-  const allSecrets = [...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)), ...config.tenants.flatMap((t) => t.apiTokens), config.cursorSecret];
+  const allSecrets = configSecrets(config);
   const logger = opts.logger ?? createLogger(() => allSecrets);
   const h = config.http;
-  const client = new UpstreamClient({
+  const client = new LoggingUpstreamClient({
     allowPrivateUpstreams: config.allowPrivateUpstreams,
     connectTimeoutMs: h.connectTimeoutMs,
     headersTimeoutMs: h.headersTimeoutMs,
     bodyTimeoutMs: h.bodyTimeoutMs,
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
-  });
+  }, logger);
   const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
-  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[]);
+  const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
+  const tenantContext = contextFactory(engine, store);
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
@@ -67,10 +82,25 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       warn: (...a) => logger.warn(a.map(String).join(' ')),
       error: (...a) => logger.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
     },
+    cors: corsFor(config.cors.origins, config.cors.maxAge),
+    // One operation per request: a JSON array is refused (400 BAD_REQUEST), so per-request limits hold.
+    batching: false,
     renderGraphiQL,
-    graphiql: { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
-    plugins: [...limitPlugins(), ...executionPlugins(), ...loggingPlugins(logger)],
-    context: contextFactory(engine, store, config.tenants),
+    graphiql: config.graphiql && { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
+    plugins: [
+      ...loggingPlugins(logger),
+      healthPlugin(store),
+      ...httpPlugins(),
+      ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
+      ...limitPlugins(),
+      ...executionPlugins(),
+    ],
+    context: async (init) => {
+      const ctx = await tenantContext(init);
+      const log = requestContext.getStore();
+      if (log) log.tenant = ctx.tenantId;
+      return ctx;
+    },
   });
 
   return { yoga, engine, logger, close: () => client.close() };

@@ -44,4 +44,15 @@ describe('demo mode', () => {
     expect(res.data.users.edges).toHaveLength(5);
     expect(res.data.users.pageInfo.hasNextPage).toBe(true);
   });
+
+  it('serves GraphiQL with the demo token and lets any origin call it, never with credentials', async () => {
+    const page = await gateway.yoga.fetch('http://demo/graphql', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('private, no-store');
+    await page.text();
+    const res = await gateway.yoga.fetch('http://demo/graphql', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost:5173', authorization: `Bearer ${demo.token}` }, body: '{"query":"{ __typename }"}' });
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    transcript.push(await res.text());
+  });
 });

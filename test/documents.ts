@@ -24,3 +24,33 @@ export const ProvidersDocument = graphql(`
     }
   }
 `);
+
+export const AnyUsersDocument = graphql(`
+  query AnyUsers($category: Category!, $account: ID!, $first: Int, $filters: UserFilter) {
+    users(category: $category, integratedAccountId: $account, first: $first, filters: $filters) {
+      edges {
+        node {
+          __typename
+          id remoteId name firstName lastName emails { email } status remoteStatus createdAt updatedAt remoteData
+          integratedAccount { id provider }
+          ... on TicketingUser { isActive userType }
+        }
+      }
+    }
+  }
+`);
+
+export const UserNodeDocument = graphql(`
+  query UserNode($id: ID!) {
+    node(id: $id) { id ... on User { name emails { email } integratedAccount { id provider } } }
+  }
+`);
+
+export const IntegratedAccountsDocument = graphql(`
+  query IntegratedAccounts($category: Category) {
+    integratedAccounts(category: $category) {
+      id provider displayName categories requiredFilters contextKeys
+      supportedFilters { name required }
+    }
+  }
+`);

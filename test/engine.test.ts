@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from './helpers.js';
 import { waitSeconds } from '../src/providers/engine/http.js';
 import { isPrivateAddress } from '../src/providers/engine/guard.js';
-import { PREDICATES } from '../src/providers/engine/filters.js';
-import { bodyCursor, offsetLimit, pageNumber, parseLinkHeader, requestFromUrl, underBase } from '../src/providers/engine/paginators.js';
+import { predicateOf } from '../src/providers/engine/filter-defs.js';
+import { tokenCursor, offsetLimit, pageNumber, parseLinkHeader, requestFromUrl, underBase } from '../src/providers/engine/paginators.js';
 import type { UpstreamRequest } from '../src/providers/engine/types.js';
 import { redactUrl } from '../src/providers/engine/redact.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
@@ -62,15 +62,15 @@ describe('engine units', () => {
     expect(posted.kind).toBe('POST_BODY');
     expect(posted.next(p1, page(100, { totalPages: 2 }), 'https://a.test')!.body).toEqual({ page: 2, pageSize: 100 });
 
-    const cursor = bodyCursor({ param: 'after', pageSizeParam: 'limit', maxPageSize: 100, next: (b) => (b.has_more ? b.last_id : null) });
+    const cursor = tokenCursor({ from: 'body', send: { query: 'after' }, size: { query: 'limit' }, maxPageSize: 100, token: (r) => (r.body.has_more ? r.body.last_id : null) });
     expect(q(cursor.next(cursor.first(base, 5), page(5, { has_more: true, last_id: 'u5' }), 'https://a.test'))).toEqual({ limit: '5', after: 'u5' });
     expect(cursor.next(base, page(5, { has_more: false, last_id: 'u5' }), 'https://a.test')).toBeNull();
   });
 
   it('means status ACTIVE by isActive wherever a provider reports a status', () => {
-    expect(PREDICATES.isActive!({ remoteId: '1', status: 'INVITED', isActive: true }, true)).toBe(false);
-    expect(PREDICATES.isActive!({ remoteId: '1', status: 'ACTIVE', isActive: true }, true)).toBe(true);
-    expect(PREDICATES.isActive!({ remoteId: '1', isActive: false }, false)).toBe(true);
+    expect(predicateOf('isActive')!({ remoteId: '1', status: 'INVITED', isActive: true }, true)).toBe(false);
+    expect(predicateOf('isActive')!({ remoteId: '1', status: 'ACTIVE', isActive: true }, true)).toBe(true);
+    expect(predicateOf('isActive')!({ remoteId: '1', isActive: false }, false)).toBe(true);
   });
 
   it('classifies private, loopback, link-local and mapped addresses', () => {

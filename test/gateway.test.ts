@@ -219,7 +219,7 @@ describe('engine safeguards', () => {
     });
     const g = startGateway([{ id: 'deaf', provider: 'okta', context: { baseUrl: deaf.url }, credentials: creds }]);
     const res = await g.query(Q, { account: 'deaf', filters: { email: users[7]!.profile!.email } });
-    expect(deaf.requests[0]!.query.get('search')).toMatch(new RegExp(`^profile\\.email eq "${users[7]!.profile!.email}"`));
+    expect(deaf.requests[0]!.query.get('search')).toMatch(new RegExp(`^\\(profile\\.email eq "${users[7]!.profile!.email}"`));
     expect(res.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual([users[7]!.id]);
     await g.close();
     await deaf.close();

@@ -1,16 +1,21 @@
-// The README's provider table, generated from the adapter definitions so it can never drift.
-import { filterCapabilities } from '../resolvers/providers.js';
+// The README's provider table, generated from the provider definitions so it can never drift: one row
+// per provider and category it serves.
+import { filterCapabilities } from '../schema/capabilities.js';
 import { PROVIDERS } from '../providers/registry.js';
+import type { FilterServing } from '../providers/engine/filters.js';
 
-const SERVED = { QUERY_PARAMETER: 'param', SCOPED_ENDPOINT: 'endpoint', ENGINE: 'engine', USAGE_DATA: 'usage' } as const;
+const SERVED: Record<FilterServing, string> = { QUERY_PARAMETER: 'param', REQUEST_BODY: 'body', SCOPED_ENDPOINT: 'endpoint', ENGINE: 'engine', USAGE_DATA: 'usage' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function providerTable(): string {
-  const rows = PROVIDERS.map((p) => {
-    const ctx = (p.contextKeys ?? []).map((k) => `\`context.${k.key}\`${k.required ? ' (required)' : ''}: ${k.description}`);
-    const filters = filterCapabilities(p).map((f) => `${f.required ? '**' : ''}${f.name}${f.required ? '**' : ''} (${SERVED[f.servedBy]})`);
-    return `| \`${p.slug}\` | ${p.category} | ${cell([p.auth.description, ...ctx].join('<br>'))} | ${p.list.paginator.kind}: ${cell(p.list.paginator.description)} | ${filters.join(', ') || '—'} | [docs](${p.docsUrl}) |`;
-  });
+  const rows = PROVIDERS.flatMap((p) =>
+    p.categories.map((category) => {
+      const list = p.lists[category]!;
+      const ctx = p.contextKeys.map((k) => `\`context.${k.key}\`${k.required ? ' (required)' : ''}: ${k.description}`);
+      const filters = filterCapabilities(list).map((f) => `${f.required ? '**' : ''}${f.name}${f.required ? '**' : ''} (${SERVED[f.servedBy]})`);
+      return `| \`${p.slug}\` | ${category} | ${cell([p.auth.description, ...ctx].join('<br>'))} | ${list.paginator.kind}: ${cell(list.paginator.description)} | ${filters.join(', ') || '—'} | [docs](${p.docsUrl}) |`;
+    }),
+  );
   return [
     '| slug | category | auth and context | pagination | filters (**required**; how served) | API |',
     '|---|---|---|---|---|---|',

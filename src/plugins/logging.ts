@@ -1,14 +1,41 @@
 // Logging plugins: one line per request, one per GraphQL error. Never headers, variables or secrets.
-import { getOperationAST } from 'graphql';
+// Each request runs inside a log context (request id, tenant once known), so every line it causes —
+// upstream calls, errors, a library's console output — carries them.
+import { randomUUID } from 'node:crypto';
+import { getOperationAST, Kind, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../logger.js';
+import { requestContext, type Logger, type RequestLogContext } from '../logger.js';
 import { GatewayError } from '../providers/engine/errors.js';
 
-/** One log line per HTTP request: method, path, operation, status and duration (never headers or variables). */
-function useRequestLog(logger: Logger): Plugin {
-  const seen = new WeakMap<Request, { started: number; operation?: string | null }>();
+/** A caller's own `X-Request-Id` is kept when it is short and plain; otherwise the gateway makes one. */
+export function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/** Runs each request inside its log context and echoes the request id in `X-Request-Id`. */
+function useRequestContext(): Plugin {
+  const contexts = new WeakMap<Request, RequestLogContext>();
   return {
-    onRequest: ({ request }) => void seen.set(request, { started: performance.now() }),
+    instrumentation: {
+      request: ({ request }, wrapped) => {
+        const ctx: RequestLogContext = { reqId: requestIdOf(request), accounts: new Set() };
+        contexts.set(request, ctx);
+        return requestContext.run(ctx, wrapped);
+      },
+    },
+    onResponse: ({ request, response }) => {
+      const ctx = contexts.get(request);
+      if (ctx) response.headers.set('x-request-id', ctx.reqId);
+    },
+  };
+}
+
+/** One log line per HTTP request: method, path, operation, status, duration and the accounts it reached. */
+function useRequestLog(logger: Logger): Plugin {
+  const seen = new WeakMap<Request, { started: number; operation?: string | null; ctx?: RequestLogContext }>();
+  return {
+    onRequest: ({ request }) => void seen.set(request, { started: performance.now(), ctx: requestContext.getStore() }),
     onExecute: ({ args }) => {
       const entry = seen.get((args.contextValue as { request: Request }).request);
       if (entry) entry.operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
@@ -17,22 +44,43 @@ function useRequestLog(logger: Logger): Plugin {
       const entry = seen.get(request);
       if (!entry) return;
       const durationMs = Math.round((performance.now() - entry.started) * 10) / 10;
-      logger.info({ method: request.method, path: new URL(request.url).pathname, operation: entry.operation, status: response.status, durationMs }, 'request');
+      const ctx = entry.ctx;
+      // Written explicitly: onResponse may run outside the request's async context.
+      const who = ctx ? { reqId: ctx.reqId, ...(ctx.tenant ? { tenant: ctx.tenant } : {}), ...(ctx.accounts.size ? { accountIds: [...ctx.accounts] } : {}) } : {};
+      logger.info({ ...who, method: request.method, path: new URL(request.url).pathname, operation: entry.operation, status: response.status, durationMs }, 'request');
     },
   };
+}
+
+/** The `integratedAccountId` argument of the top-level field an error's path starts at, where it has one. */
+function accountOfError(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, error: GraphQLError): string | undefined {
+  const key = error.path?.[0];
+  if (typeof key !== 'string') return undefined;
+  const op = getOperationAST(document, operationName);
+  for (const sel of op?.selectionSet.selections ?? []) {
+    if (sel.kind !== Kind.FIELD || (sel.alias?.value ?? sel.name.value) !== key) continue;
+    const arg = sel.arguments?.find((a) => a.name.value === 'integratedAccountId')?.value;
+    if (arg?.kind === Kind.STRING) return arg.value;
+    if (arg?.kind === Kind.VARIABLE) {
+      const v = variables?.[arg.name.value];
+      return typeof v === 'string' ? v : undefined;
+    }
+  }
+  return undefined;
 }
 
 /** Logs each GraphQL error once, by code; unexpected errors (bugs) with their message, never a stack. */
 function useErrorLog(logger: Logger): Plugin {
   return {
-    onExecute: () => ({
+    onExecute: ({ args }) => ({
       onExecuteDone: ({ result }) => {
         const errors = 'errors' in result ? (result.errors ?? []) : [];
         for (const e of errors) {
           const code = (e.extensions?.code as string) ?? 'INTERNAL';
-          if (e.originalError && !(e.originalError instanceof GatewayError) && code === 'INTERNAL')
-            logger.error({ code, path: e.path?.join('.'), error: e.originalError.message }, 'unexpected error');
-          else logger.info({ code, path: e.path?.join('.'), provider: e.extensions?.provider }, e.message);
+          const accountId = accountOfError(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, e);
+          const where = { code, path: e.path?.join('.'), ...(accountId ? { accountId } : {}) };
+          if (e.originalError && !(e.originalError instanceof GatewayError) && code === 'INTERNAL') logger.error({ ...where, error: e.originalError.message }, 'unexpected error');
+          else logger.info({ ...where, provider: e.extensions?.provider }, e.message);
         }
       },
     }),
@@ -40,5 +88,5 @@ function useErrorLog(logger: Logger): Plugin {
 }
 
 export function loggingPlugins(logger: Logger): Plugin[] {
-  return [useRequestLog(logger), useErrorLog(logger)];
+  return [useRequestContext(), useRequestLog(logger), useErrorLog(logger)];
 }

@@ -1,49 +1,46 @@
-// Query.providers: the capability matrix, read straight from the adapter definitions.
+// Query.providers: the capability matrix, read straight from the provider definitions. A provider may serve
+// several categories, each with its own list: per-category fields take `category` (default: the first).
 import { builder } from '../schema/builder.js';
-import { AuthKindEnum, CategoryEnum, FilterServingEnum, PaginationKindEnum } from '../schema/enums.js';
-import { servingOf, type FilterServing } from '../providers/engine/filters.js';
+import { AuthKindEnum, CategoryEnum, PaginationKindEnum } from '../schema/enums.js';
+import { FilterCapabilityType, filterCapabilities, listFor } from '../schema/capabilities.js';
+import { GatewayError } from '../providers/engine/errors.js';
 import { PROVIDERS } from '../providers/registry.js';
 import type { GraphQLObjectType } from 'graphql';
-import type { ProviderDefinition } from '../providers/engine/types.js';
+import type { Category, FilterServe, ListDefinition, ProviderDefinition } from '../providers/engine/types.js';
 import { USER_TYPE_NAME } from '../schema/users.js';
 
-interface FilterCapability { name: string; servedBy: FilterServing; detail: string | null; required: boolean }
+export { filterCapabilities, listFor };
 
-export function filterCapabilities(def: ProviderDefinition): FilterCapability[] {
-  return Object.entries(def.filters).map(([name, spec]) => ({
-    name,
-    servedBy: servingOf(spec!),
-    detail: spec!.note ?? ('param' in spec! && spec!.param ? `\`${spec!.param}\`` : null),
-    required: (def.requiredFilters ?? []).includes(name as never),
-  }));
-}
-
-const FilterCapabilityType = builder.objectRef<FilterCapability>('FilterCapability').implement({
-  fields: (t) => ({
-    name: t.exposeString('name'),
-    servedBy: t.field({ type: FilterServingEnum, resolve: (f) => f.servedBy }),
-    detail: t.string({ nullable: true, resolve: (f) => f.detail }),
-    required: t.exposeBoolean('required'),
-  }),
-});
+const CATEGORY_ARG = 'One of `categories`; default the first.';
 
 const ProviderType = builder.objectRef<ProviderDefinition>('Provider').implement({
   fields: (t) => ({
     slug: t.exposeString('slug'),
     displayName: t.exposeString('displayName'),
-    categories: t.field({ type: [CategoryEnum], resolve: (p) => [p.category] }),
+    categories: t.field({ type: [CategoryEnum], resolve: (p) => p.categories }),
     docsUrl: t.exposeString('docsUrl'),
-    supportedFilters: t.field({ type: [FilterCapabilityType], resolve: filterCapabilities }),
-    requiredFilters: t.stringList({ resolve: (p) => p.requiredFilters ?? [] }),
+    supportedFilters: t.field({ type: [FilterCapabilityType], args: { category: t.arg({ type: CategoryEnum, description: CATEGORY_ARG }) }, resolve: (p, a) => { const l = listFor(p, a.category); return l ? filterCapabilities(l) : []; } }),
+    requiredFilters: t.stringList({ args: { category: t.arg({ type: CategoryEnum, description: CATEGORY_ARG }) }, resolve: (p, a) => listFor(p, a.category)?.requiredFilters ?? [] }),
     supportedFields: t.stringList({
       description: "Fields of this category's user type that the provider fills (the others are always null or empty).",
-      resolve: (p, _args, _ctx, info) => {
-        const type = info.schema.getType(USER_TYPE_NAME[p.category]) as GraphQLObjectType;
+      args: { category: t.arg({ type: CategoryEnum, description: CATEGORY_ARG }) },
+      resolve: (p, a, _ctx, info) => {
+        const category = a.category ?? p.category;
+        if (!p.lists[category]) return [];
+        const type = info.schema.getType(USER_TYPE_NAME[category]) as GraphQLObjectType;
         const exposed = type.getFields();
         return ['id', 'remoteId', ...p.fields, 'remoteData'].filter((f) => f in exposed);
       },
     }),
-    paginationKind: t.field({ type: PaginationKindEnum, resolve: (p) => p.list.paginator.kind }),
+    paginationKind: t.field({
+      type: PaginationKindEnum,
+      args: { category: t.arg({ type: CategoryEnum, description: CATEGORY_ARG }) },
+      resolve: (p, a) => {
+        const list = listFor(p, a.category);
+        if (!list) throw new GatewayError('CATEGORY_MISMATCH', `${p.displayName} serves ${p.categories.join(', ')}, not ${a.category}.`, { provider: p.slug });
+        return list.paginator.kind;
+      },
+    }),
     authKind: t.field({ type: AuthKindEnum, resolve: (p) => p.auth.kind }),
     credentialKeys: t.stringList({ resolve: (p) => p.auth.credentialKeys }),
   }),
@@ -53,6 +50,6 @@ builder.queryField('providers', (t) =>
   t.field({
     type: [ProviderType],
     args: { category: t.arg({ type: CategoryEnum }) },
-    resolve: (_root, { category }) => PROVIDERS.filter((p) => !category || p.category === category),
+    resolve: (_root, { category }) => PROVIDERS.filter((p) => !category || p.categories.includes(category)),
   }),
 );

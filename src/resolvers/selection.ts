@@ -2,6 +2,15 @@ import type { FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } fro
 
 /** Whether the operation selects a field with this name anywhere (through fragments too). */
 export function operationSelects(info: GraphQLResolveInfo, field: string): boolean {
+  return selects(info, [info.operation.selectionSet], field);
+}
+
+/** Whether the current field's own selection includes a field with this name, at any depth. */
+export function fieldSelects(info: GraphQLResolveInfo, field: string): boolean {
+  return selects(info, info.fieldNodes.map((n) => n.selectionSet), field);
+}
+
+function selects(info: GraphQLResolveInfo, roots: (SelectionSetNode | undefined)[], field: string): boolean {
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode | undefined): boolean =>
     !!set &&
@@ -12,5 +21,5 @@ export function operationSelects(info: GraphQLResolveInfo, field: string): boole
       seen.add(s.name.value);
       return walk((info.fragments[s.name.value] as FragmentDefinitionNode | undefined)?.selectionSet);
     });
-  return walk(info.operation.selectionSet);
+  return roots.some(walk);
 }

@@ -3,8 +3,9 @@ import { builder } from '../schema/builder.js';
 import { CategoryEnum } from '../schema/enums.js';
 import { UserFilterInput } from '../schema/filters.js';
 import { UserConnection } from '../schema/connection.js';
-import { operationSelects } from './selection.js';
+import { fieldSelects, operationSelects } from './selection.js';
 import { GatewayError } from '../providers/engine/errors.js';
+import { failedCallOf, type UpstreamCall } from '../providers/engine/http.js';
 import { providerBySlug } from '../providers/registry.js';
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
@@ -27,6 +28,9 @@ export function toUserFilter(input: Record<string, unknown> | null | undefined):
     if (v === null || v === undefined) continue;
     out[k] = v instanceof Date ? v.toISOString() : v;
   }
+  // An empty list would otherwise be dropped as "no filter" and list everyone: the opposite of what was asked.
+  if (Array.isArray(out.emails) && out.emails.length === 0)
+    throw new GatewayError('BAD_USER_INPUT', 'filters.emails is an empty list, which would match no one. Give at least one address, or leave filters.emails out to list every user.', { filter: 'emails' });
   if (Array.isArray(out.emails) && out.emails.length > 100)
     throw new GatewayError('BAD_USER_INPUT', `filters.emails accepts at most 100 addresses (got ${out.emails.length}).`, { filter: 'emails' });
   if (out.date !== undefined && (!DAY.test(String(out.date)) || Number.isNaN(Date.parse(String(out.date)))))
@@ -34,10 +38,25 @@ export function toUserFilter(input: Record<string, unknown> | null | undefined):
   return out as UserFilter;
 }
 
+/**
+ * The failing field's error, carrying the upstream calls its `debug` field would have shown, the failing
+ * call last. Only for callers that selected `debug`: the records are the same redacted ones (URL with
+ * secrets replaced, allow-listed response headers), so an error never shows more than debug would.
+ */
+function withUpstreamCalls(e: unknown, calls: UpstreamCall[]): unknown {
+  const failed = failedCallOf(e);
+  const all = failed && !calls.includes(failed) ? [...calls, failed] : calls;
+  if (!(e instanceof GatewayError) || !all.length) return e;
+  const { code: _code, ...extensions } = e.extensions;
+  return new GatewayError(e.code, e.message, { ...extensions, upstreamCalls: all.map((c) => ({ ...c, responseHeaders: c.responseHeaders.map((h) => ({ ...h })) })) });
+}
+
 builder.queryField('users', (t) =>
   t.field({
     type: UserConnection,
-    description: 'Users of one integrated account, as a Relay connection typed by category.',
+    nullable: true,
+    description:
+      'Users of one integrated account, as a Relay connection whose nodes implement User and are typed by category. Null with an error (path: this field) when it fails; sibling fields still answer. When `debug` is selected, a failure after upstream calls lists them in `extensions.upstreamCalls` (redacted).',
     args: {
       category: t.arg({ type: CategoryEnum, required: true }),
       integratedAccountId: t.arg.id({ required: true }),
@@ -50,8 +69,8 @@ builder.queryField('users', (t) =>
     },
     resolve: async (_root, args, ctx, info) => {
       const { account, def } = await loadAccount(ctx, String(args.integratedAccountId));
-      if (def.category !== args.category)
-        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in category ${def.category}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
+      if (!def.lists[args.category])
+        throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in ${def.categories.length > 1 ? 'categories' : 'category'} ${def.categories.join(', ')}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });
       if (args.last != null || args.before != null)
         throw new GatewayError('BACKWARD_PAGINATION_UNSUPPORTED', `${def.displayName} pages forward only; use first/after.`, { provider: def.slug });
       const first = args.first ?? 50;
@@ -61,7 +80,13 @@ builder.queryField('users', (t) =>
         throw new GatewayError('BAD_USER_INPUT', 'remoteQuery must be an object of query parameter names to values.');
       if (operationSelects(info, 'debug')) ctx.scope.debug = true;
 
-      const res = await ctx.scope.list(account, def, { first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null });
+      const calls: UpstreamCall[] = [];
+      let res;
+      try {
+        res = await ctx.scope.list(account, def, { category: args.category, first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null }, calls);
+      } catch (e) {
+        throw fieldSelects(info, 'debug') ? withUpstreamCalls(e, calls) : e;
+      }
       const cursors = ctx.engine.cursors;
       const edges = res.edges.map((e) => ({
         node: e.user,

@@ -6,6 +6,15 @@ import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../providers/engine/errors.js';
 
+/** A global ID issued by this gateway → (type name, account:remoteId); anything else is BAD_USER_INPUT. */
+export function decodeId(globalID: string): { typename: string; id: string } {
+  const text = Buffer.from(globalID, 'base64url').toString('utf8');
+  const i = text.indexOf(':');
+  if (i < 1 || Buffer.from(text).toString('base64url') !== globalID.replace(/=+$/, ''))
+    throw new GatewayError('BAD_USER_INPUT', `"${globalID.slice(0, 80)}" is not a user ID issued by this gateway. Use the id field of a user.`);
+  return { typename: text.slice(0, i), id: text.slice(i + 1) };
+}
+
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   DefaultFieldNullability: false;
@@ -20,24 +29,11 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     encodeGlobalID: (typename, id) => Buffer.from(`${typename}:${id}`).toString('base64url'),
-    decodeGlobalID: (globalID) => {
-      const text = Buffer.from(globalID, 'base64url').toString('utf8');
-      const i = text.indexOf(':');
-      if (i < 1 || Buffer.from(text).toString('base64url') !== globalID.replace(/=+$/, ''))
-        throw new GatewayError('BAD_USER_INPUT', `"${globalID.slice(0, 80)}" is not a user ID issued by this gateway. Use the id field of a user.`);
-      return { typename: text.slice(0, i), id: text.slice(i + 1) };
-    },
-    nodeQueryOptions: {
-      resolve: (_root, { id }, ctx) => ctx.loadNode(id as { typename: string; id: string }) as never,
-    },
-    nodesQueryOptions: {
-      description: 'Users by global ID, in order (null where not found); at most 100 ids per call.',
-      resolve: (_root, { ids }, ctx) => {
-        // Each id may cost an upstream call: bound the fan-out like a connection page.
-        if (ids.length > 100) throw new GatewayError('BAD_USER_INPUT', `nodes accepts at most 100 ids (got ${ids.length}); split the request.`);
-        return ids.map((id) => ctx.loadNode(id as { typename: string; id: string })) as never;
-      },
-    },
+    decodeGlobalID: decodeId,
+    // node/nodes are ours (src/resolvers/nodes.ts): each id decodes and fails on its own, so one bad id
+    // nulls its own entry instead of the whole field.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
 });
 

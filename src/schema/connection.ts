@@ -1,6 +1,6 @@
-// The users connection: Relay edges over the User union, plus the optional upstream call log.
+// The users connection: Relay edges over the User interface, plus the optional upstream call log.
 import { builder } from './builder.js';
-import { UserUnion } from './users.js';
+import { UserInterface } from './users.js';
 import type { UpstreamCall } from '../providers/engine/http.js';
 
 export const HeaderType = builder.objectRef<{ name: string; value: string }>('Header').implement({
@@ -25,7 +25,7 @@ export const UpstreamCallType = builder.objectRef<UpstreamCall>('UpstreamCall').
 
 export const UserConnection = builder.connectionObject(
   {
-    type: UserUnion,
+    type: UserInterface,
     name: 'UserConnection',
     fields: (t) => ({
       debug: t.field({

@@ -2,10 +2,13 @@
 import { builder } from './builder.js';
 import './enums.js';
 import './objects.js';
+import './accounts.js';
 import './users.js';
 import './filters.js';
 import './connection.js';
 import '../resolvers/users.js';
 import '../resolvers/providers.js';
+import '../resolvers/nodes.js';
+import '../resolvers/accounts.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

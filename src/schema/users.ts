@@ -1,62 +1,79 @@
-// The four category user types and the User union. Each exposes its category's subset of the unified
-// model; `remoteData` is always the raw upstream record.
+// The User interface and the four category user types that implement it. The interface carries what
+// every user has (identity, names, e-mails, status, dates, raw record, the account it came from); each
+// category type adds its own subset of the unified model. `remoteData` is always the raw upstream record.
 import { builder } from './builder.js';
 import { UserStatusEnum, UserTypeEnum } from './enums.js';
 import { EmailType, GroupType, LicenseType, MoneyType, OrganizationType, PhoneType, RoleType, UrlType, WorkspaceType } from './objects.js';
+import { IntegratedAccountType, accountView } from './accounts.js';
 import type { Category, UserRecord } from '../providers/engine/types.js';
+import { providerBySlug } from '../providers/registry.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
 const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
 
-const common = (t: T) => ({
-  remoteId: t.exposeString('remoteId', { description: "The provider's own identifier." }),
-  name: t.exposeString('name', { nullable: true }),
-  firstName: t.exposeString('firstName', { nullable: true }),
-  lastName: t.exposeString('lastName', { nullable: true }),
-  roles: t.field({ type: [RoleType], resolve: list('roles') }),
-  createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true } as any),
-  updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true } as any),
-  remoteData: t.field({ type: 'JSON', description: 'The raw upstream record, untouched.', resolve: (u: UserRecord) => u.remoteData }),
-});
-const status = (t: T) => ({
-  status: t.expose('status', { type: UserStatusEnum, nullable: true } as any),
-  remoteStatus: t.exposeString('remoteStatus', { nullable: true, description: "The provider's raw status value." }),
-});
-const emails = (t: T) => ({ emails: t.field({ type: [EmailType], resolve: list('emails') }) });
-
 /** The GraphQL type of each category's users. */
 export const USER_TYPE_NAME: Record<Category, string> = { USAGE_METERING: 'UsageMeteringUser', TICKETING: 'TicketingUser', USER_DIRECTORY: 'DirectoryUser', CALENDAR: 'CalendarUser' };
+
+export const UserInterface = builder.interfaceRef<UserRecord>('User').implement({
+  description:
+    'A user of any connected account. Every category type implements it, so `... on User { name emails { email } }` works on `users` edges and on `node`/`nodes` without one fragment per category.',
+  interfaces: [builder.nodeInterfaceRef()],
+  resolveType: (u) => USER_TYPE_NAME[u.category],
+  fields: (t) => ({
+    remoteId: t.exposeString('remoteId', { description: "The provider's own identifier." }),
+    name: t.exposeString('name', { nullable: true }),
+    firstName: t.exposeString('firstName', { nullable: true, description: 'Split from a single name field at the first space where the provider has only one.' }),
+    lastName: t.exposeString('lastName', { nullable: true }),
+    emails: t.field({ type: [EmailType], resolve: list('emails') }),
+    status: t.field({ type: UserStatusEnum, nullable: true, description: 'Unified status (filterable as `filters.status`; `filters.isActive` means ACTIVE).', resolve: (u) => u.status ?? null }),
+    remoteStatus: t.string({ nullable: true, description: "The provider's raw status value.", resolve: (u) => u.remoteStatus ?? null }),
+    roles: t.field({ type: [RoleType], resolve: list('roles') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.createdAt ?? null }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.updatedAt ?? null }),
+    remoteData: t.field({ type: 'JSON', description: 'The raw upstream record, untouched.', resolve: (u) => u.remoteData }),
+    integratedAccount: t.field({
+      type: IntegratedAccountType,
+      description: 'The integrated account this user was listed from.',
+      resolve: async (u, _args, ctx) => {
+        // Loaded through the tenant-scoped loader (one store read per account per request).
+        const account = await ctx.accounts.load(u.accountId);
+        return accountView(account ?? { id: u.accountId, tenant: ctx.tenantId, provider: u.provider, context: {}, credentials: {} }, providerBySlug(u.provider)!);
+      },
+    }),
+  }),
+});
+
+const userType = (t: T) => ({ userType: t.field({ type: UserTypeEnum, nullable: true, description: 'Filterable as `filters.userType`.', resolve: (u: UserRecord) => u.userType ?? null }) });
 
 function userNode(category: Category, description: string, fields: (t: T) => Record<string, any>) {
   const ref = builder.objectRef<UserRecord>(USER_TYPE_NAME[category]);
   builder.node(ref, {
     description,
+    interfaces: [UserInterface],
     id: { resolve: (u) => `${u.accountId}:${u.remoteId}` },
     isTypeOf: (u: any) => u?.category === category,
-    fields: (t) => ({ ...common(t as T), ...fields(t as T) }),
+    fields: (t) => fields(t as T),
   });
   return ref;
 }
 
 export const UsageMeteringUser = userNode('USAGE_METERING', 'A member of a usage-metered AI tool (Claude, OpenAI, Cursor).', (t) => ({
-  ...emails(t),
-  ...status(t),
+  ...userType(t),
   organization: t.expose('organization', { type: OrganizationType, nullable: true } as any),
   spendLimit: t.expose('spendLimit', { type: MoneyType, nullable: true } as any),
   lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true, description: 'Last activity the provider reports: Claude Code or Cursor usage on the day `filters.date` (default three days ago); OpenAI the last API-key use.' } as any),
 }));
 
 export const TicketingUser = userNode('TICKETING', 'A user of a ticketing or issue-tracking tool.', (t) => ({
-  ...emails(t),
+  ...userType(t),
   username: t.exposeString('username', { nullable: true }),
   avatar: t.exposeString('avatar', { nullable: true }),
-  isActive: t.exposeBoolean('isActive', { nullable: true }),
+  isActive: t.exposeBoolean('isActive', { nullable: true, description: 'The provider\'s active flag (see `status` for the unified value).' }),
   teamIds: t.stringList({ resolve: list('teamIds') }),
 }));
 
 const directoryFields = (t: T) => ({
-  ...emails(t),
-  ...status(t),
+  ...userType(t),
   username: t.exposeString('username', { nullable: true }),
   statusChangedAt: t.expose('statusChangedAt', { type: 'DateTime', nullable: true } as any),
   activatedAt: t.expose('activatedAt', { type: 'DateTime', nullable: true } as any),
@@ -76,7 +93,6 @@ const directoryFields = (t: T) => ({
   timezone: t.exposeString('timezone', { nullable: true }),
   title: t.exposeString('title', { nullable: true }),
   urls: t.field({ type: [UrlType], resolve: list('urls') }),
-  userType: t.expose('userType', { type: UserTypeEnum, nullable: true } as any),
   workspaces: t.field({ type: [WorkspaceType], resolve: list('workspaces') }),
 });
 
@@ -84,8 +100,3 @@ export const DirectoryUser = userNode('USER_DIRECTORY', 'A user of an identity d
 export const CalendarUser = userNode('CALENDAR', 'A user of a calendar system (Outlook via Microsoft Graph…).', directoryFields);
 
 export const USER_TYPES = { USAGE_METERING: UsageMeteringUser, TICKETING: TicketingUser, USER_DIRECTORY: DirectoryUser, CALENDAR: CalendarUser } as const;
-
-export const UserUnion = builder.unionType('User', {
-  types: [UsageMeteringUser, TicketingUser, DirectoryUser, CalendarUser],
-  resolveType: (u) => USER_TYPES[u.category],
-});

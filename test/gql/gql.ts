@@ -16,10 +16,16 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  query DirectoryUsers($account: ID!, $first: Int, $after: String, $filters: UserFilter) {\n    users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after, filters: $filters) {\n      edges {\n        cursor\n        node {\n          __typename\n          ... on DirectoryUser { id remoteId name firstName lastName emails { email isPrimary type } status remoteStatus lastLoginAt remoteData }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.DirectoryUsersDocument,
     "\n  query Providers($category: Category) {\n    providers(category: $category) {\n      slug displayName categories paginationKind authKind requiredFilters supportedFields credentialKeys docsUrl\n      supportedFilters { name servedBy detail required }\n    }\n  }\n": typeof types.ProvidersDocument,
+    "\n  query AnyUsers($category: Category!, $account: ID!, $first: Int, $filters: UserFilter) {\n    users(category: $category, integratedAccountId: $account, first: $first, filters: $filters) {\n      edges {\n        node {\n          __typename\n          id remoteId name firstName lastName emails { email } status remoteStatus createdAt updatedAt remoteData\n          integratedAccount { id provider }\n          ... on TicketingUser { isActive userType }\n        }\n      }\n    }\n  }\n": typeof types.AnyUsersDocument,
+    "\n  query UserNode($id: ID!) {\n    node(id: $id) { id ... on User { name emails { email } integratedAccount { id provider } } }\n  }\n": typeof types.UserNodeDocument,
+    "\n  query IntegratedAccounts($category: Category) {\n    integratedAccounts(category: $category) {\n      id provider displayName categories requiredFilters contextKeys\n      supportedFilters { name required }\n    }\n  }\n": typeof types.IntegratedAccountsDocument,
 };
 const documents: Documents = {
     "\n  query DirectoryUsers($account: ID!, $first: Int, $after: String, $filters: UserFilter) {\n    users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after, filters: $filters) {\n      edges {\n        cursor\n        node {\n          __typename\n          ... on DirectoryUser { id remoteId name firstName lastName emails { email isPrimary type } status remoteStatus lastLoginAt remoteData }\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.DirectoryUsersDocument,
     "\n  query Providers($category: Category) {\n    providers(category: $category) {\n      slug displayName categories paginationKind authKind requiredFilters supportedFields credentialKeys docsUrl\n      supportedFilters { name servedBy detail required }\n    }\n  }\n": types.ProvidersDocument,
+    "\n  query AnyUsers($category: Category!, $account: ID!, $first: Int, $filters: UserFilter) {\n    users(category: $category, integratedAccountId: $account, first: $first, filters: $filters) {\n      edges {\n        node {\n          __typename\n          id remoteId name firstName lastName emails { email } status remoteStatus createdAt updatedAt remoteData\n          integratedAccount { id provider }\n          ... on TicketingUser { isActive userType }\n        }\n      }\n    }\n  }\n": types.AnyUsersDocument,
+    "\n  query UserNode($id: ID!) {\n    node(id: $id) { id ... on User { name emails { email } integratedAccount { id provider } } }\n  }\n": types.UserNodeDocument,
+    "\n  query IntegratedAccounts($category: Category) {\n    integratedAccounts(category: $category) {\n      id provider displayName categories requiredFilters contextKeys\n      supportedFilters { name required }\n    }\n  }\n": types.IntegratedAccountsDocument,
 };
 
 /**
@@ -44,6 +50,18 @@ export function graphql(source: "\n  query DirectoryUsers($account: ID!, $first:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Providers($category: Category) {\n    providers(category: $category) {\n      slug displayName categories paginationKind authKind requiredFilters supportedFields credentialKeys docsUrl\n      supportedFilters { name servedBy detail required }\n    }\n  }\n"): (typeof documents)["\n  query Providers($category: Category) {\n    providers(category: $category) {\n      slug displayName categories paginationKind authKind requiredFilters supportedFields credentialKeys docsUrl\n      supportedFilters { name servedBy detail required }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AnyUsers($category: Category!, $account: ID!, $first: Int, $filters: UserFilter) {\n    users(category: $category, integratedAccountId: $account, first: $first, filters: $filters) {\n      edges {\n        node {\n          __typename\n          id remoteId name firstName lastName emails { email } status remoteStatus createdAt updatedAt remoteData\n          integratedAccount { id provider }\n          ... on TicketingUser { isActive userType }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AnyUsers($category: Category!, $account: ID!, $first: Int, $filters: UserFilter) {\n    users(category: $category, integratedAccountId: $account, first: $first, filters: $filters) {\n      edges {\n        node {\n          __typename\n          id remoteId name firstName lastName emails { email } status remoteStatus createdAt updatedAt remoteData\n          integratedAccount { id provider }\n          ... on TicketingUser { isActive userType }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserNode($id: ID!) {\n    node(id: $id) { id ... on User { name emails { email } integratedAccount { id provider } } }\n  }\n"): (typeof documents)["\n  query UserNode($id: ID!) {\n    node(id: $id) { id ... on User { name emails { email } integratedAccount { id provider } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IntegratedAccounts($category: Category) {\n    integratedAccounts(category: $category) {\n      id provider displayName categories requiredFilters contextKeys\n      supportedFilters { name required }\n    }\n  }\n"): (typeof documents)["\n  query IntegratedAccounts($category: Category) {\n    integratedAccounts(category: $category) {\n      id provider displayName categories requiredFilters contextKeys\n      supportedFilters { name required }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -14,11 +14,10 @@
 //   several `roles` (repeated keys assumed); rate-limit reset headers on the Admin API (only retry-after is used).
 // Decisions: the API has no status field — every listed member is ACTIVE and remoteStatus is null (no raw value
 //   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
-//   heuristic) only so filters.userType can work: UsageMeteringUser does not expose it.
-import { headerAuth } from '../engine/auth.js';
+//   heuristic) so filters.userType can work; UsageMeteringUser exposes it.
 import { isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
-import { bodyCursor } from '../engine/paginators.js';
-import { defineProvider, type UserType } from '../engine/types.js';
+import type { UserType } from '../engine/types.js';
+import { defineProvider, type PaginatorSpec } from '../spec/index.js';
 
 export interface ClaudeUser {
   type?: string;
@@ -46,52 +45,53 @@ export const CLAUDE_USER_TYPE: Record<string, UserType> = {
 };
 
 export const CLAUDE_VERSION = '2023-06-01';
-const page = (maxPageSize: number, param: string, next: (b: any) => unknown) => bodyCursor({ param, pageSizeParam: 'limit', maxPageSize, next });
+const page = (param: string, next: string): PaginatorSpec => ({ kind: 'cursor', next, stop: { path: 'has_more', notEquals: true }, send: { query: param }, pageSize: { param: 'limit', max: 1000 } });
 
 export const claude = defineProvider<ClaudeUser>({
   slug: 'claude',
   displayName: 'Claude (Anthropic Admin API)',
-  category: 'USAGE_METERING',
   docsUrl: 'https://platform.claude.com/docs/en/api/organization/users/list',
-  baseUrl: () => 'https://api.anthropic.com',
-  contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin; defaults to https://api.anthropic.com' }],
-  auth: headerAuth({
-    key: 'apiKey',
-    header: 'x-api-key',
-    extra: { 'anthropic-version': CLAUDE_VERSION },
-    description: '`credentials.apiKey` (an Admin API key, sk-ant-admin…) as `x-api-key`, with `anthropic-version: 2023-06-01`',
-  }),
-  list: {
-    path: '/v1/organizations/users',
-    records: (b) => b?.data,
-    paginator: page(1000, 'after_id', (b) => (b?.has_more ? b.last_id : null)),
-  },
-  filters: {
-    email: { param: 'email', note: 'exact match upstream' },
-    roleId: { param: 'roles', note: 'role ids are the role names, e.g. developer' },
-    emails: { engine: true },
-    name: { engine: true },
-    firstName: { engine: true, note: 'first word of name' },
-    lastName: { engine: true, note: 'rest of name' },
-    status: { engine: true, note: 'every listed member is ACTIVE' },
-    isActive: { engine: true, note: 'every listed member is active' },
-    userType: { engine: true, note: 'derived from role' },
-    createdAfter: { engine: true, note: 'added_at' },
-    date: { usage: true, note: 'the Claude Code usage day joined for lastActiveAt; defaults to three days ago' },
+  baseUrl: 'https://api.anthropic.com',
+  context: { baseUrl: { description: 'API origin; defaults to https://api.anthropic.com' } },
+  auth: { kind: 'header', header: 'x-api-key', value: '{credentials.apiKey}', description: '`credentials.apiKey` (an Admin API key, sk-ant-admin…) as `x-api-key`, with `anthropic-version: 2023-06-01`' },
+  headers: { 'anthropic-version': CLAUDE_VERSION },
+  lists: {
+    USAGE_METERING: {
+      path: '/v1/organizations/users',
+      records: 'data',
+      paginator: page('after_id', 'last_id'),
+      filters: {
+        email: { query: 'email', note: 'exact match upstream' },
+        roleId: { query: 'roles', note: 'role ids are the role names, e.g. developer' },
+        emails: { engine: true },
+        name: { engine: true },
+        firstName: { engine: true, note: 'first word of name' },
+        lastName: { engine: true, note: 'rest of name' },
+        status: { engine: true, note: 'every listed member is ACTIVE' },
+        isActive: { engine: true, note: 'every listed member is active' },
+        userType: { engine: true, note: 'derived from role' },
+        createdAfter: { engine: true, note: 'added_at' },
+        date: { usage: true, note: 'the Claude Code usage day joined for lastActiveAt; defaults to three days ago' },
+      },
+    },
   },
   joins: [
     {
       name: 'claudeCode',
-      request: (f) => ({ path: '/v1/organizations/usage_report/claude_code', query: { starting_at: f.date! } }),
-      records: (b) => b?.data,
-      paginator: page(1000, 'page', (b) => (b?.has_more ? b.next_page : null)),
+      path: '/v1/organizations/usage_report/claude_code',
+      query: { starting_at: '{filters.date}' },
+      records: 'data',
+      paginator: page('page', 'next_page'),
+      // Only user actors carry an e-mail; API-key actors are not members.
       key: (r: ClaudeCodeUsageRow) => (r?.actor?.type === 'user_actor' ? joinKey(r.actor.email_address) : null),
-      userKey: (u: ClaudeUser) => joinKey(u.email),
+      userKey: 'email',
+      keyTransform: 'email',
+      selectedBy: { filter: 'date', default: { daysAgo: 3 } },
     },
   ],
-  byId: { path: (id) => `/v1/organizations/users/${id}` },
-  errorMessage: (b) => (b?.type === 'error' && typeof b.error?.message === 'string' ? `${b.error.type ?? 'error'}: ${b.error.message}` : undefined),
-  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'lastActiveAt', 'createdAt'],
+  byId: { path: '/v1/organizations/users/{id}' },
+  errors: { message: (b) => (b?.type === 'error' && typeof b.error?.message === 'string' ? `${b.error.type ?? 'error'}: ${b.error.message}` : undefined) },
+  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'userType', 'lastActiveAt', 'createdAt'],
   map(u, joined) {
     const name = str(u.name);
     const role = str(u.role);

@@ -166,4 +166,5 @@ export const claudeSandbox: ProviderSandbox = {
   slug: 'claude',
   start: (port) => startClaudeSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { apiKey: CLAUDE_SANDBOX_API_KEY } }),
+  expectedUsers: () => claudeDataset(),
 };

@@ -19,10 +19,9 @@
 //   which reads as "no override", not a $0 cap), else monthlyLimitDollars when positive (a newer field, 3p),
 //   else null. lastActiveAt = the latest `date` of the day's rows with isActive.
 //   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
-import { basicAuth } from '../engine/auth.js';
 import { dayStartMs, fromEpochMs, joinKey, splitName, str } from '../engine/map-helpers.js';
-import { pageNumber, singlePage } from '../engine/paginators.js';
-import { defineProvider, type UserType } from '../engine/types.js';
+import type { UserType } from '../engine/types.js';
+import { defineProvider } from '../spec/index.js';
 
 export interface CursorMember { id?: number; email?: string | null; name?: string | null; role?: string | null; isRemoved?: boolean; [extra: string]: unknown }
 export interface CursorSpend { email?: string | null; spendCents?: number; hardLimitOverrideDollars?: number | null; monthlyLimitDollars?: number | null; [extra: string]: unknown }
@@ -42,45 +41,61 @@ export function usageRange(day: string): { startDate: number; endDate: number } 
 export const cursor = defineProvider<CursorMember>({
   slug: 'cursor',
   displayName: 'Cursor (Admin API)',
-  category: 'USAGE_METERING',
   docsUrl: 'https://cursor.com/docs/account/teams/admin-api',
-  baseUrl: () => 'https://api.cursor.com',
-  contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin; defaults to https://api.cursor.com' }],
-  auth: basicAuth({ keys: ['apiKey'], user: (c) => c.apiKey!, password: () => '', description: '`credentials.apiKey` (an Admin API key) as the HTTP Basic user name, empty password' }),
-  list: { path: '/teams/members', records: (b) => b?.teamMembers, paginator: singlePage() },
-  filters: {
-    email: { engine: true, note: 'the members endpoint takes no filters' },
-    emails: { engine: true },
-    name: { engine: true },
-    firstName: { engine: true, note: 'first word of name' },
-    lastName: { engine: true, note: 'rest of name' },
-    status: { engine: true, note: 'isRemoved → DELETED, else ACTIVE' },
-    isActive: { engine: true },
-    roleId: { engine: true, note: 'role ids are the role names: owner, member, free-owner' },
-    userType: { engine: true, note: 'derived from role' },
-    date: { usage: true, note: 'the UTC day of /teams/daily-usage-data joined for lastActiveAt; defaults to three days ago' },
+  baseUrl: 'https://api.cursor.com',
+  context: { baseUrl: { description: 'API origin; defaults to https://api.cursor.com' } },
+  auth: { kind: 'basic', username: '{credentials.apiKey}', password: '', description: '`credentials.apiKey` (an Admin API key) as the HTTP Basic user name, empty password' },
+  lists: {
+    USAGE_METERING: {
+      path: '/teams/members',
+      records: 'teamMembers',
+      paginator: { kind: 'none' },
+      filters: {
+        email: { engine: true, note: 'the members endpoint takes no filters' },
+        emails: { engine: true },
+        name: { engine: true },
+        firstName: { engine: true, note: 'first word of name' },
+        lastName: { engine: true, note: 'rest of name' },
+        status: { engine: true, note: 'isRemoved → DELETED, else ACTIVE' },
+        isActive: { engine: true },
+        roleId: { engine: true, note: 'role ids are the role names: owner, member, free-owner' },
+        userType: { engine: true, note: 'derived from role' },
+        date: { usage: true, note: 'the UTC day of /teams/daily-usage-data joined for lastActiveAt; defaults to three days ago' },
+      },
+    },
   },
   joins: [
     {
       name: 'spend',
-      request: () => ({ method: 'POST', path: '/teams/spend', body: {} }),
-      records: (b) => b?.teamMemberSpend,
-      paginator: pageNumber({ pageParam: 'page', sizeParam: 'pageSize', maxPageSize: SPEND_PAGE_SIZE, in: 'body', hasMore: (b, page) => page < Number(b?.totalPages) }),
-      key: (r: CursorSpend) => joinKey(r?.email),
-      userKey: (u: CursorMember) => joinKey(u.email),
+      method: 'POST',
+      idempotent: true, // a read-only report
+      path: '/teams/spend',
+      body: {},
+      records: 'teamMemberSpend',
+      paginator: { kind: 'page-number', pageParam: 'page', sizeParam: 'pageSize', max: SPEND_PAGE_SIZE, in: 'body', totalPages: 'totalPages' },
+      key: 'email',
+      userKey: 'email',
+      keyTransform: 'email',
       maxPages: 50, // up to 5,000 members; past that, later members' spendLimit stays null
+      // Enrichment: reported when the caller asked for a usage day, else left empty on failure.
+      optional: { unlessFilter: 'date' },
     },
     {
       name: 'dailyUsage',
-      request: (f) => ({ method: 'POST', path: '/teams/daily-usage-data', body: usageRange(f.date!) }),
-      records: (b) => b?.data,
-      paginator: singlePage(),
-      key: (r: CursorUsageRow) => joinKey(r?.email),
-      userKey: (u: CursorMember) => joinKey(u.email),
+      method: 'POST',
+      idempotent: true,
+      path: '/teams/daily-usage-data',
+      body: ({ filters }) => usageRange(filters.date!),
+      records: 'data',
+      paginator: { kind: 'none' },
+      key: 'email',
+      userKey: 'email',
+      keyTransform: 'email',
+      selectedBy: { filter: 'date', default: { daysAgo: 3 } },
     },
   ],
-  errorMessage: (b) => (typeof b?.error === 'string' ? (typeof b.message === 'string' ? `${b.error}: ${b.message}` : b.error) : undefined),
-  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'spendLimit', 'lastActiveAt'],
+  errors: { message: (b) => (typeof b?.error === 'string' ? (typeof b.message === 'string' ? `${b.error}: ${b.message}` : b.error) : undefined) },
+  fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'userType', 'spendLimit', 'lastActiveAt'],
   map(u, joined) {
     const name = str(u.name);
     const role = str(u.role);

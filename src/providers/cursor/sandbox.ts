@@ -131,4 +131,5 @@ export const cursorSandbox: ProviderSandbox = {
   slug: 'cursor',
   start: (port) => startCursorSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { apiKey: CURSOR_SANDBOX_KEY } }),
+  expectedUsers: () => cursorDataset(),
 };

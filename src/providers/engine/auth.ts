@@ -2,36 +2,20 @@
 // per request so a rotated secret takes effect at once, and never records what it returns.
 import { createHash } from 'node:crypto';
 import { GatewayError } from './errors.js';
-import type { Credentials, ProviderContext } from './types.js';
+import type { AuthScheme, Credentials, ProviderContext } from './types.js';
 
-export type AuthKind = 'API_KEY' | 'BASIC' | 'BEARER' | 'OAUTH2_CLIENT_CREDENTIALS';
-
-export interface AuthIo {
-  /** POSTs a form to a token endpoint through the engine (same pools, guards and timeouts). */
-  postForm(url: string, form: Record<string, string>): Promise<any>;
-}
-
-export interface AuthScheme {
-  kind: AuthKind;
-  /** Credential keys this scheme reads, for docs and config validation. */
-  credentialKeys: string[];
-  description: string;
-  applies(creds: Credentials): boolean;
-  headers(creds: Credentials, ctx: ProviderContext, io: AuthIo): Record<string, string> | Promise<Record<string, string>>;
-  /** Forgets a cached token the upstream has just rejected; the engine then retries once with a fresh one. */
-  invalidate?(creds: Credentials, ctx: ProviderContext): boolean;
-}
+export type { AuthIo, AuthKind, AuthScheme } from './types.js';
 
 const has = (creds: Credentials, keys: string[]) => keys.every((k) => typeof creds[k] === 'string' && creds[k] !== '');
 
-/** A secret sent verbatim (or templated) in one header, e.g. `x-api-key` or `Authorization: SSWS <token>`. */
-export function headerAuth(opts: { key: string; header: string; format?: (secret: string) => string; description: string; extra?: Record<string, string> }): AuthScheme {
+/** A secret sent in one header, verbatim or inside a value (`x-api-key`, `Authorization: SSWS <token>`). */
+export function headerAuth(opts: { header: string; value: (c: Credentials, ctx: ProviderContext) => string; keys: string[]; description: string }): AuthScheme {
   return {
     kind: 'API_KEY',
-    credentialKeys: [opts.key],
+    credentialKeys: opts.keys,
     description: opts.description,
-    applies: (c) => has(c, [opts.key]),
-    headers: (c) => ({ ...opts.extra, [opts.header]: opts.format ? opts.format(c[opts.key]!) : c[opts.key]! }),
+    applies: (c) => has(c, opts.keys),
+    headers: (c, ctx) => ({ [opts.header]: opts.value(c, ctx) }),
   };
 }
 

@@ -7,11 +7,12 @@ import { LRUCache } from 'lru-cache';
 import type { AuthIo } from './auth.js';
 import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { planFilters } from './filters.js';
-import { UpstreamClient, type UpstreamCall } from './http.js';
-import { underBase, type Paginator } from './paginators.js';
+import { isSet, planFilters, servingOf } from './filters.js';
+import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { underBase } from './paginators.js';
+import { getPath, setPath } from './paths.js';
 import { secretsOf, secretsOfHeaders } from './redact.js';
-import type { Credentials, Joined, JoinSpec, ProviderContext, ProviderDefinition, UpstreamRequest, UserFilter, UserRecord } from './types.js';
+import type { Category, Credentials, FilterName, Joined, JoinDefinition, ListDefinition, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
 export interface Account {
   id: string;
@@ -33,6 +34,8 @@ export interface EngineOptions {
 }
 
 export interface ListArgs {
+  /** The category asked for; the provider's first category when absent. */
+  category?: Category;
   first: number;
   after?: string | null;
   filter: UserFilter;
@@ -51,8 +54,12 @@ export interface ListResult {
 
 interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
 /** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
-interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator }
-interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest }
+interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator; idempotent: boolean }
+interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest; headers: Record<string, string> }
+
+/** Past maxScan with no match yet, scanning goes on up to this many times maxScan records, or this long. */
+const EMPTY_SCAN_FACTOR = 10;
+const EMPTY_SCAN_MS = 5_000;
 
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
@@ -80,12 +87,12 @@ export class RequestScope {
 
   constructor(private readonly engine: Engine) {
     this.pages = new DataLoader(async (keys) => Promise.all(keys.map((k) => this.fetchPage(k).catch((e: Error) => e))), {
-      cacheKeyFn: (k) => `${k.account.id}|${k.spec.kind}|${stableStringify(k.request)}`,
+      cacheKeyFn: (k) => `${k.account.id}|${k.spec.kind}|${stableStringify(k.request)}|${stableStringify(k.headers)}`,
     });
   }
 
   private target(account: Account, def: ProviderDefinition) {
-    const base = account.context.baseUrl ?? def.baseUrl(account.context);
+    const base = account.context.baseUrl ?? def.baseUrl(contextOf(account, def));
     if (!base) throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `The integrated account ${account.id} has no base URL for ${def.slug}; set context.baseUrl.`);
     return splitBaseUrl(base);
   }
@@ -101,6 +108,8 @@ export class RequestScope {
           headers: {},
           form,
           secrets: form.client_secret ? [...secrets, form.client_secret] : secrets,
+          errors: def.errors,
+          idempotent: true, // a token grant can be asked for again
           debug: false,
         });
         return res.body;
@@ -108,19 +117,22 @@ export class RequestScope {
     };
   }
 
-  private async fetchPage({ account, def, spec, request }: PageKey): Promise<Page> {
+  private async fetchPage({ account, def, spec, request, headers: requestHeaders }: PageKey): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
     const send = async () => {
-      const headers = await def.auth.headers(account.credentials, account.context, this.authIo(def, secrets));
+      const auth = await def.auth.headers(account.credentials, contextOf(account, def), this.authIo(def, secrets));
+      const headers = { ...requestHeaders, ...auth };
       return this.engine.client.call({
         provider: def.slug,
+        accountId: account.id,
         origin,
         request,
         headers,
-        secrets: [...secrets, ...secretsOfHeaders(headers)],
+        secrets: [...secrets, ...secretsOfHeaders(auth)],
         rateLimit: def.rateLimit,
-        errorMessage: def.errorMessage,
+        errors: def.errors,
+        idempotent: spec.idempotent,
         debug: this.debug,
       });
     };
@@ -139,7 +151,7 @@ export class RequestScope {
       records = undefined;
     }
     if (!Array.isArray(records))
-      throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status });
+      throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
     const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
@@ -147,19 +159,23 @@ export class RequestScope {
     return { records, next, call: res.call };
   }
 
-  private loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest): Promise<Page> {
-    return this.pages.load({ account, def, spec, request });
+  private loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page> {
+    return this.pages.load({ account, def, spec, request, headers });
+  }
+
+  /** A template rendered for this account: the request under the base path, and its headers. */
+  private render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest } {
+    const { basePath } = this.target(account, def);
+    const rendered = tpl.render(vars);
+    const request: UpstreamRequest = { method: tpl.method, path: underBase(basePath, safePath(rendered.path)), query: rendered.query, ...(rendered.body !== undefined ? { body: rendered.body } : {}) };
+    return { request, headers: { ...def.headers(vars), ...rendered.headers }, rendered };
   }
 
   /** Every record of a joined list for this request, indexed by its key; fetched once per request. */
-  private joinIndex(account: Account, def: ProviderDefinition, join: JoinSpec, filter: UserFilter, calls: UpstreamCall[]): Promise<Map<string, unknown[]>> {
-    const { basePath } = this.target(account, def);
-    const spec = join.request(filter);
-    const first = join.paginator.first(
-      { method: spec.method ?? 'GET', path: underBase(basePath, spec.path), query: toPairs(spec.query ?? {}), body: spec.body },
-      join.paginator.maxPageSize,
-    );
-    const key = `${account.id}|${join.name}|${stableStringify(first)}`;
+  private joinIndex(account: Account, def: ProviderDefinition, join: JoinDefinition, vars: RequestVars, calls: UpstreamCall[]): Promise<Map<string, unknown[]>> {
+    const { request, headers } = this.render(account, def, join, vars);
+    const first = join.paginator.first(request, join.paginator.maxPageSize);
+    const key = `${account.id}|${join.name}|${stableStringify(first)}|${stableStringify(headers)}`;
     const shared = this.engine.joinCache;
     let index = this.joins.get(key) ?? shared?.get(key);
     if (!index) {
@@ -168,7 +184,7 @@ export class RequestScope {
         let req: UpstreamRequest | null = first;
         const seen = new Set<string>();
         for (let n = 0; req && n < (join.maxPages ?? this.engine.options.maxJoinPages); n++) {
-          const page: Page = await this.loadPage(account, def, { kind: `join:${join.name}`, records: join.records, paginator: join.paginator }, req);
+          const page: Page = await this.loadPage(account, def, { kind: `join:${join.name}`, records: join.records, paginator: join.paginator, idempotent: join.idempotent }, req, headers);
           calls.push(page.call);
           for (const rec of page.records) {
             const k = join.key(rec);
@@ -192,17 +208,22 @@ export class RequestScope {
   }
 
   /**
-   * A record → UserRecord function with the joined data loaded. Joins enrich users; when the caller did not
-   * ask for a usage day explicitly, a failing join (no permission for the usage report, say) leaves the
-   * enrichment empty instead of failing the list.
+   * A record → UserRecord function with the joined data loaded. Joins enrich users; a join the spec marks
+   * optional (by default: one selected by a filter the caller did not give, such as a defaulted usage day)
+   * leaves the enrichment empty when it fails instead of failing the list.
    */
-  private async mapper(account: Account, def: ProviderDefinition, filter: UserFilter, calls: UpstreamCall[], joinsRequired = false) {
+  private async mapper(account: Account, def: ProviderDefinition, category: Category, vars: RequestVars, calls: UpstreamCall[]) {
     const indexes = await Promise.all(
-      (def.joins ?? []).map(async (j) => {
+      def.joins.map(async (j) => {
+        const given = (name: keyof UserFilter) => vars.filters[name] !== undefined && vars.filters[name] !== null;
+        const sel = j.selectedBy;
+        // Defaulted here, after the cursor's query key was taken, so a cursor survives midnight.
+        const joinVars = sel && !given(sel.filter) ? { ...vars, filters: { ...vars.filters, [sel.filter]: sel.default() } } : vars;
+        const optional = typeof j.optional === 'boolean' ? j.optional : !given(j.optional.unlessFilter);
         try {
-          return [j, await this.joinIndex(account, def, j, filter, calls)] as const;
+          return [j, await this.joinIndex(account, def, j, joinVars, calls)] as const;
         } catch (e) {
-          if (joinsRequired) throw e;
+          if (!optional) throw e;
           return [j, new Map<string, unknown[]>()] as const;
         }
       }),
@@ -227,48 +248,68 @@ export class RequestScope {
         throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record the gateway could not read (position ${i}). The upstream shape may have changed.`, { provider: def.slug });
       }
       user.accountId = account.id;
-      user.category = def.category;
+      user.category = category;
       user.provider = def.slug;
       user.remoteData = raw;
       return user;
     };
   }
 
-  /** One Relay page of users. */
-  async list(account: Account, def: ProviderDefinition, args: ListArgs): Promise<ListResult> {
+  /** The list a category is served by, or CATEGORY_MISMATCH. */
+  private listOf(account: Account, def: ProviderDefinition, category: Category | undefined): [Category, ListDefinition] {
+    const cat = category ?? def.category;
+    const list = def.lists[cat];
+    if (!list)
+      throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in ${def.categories.length > 1 ? 'categories' : 'category'} ${def.categories.join(', ')}, not ${cat}. Ask with category: ${def.category}.`, { provider: def.slug });
+    return [cat, list];
+  }
+
+  /** One Relay page of users; `calls` collects the upstream calls as they happen (kept when the page fails). */
+  async list(account: Account, def: ProviderDefinition, args: ListArgs, calls: UpstreamCall[] = []): Promise<ListResult> {
+    const [category, list] = this.listOf(account, def, args.category);
+    const vars: RequestVars = { context: contextOf(account, def), filters: args.filter };
+    const plan = planFilters(def, list, vars);
+    const pag = list.paginator;
+    const { request: templ, headers, rendered } = this.render(account, def, list, vars);
     const { basePath } = this.target(account, def);
-    const plan = planFilters(def, args.filter);
-    const pag = def.list.paginator;
     // Compared loosely: some APIs read `$TOP` as `$top`, and some parsers trim `limit ` or `page[ size]`.
     const loose = (k: string) => k.replace(/\s+/g, '').toLowerCase();
-    const reserved = new Set([...pag.reservedParams, ...Object.keys(def.list.query ?? {}), ...plan.params.map(([k]) => k)].map(loose));
-    const passthrough = Object.entries(args.remoteQuery ?? {})
-      .filter(([k, v]) => !reserved.has(loose(k)) && v !== null && v !== undefined)
-      .flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
+    const reserved = new Set([...pag.reservedParams, ...rendered.query.map(([k]) => k), ...plan.params.map(([k]) => k)].map(loose));
+    const remote = Object.entries(args.remoteQuery ?? {}).filter(([k, v]) => !reserved.has(loose(k)) && v !== null && v !== undefined);
+    let body = templ.body;
+    let passthrough: [string, string][] = [];
+    if (list.remoteQueryIn === 'query') {
+      passthrough = remote.flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
+    } else if (remote.length) {
+      // Into the POST body at the spec's path; what the spec, the filters and the paginator set there wins.
+      const at = list.remoteQueryIn.body;
+      const here = getPath(body, at);
+      body = setPath(body ?? {}, at, { ...Object.fromEntries(remote), ...(here && typeof here === 'object' ? here : {}) });
+    }
+    for (const [path, value] of plan.body) body = setPath(body ?? {}, path, value);
     const base: UpstreamRequest = {
-      method: def.list.method ?? 'GET',
-      path: underBase(basePath, safePath(plan.path ?? def.list.path)),
-      query: [...toPairs(def.list.query ?? {}), ...passthrough, ...plan.params],
-      ...(def.list.body ? { body: def.list.body } : {}),
+      method: list.method,
+      path: plan.path !== undefined ? underBase(basePath, safePath(plan.path)) : templ.path,
+      query: [...templ.query, ...passthrough, ...plan.params],
+      ...(body !== undefined ? { body } : {}),
     };
-    const qk = queryKey({ p: def.slug, f: args.filter, r: args.remoteQuery ?? null });
-    // Defaulted after the cursor key is taken, so a cursor survives midnight.
-    const filter = withUsageDay(def, args.filter);
+    const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
     const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
     let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
+    const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent };
 
-    const calls: UpstreamCall[] = [];
-    const map = await this.mapper(account, def, filter, calls, filter === args.filter);
+    const map = await this.mapper(account, def, category, vars, calls);
     const edges: Edge[] = [];
     const seen = new Set([stableStringify(pos.request)]);
     let scanned = 0;
     let pages = 0;
+    const started = performance.now();
     let hasNextPage = false;
     let endPosition: Position | null = null;
     if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
 
     for (;;) {
-      const page = await this.loadPage(account, def, { kind: 'list', records: def.list.records, paginator: pag }, pos.request);
+      const page = await this.loadPage(account, def, pageSpec, pos.request, headers);
       calls.push(page.call);
       const { records, next } = page;
       let i = pos.offset;
@@ -280,10 +321,13 @@ export class RequestScope {
           edges.push({ user, position: after });
         }
         if (plan.predicates.length && scanned >= this.engine.options.maxScan && edges.length < args.first) {
-          i++;
-          hasNextPage = i < records.length || next !== null;
-          endPosition = i === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i };
-          return { edges, hasNextPage, endPosition, queryKey: qk, calls };
+          const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+          const more = i + 1 < records.length || next !== null;
+          if (edges.length) return { edges, hasNextPage: more, endPosition: rest, queryKey: qk, calls };
+          // A page with no edges must be the last one (urql's relayPagination skips empty pages, so
+          // "load more" would stall): keep scanning within a budget, then say so instead.
+          if (more && (scanned >= this.engine.options.maxScan * EMPTY_SCAN_FACTOR || performance.now() - started > EMPTY_SCAN_MS))
+            throw this.scanExhausted(account, def, list, args.filter, scanned, qk, rest);
         }
       }
       if (edges.length === args.first) {
@@ -294,6 +338,7 @@ export class RequestScope {
       // Bounded work per request, whatever the upstream does (e.g. endless empty pages with fresh cursors):
       // answer with what we have and a cursor to continue.
       if (++pages >= this.engine.options.maxPages) {
+        if (!edges.length && plan.predicates.length) throw this.scanExhausted(account, def, list, args.filter, scanned, qk, { request: next, offset: 0 });
         hasNextPage = true;
         endPosition = { request: next, offset: 0 };
         break;
@@ -309,19 +354,32 @@ export class RequestScope {
     return { edges, hasNextPage, endPosition, queryKey: qk, calls };
   }
 
+  /** No match within the scan budget: names the filters the gateway tested and those the upstream serves. */
+  private scanExhausted(account: Account, def: ProviderDefinition, list: ListDefinition, filter: UserFilter, scanned: number, qk: string, rest: Position): GatewayError {
+    const served = (n: string) => { const s = list.filters[n as FilterName]; return s ? servingOf(s) : undefined; };
+    const tested = Object.keys(filter).filter((n) => isSet(filter[n as FilterName]) && served(n) === 'ENGINE');
+    const pushed = Object.keys(list.filters).filter((n) => served(n) === 'QUERY_PARAMETER' || served(n) === 'SCOPED_ENDPOINT');
+    const names = (tested.length ? tested : Object.keys(filter)).map((n) => `filters.${n}`).join(', ');
+    const hint = pushed.length ? `add a filter ${def.displayName} serves upstream (${pushed.join(', ')}) to narrow the list` : 'narrow the query';
+    return new GatewayError(
+      'FILTER_SCAN_EXHAUSTED',
+      `No user matched ${names} in the ${scanned} ${def.displayName} records read for this page; the gateway tests ${tested.length > 1 ? 'these filters' : 'this filter'} while paging and stopped at its scan budget. To go on, ${hint}, or pass extensions.after as after to keep scanning.`,
+      { provider: def.slug, filter: tested[0], after: this.engine.cursors.encode(account.id, qk, rest) },
+    );
+  }
+
   /** Users by remote id, for node/nodes: the bulk endpoint, else one call per id, else a bounded scan. */
-  async byIds(account: Account, def: ProviderDefinition, ids: readonly string[]): Promise<(UserRecord | null)[]> {
-    const { basePath } = this.target(account, def);
-    const map = await this.mapper(account, def, withUsageDay(def, {}), []);
+  async byIds(account: Account, def: ProviderDefinition, ids: readonly string[], category: Category = def.category): Promise<(UserRecord | null)[]> {
+    const vars: RequestVars = { context: contextOf(account, def), filters: {} };
+    const map = await this.mapper(account, def, category, vars, []);
     const found = new Map<string, UserRecord>();
     let pending: readonly string[] = ids;
     if (def.byIds) {
       const spec = def.byIds;
       try {
         for (let i = 0; i < ids.length; i += spec.maxBatch) {
-          const chunk = ids.slice(i, i + spec.maxBatch);
-          const req: UpstreamRequest = { method: 'GET', path: underBase(basePath, spec.path), query: toPairs(spec.query(chunk)) };
-          const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records }, req);
+          const { request, headers } = this.render(account, def, spec, { ...vars, ids: ids.slice(i, i + spec.maxBatch) });
+          const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records, idempotent: spec.idempotent }, request, headers);
           page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
         }
         pending = [];
@@ -334,10 +392,9 @@ export class RequestScope {
       const spec = def.byId;
       await Promise.all(
         pending.map(async (id) => {
-          const [path, qs] = spec.path(encodeURIComponent(id)).split('?', 2) as [string, string | undefined];
-          const req: UpstreamRequest = { method: 'GET', path: underBase(basePath, safePath(path)), query: [...new URLSearchParams(qs ?? '').entries()] };
+          const { request, headers } = this.render(account, def, spec, { ...vars, id });
           try {
-            const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record ? spec.record(b) : b] }, req);
+            const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record(b)], idempotent: spec.idempotent }, request, headers);
             if (page.records[0]) found.set(id, map(page.records[0], 0));
           } catch (e) {
             if (!(e instanceof GatewayError && e.code === 'UPSTREAM_NOT_FOUND')) throw e;
@@ -348,7 +405,7 @@ export class RequestScope {
       const wanted = new Set(ids);
       let after: string | null = null;
       for (let scanned = 0; wanted.size && scanned < this.engine.options.maxScan; ) {
-        const res: ListResult = await this.list(account, def, { first: 100, after, filter: {} });
+        const res: ListResult = await this.list(account, def, { category, first: 100, after, filter: {} });
         for (const e of res.edges) if (wanted.delete(e.user.remoteId)) found.set(e.user.remoteId, e.user);
         scanned += res.edges.length;
         if (!res.hasNextPage || !res.edges.length) break;
@@ -357,6 +414,12 @@ export class RequestScope {
     }
     return ids.map((id) => found.get(id) ?? null);
   }
+}
+
+/** The account's context with the provider's defaults for keys it leaves out. */
+function contextOf(account: Account, def: ProviderDefinition): ProviderContext {
+  const defaults = def.contextKeys.filter((k) => k.default !== undefined && account.context[k.key] === undefined);
+  return defaults.length ? { ...Object.fromEntries(defaults.map((k) => [k.key, k.default])), ...account.context } : account.context;
 }
 
 /** Refuses `.`/`..` segments a filter value or id could put into a scoped path (an upstream may normalise them). */
@@ -372,17 +435,8 @@ function isRefusal(e: GatewayError): boolean {
   return status === 404 || status === 400 || status === 405 || status === 422 || status === 501;
 }
 
-/** The usage day defaults to three days ago (usage reports lag) for providers that join usage data. */
-function withUsageDay(def: ProviderDefinition, filter: UserFilter): UserFilter {
-  return def.filters.date && !filter.date ? { ...filter, date: daysAgo(3) } : filter;
-}
-
 export function daysAgo(n: number, now = Date.now()): string {
   return new Date(now - n * 86_400_000).toISOString().slice(0, 10);
-}
-
-function toPairs(q: Record<string, string | string[]>): [string, string][] {
-  return Object.entries(q).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]]));
 }
 
 /** A short, secret-free description of the next page for debug output. */

@@ -1,13 +1,16 @@
 // The upstream client: one keep-alive undici Pool per origin, timeouts, and retries with exponential
-// backoff and full jitter on network errors, 429, 502, 503 and 504 — honouring Retry-After and the
-// provider's rate-limit reset header, capped in count and in total time. Every call can be recorded
-// for the connection's `debug` field, with secrets redacted.
+// backoff and full jitter on network errors, 429, 502, 503 and 504 (plus a provider's own retryable
+// statuses) — honouring Retry-After and the provider's rate-limit reset header, capped in count and in
+// total time; a POST is retried only when the caller marks it idempotent. Every response, 2xx included,
+// is tested against the provider's error rules (data passed in: this layer knows no provider's shapes).
+// Every call can be recorded for the connection's `debug` field, with secrets redacted.
 import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GatewayError, upstreamStatusError } from './errors.js';
+import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import type { RateLimitSpec, UpstreamRequest } from './types.js';
+import { getPath } from './paths.js';
+import type { ErrorClass, ErrorPolicy, ErrorRule, RateLimitSpec, UpstreamRequest } from './types.js';
 
 export interface RetryOptions { maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxTotalMs: number }
 export interface HttpOptions {
@@ -32,16 +35,28 @@ export interface UpstreamCall {
   resultCount: number | null;
 }
 
+/** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
+const failedCalls = new WeakMap<Error, UpstreamCall>();
+export const failedCallOf = (e: unknown): UpstreamCall | undefined => (e instanceof Error ? failedCalls.get(e) : undefined);
+export function withCall<E extends Error>(e: E, call: UpstreamCall): E {
+  failedCalls.set(e, call);
+  return e;
+}
+
 export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall }
 
 export interface CallOptions {
   provider: string;
+  /** The integrated account the call is made for, for logs. */
+  accountId?: string;
   origin: string;
   request: UpstreamRequest;
   headers: Record<string, string>;
   secrets: readonly string[];
   rateLimit?: RateLimitSpec;
-  errorMessage?: (body: any) => string | undefined;
+  errors?: ErrorPolicy;
+  /** A POST is retried only when true; GET always is. */
+  idempotent?: boolean;
   /** Fill the debug record's URL and headers (only when the client selected `debug`). */
   debug?: boolean;
   /** Form-encoded body (token endpoints); otherwise `request.body` is sent as JSON. */
@@ -66,9 +81,11 @@ export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpe
     if (!Number.isNaN(at)) return Math.max(0, (at - now) / 1000);
   }
   const reset = spec?.resetHeader ? headers[spec.resetHeader.toLowerCase()] : undefined;
-  if (reset !== undefined) {
-    if (spec!.resetFormat === 'delta-seconds') return Math.max(0, Number(reset) || 0);
-    const at = spec!.resetFormat === 'iso-date' ? Date.parse(reset) : Number(reset) * 1000;
+  if (reset !== undefined && reset !== '') {
+    const n = Number(reset);
+    const format = spec!.resetFormat ?? 'epoch-seconds';
+    if (format === 'delta-seconds') return Math.max(0, Number.isFinite(n) ? n : 0);
+    const at = format === 'epoch-seconds' ? n * 1000 : format === 'epoch-ms' ? n : Date.parse(reset);
     if (Number.isFinite(at)) return Math.max(0, (at - now) / 1000);
   }
   return undefined;
@@ -77,21 +94,28 @@ export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpe
 function describeBody(body: any, extract?: (b: any) => string | undefined): string | undefined {
   if (body == null) return undefined;
   if (typeof body === 'string') return body.trim() || undefined;
-  const custom = extract?.(body);
-  if (custom) return custom;
-  const e = body.error;
-  const candidates = [
-    typeof e === 'object' ? e?.message : undefined,
-    body.errorSummary,
-    body.error_description,
-    body.description,
-    Array.isArray(body.errorMessages) ? body.errorMessages[0] : undefined,
-    body.message,
-    body.detail,
-    typeof e === 'string' ? e : undefined,
-  ];
-  const found = candidates.find((c) => typeof c === 'string' && c.length > 0);
-  return found ? String(found) : undefined;
+  const found = extract?.(body);
+  return typeof found === 'string' && found ? found : undefined;
+}
+
+/** The first rule that matches the response, if any. */
+export function matchRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorClass | undefined {
+  for (const { when, as } of rules ?? []) {
+    if (when.status && !when.status.includes(status)) continue;
+    const probed = when.path !== undefined || when.header !== undefined;
+    if (probed) {
+      const v = when.path !== undefined ? getPath(body, when.path) : headers[when.header!.toLowerCase()];
+      const isHeader = when.path === undefined;
+      const same = (x: unknown) => (isHeader ? String(x) === v : x === v);
+      if (when.exists !== undefined && (v !== undefined && v !== null) !== when.exists) continue;
+      if (when.equals !== undefined && !same(when.equals)) continue;
+      if (when.in !== undefined && !when.in.some(same)) continue;
+      if (when.contains !== undefined && !(typeof v === 'string' && v.toLowerCase().includes(when.contains.toLowerCase()))) continue;
+      if (when.exists === undefined && when.equals === undefined && when.in === undefined && when.contains === undefined && (v === undefined || v === null)) continue;
+    } else if (!when.status) continue; // a rule with no condition would match everything: never
+    return as;
+  }
+  return undefined;
 }
 
 export class UpstreamClient {
@@ -133,6 +157,7 @@ export class UpstreamClient {
       headers['content-type'] = 'application/json';
     }
 
+    const retriable = opts.request.method === 'GET' || opts.idempotent === true;
     const call: UpstreamCall = {
       method: opts.request.method,
       url: opts.debug ? redactUrl(url, opts.secrets) : '',
@@ -172,10 +197,10 @@ export class UpstreamClient {
           finish();
           throw privateRefused(opts.provider, new URL(opts.origin).hostname);
         }
-        const delay = this.backoff(attempt, undefined, started);
+        const delay = retriable ? this.backoff(attempt, undefined, started) : undefined;
         if (delay === undefined) {
           finish();
-          throw new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} could not be reached (${networkReason(err)}). Retry later, or check the account's base URL.`, { provider: opts.provider });
+          throw withCall(new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} could not be reached (${networkReason(err)}). Retry later, or check the account's base URL.`, { provider: opts.provider }), call);
         }
         call.retries++;
         await sleep(delay);
@@ -187,21 +212,26 @@ export class UpstreamClient {
           .filter(([k]) => DEBUG_HEADERS.test(k))
           .map(([name, value]) => ({ name, value: redactSecrets(value, opts.secrets) }));
 
-      if (status >= 200 && status < 300) {
-        let parsed: any;
-        try {
-          parsed = text.length ? JSON.parse(text) : null;
-        } catch {
+      const ok = status >= 200 && status < 300;
+      let parsed: any = text;
+      try {
+        parsed = text.length ? JSON.parse(text) : null;
+      } catch {
+        if (ok) {
           finish();
-          throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status });
+          throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status }), call);
         }
+      }
+      const ruled = matchRule(opts.errors?.rules, status, resHeaders, parsed);
+      if (ok && !ruled) {
         finish();
         return { status, headers: resHeaders, body: parsed, call };
       }
-
-      // The reset header says when the rate-limit window reopens: it only matters for a 429.
-      const wait = waitSeconds(resHeaders, status === 429 ? opts.rateLimit : undefined);
-      if (RETRYABLE_STATUS.has(status)) {
+      const cls = ruled ?? classOfStatus(status);
+      // The reset header says when the rate-limit window reopens: it only matters for a rate limit.
+      const wait = waitSeconds(resHeaders, cls === 'RATE_LIMITED' ? opts.rateLimit : undefined);
+      const retryable = (opts.errors?.retryable ?? []).includes(status) || (ruled ? ruled === 'RATE_LIMITED' || ruled === 'UNAVAILABLE' : RETRYABLE_STATUS.has(status));
+      if (retryable && retriable) {
         const delay = this.backoff(attempt, wait, started);
         if (delay !== undefined) {
           call.retries++;
@@ -210,12 +240,10 @@ export class UpstreamClient {
         }
       }
       finish();
-      let errBody: any = text;
-      try { errBody = JSON.parse(text); } catch { /* keep text */ }
-      const detail = describeBody(errBody, opts.errorMessage);
+      const detail = describeBody(parsed, opts.errors?.message);
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
-      throw upstreamStatusError(opts.provider, status, said, wait === undefined ? undefined : Math.ceil(wait));
+      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait)), call);
     }
   }
 

@@ -1,22 +1,13 @@
 // Reusable paginator kinds. A paginator sets the page size on the first request and, from a response,
 // derives the *next request* (or null at the end). The engine stores that request, signed, in Relay
 // cursors, so any kind resumes exactly where it left off.
-import type { UpstreamRequest } from './types.js';
+import { getPath, setPath } from './paths.js';
+import type { PageResponse, PaginationKind, Paginator, UpstreamRequest } from './types.js';
 
-export type PaginationKind = 'BODY_CURSOR' | 'LINK_HEADER' | 'NEXT_URL' | 'OFFSET' | 'PAGE_NUMBER' | 'POST_BODY' | 'NONE';
+export type { PageResponse, PaginationKind, Paginator } from './types.js';
 
-export interface PageResponse { headers: Record<string, string>; body: any; records: unknown[] }
-
-export interface Paginator {
-  kind: PaginationKind;
-  description: string;
-  maxPageSize: number;
-  /** Query parameters the paginator owns; remoteQuery can never set them. */
-  reservedParams: string[];
-  first(req: UpstreamRequest, pageSize: number): UpstreamRequest;
-  /** `base` is the account's base URL (origin and any base path). */
-  next(req: UpstreamRequest, res: PageResponse, base: string): UpstreamRequest | null;
-}
+/** Where a paginator puts a value: a query parameter or a dot path of the JSON body (GraphQL: 'variables.first'). */
+export type Slot = { query: string } | { body: string };
 
 export function setParam(req: UpstreamRequest, name: string, value: string): UpstreamRequest {
   return { ...req, query: [...req.query.filter(([k]) => k !== name), [name, value]] };
@@ -24,6 +15,14 @@ export function setParam(req: UpstreamRequest, name: string, value: string): Ups
 export function getParam(req: UpstreamRequest, name: string): string | undefined {
   return req.query.find(([k]) => k === name)?.[1];
 }
+export function setSlot(req: UpstreamRequest, slot: Slot, value: string | number): UpstreamRequest {
+  return 'query' in slot ? setParam(req, slot.query, String(value)) : { ...req, body: setPath(req.body ?? {}, slot.body, value) };
+}
+function getSlot(req: UpstreamRequest, slot: Slot): unknown {
+  return 'query' in slot ? getParam(req, slot.query) : getPath(req.body, slot.body);
+}
+const slotName = (s: Slot) => ('query' in s ? `\`${s.query}\`` : `body \`${s.body}\``);
+const queryNames = (...slots: Slot[]) => slots.flatMap((s) => ('query' in s ? [s.query] : []));
 
 /**
  * An adapter path (which carries its API version, e.g. `/v1.0/users`) under the account's base path: a
@@ -52,32 +51,45 @@ export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST
   return { method, path: underBase(basePath, url.pathname), query: [...url.searchParams.entries()] };
 }
 
-/** An opaque token from the body goes back as a query parameter (Anthropic, OpenAI, Zendesk, Google, Slack). */
-export function bodyCursor(opts: { param: string; next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number; reservedParams?: string[] }): Paginator {
+/**
+ * An opaque token read from the body (Anthropic, OpenAI, Zendesk) or a header (`After-Cursor`), sent back
+ * as a query parameter or at a body path. `stop` ends the list whatever the token says (`has_more: false`).
+ */
+export function tokenCursor(opts: {
+  token: (res: PageResponse) => unknown;
+  from: 'body' | 'header';
+  send: Slot;
+  size: Slot;
+  maxPageSize: number;
+  stop?: (body: any) => boolean;
+  reservedParams?: string[];
+}): Paginator {
   return {
-    kind: 'BODY_CURSOR',
-    description: `\`${opts.param}\` from the response body; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    kind: opts.from === 'header' ? 'HEADER_CURSOR' : 'BODY_CURSOR',
+    description: `${slotName(opts.send)} from the response ${opts.from}; ${slotName(opts.size)} ≤ ${opts.maxPageSize}`,
     maxPageSize: opts.maxPageSize,
-    reservedParams: [opts.param, opts.pageSizeParam, ...(opts.reservedParams ?? [])],
-    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    reservedParams: [...queryNames(opts.send, opts.size), ...(opts.reservedParams ?? [])],
+    first: (req, size) => setSlot(req, opts.size, size),
     next(req, res) {
-      const token = opts.next(res.body);
-      if (token === undefined || token === null || token === '') return null;
-      return setParam(req, opts.param, String(token));
+      if (opts.stop?.(res.body)) return null;
+      const token = opts.token(res);
+      if (token === undefined || token === null || token === '' || typeof token === 'object') return null;
+      return setSlot(req, opts.send, String(token));
     },
   };
 }
 
-/** RFC 8288 `Link: <…>; rel="next"` (Okta, GitHub): its path and query, on the account base URL. */
-export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; reservedParams?: string[] }): Paginator {
+/** RFC 8288 `Link: <…>; rel="next"` (Okta, GitHub, keyset links included): its path and query, on the account base URL. */
+export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; rel?: string; reservedParams?: string[] }): Paginator {
+  const rel = (opts.rel ?? 'next').toLowerCase();
   return {
     kind: 'LINK_HEADER',
-    description: `\`Link: rel="next"\` header; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    description: `\`Link: rel="${rel}"\` header; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
     maxPageSize: opts.maxPageSize,
     reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
     first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
     next(req, res, base) {
-      const next = parseLinkHeader(res.headers['link'] ?? '').next;
+      const next = parseLinkHeader(res.headers['link'] ?? '')[rel];
       return next ? requestFromUrl(next, base, req.method) : null;
     },
   };
@@ -134,19 +146,40 @@ export function offsetLimit(opts: { offsetParam: string; limitParam: string; max
 export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number) => boolean }): Paginator {
   const firstPage = opts.first ?? 1;
   const inBody = opts.in === 'body';
-  const set = (req: UpstreamRequest, name: string, value: number): UpstreamRequest =>
-    inBody ? { ...req, body: { ...req.body, [name]: value } } : setParam(req, name, String(value));
-  const get = (req: UpstreamRequest, name: string) => Number(inBody ? req.body?.[name] : getParam(req, name));
+  const slot = (name: string): Slot => (inBody ? { body: name.replace(/\./g, '\\.') } : { query: name });
+  const page = slot(opts.pageParam);
+  const size = slot(opts.sizeParam);
   return {
     kind: inBody ? 'POST_BODY' : 'PAGE_NUMBER',
     description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}`,
     maxPageSize: opts.maxPageSize,
-    reservedParams: inBody ? [] : [opts.pageParam, opts.sizeParam],
-    first: (req, size) => set(set(req, opts.pageParam, firstPage), opts.sizeParam, size),
+    reservedParams: queryNames(page, size),
+    first: (req, n) => setSlot(setSlot(req, page, firstPage), size, n),
     next(req, res) {
-      const page = get(req, opts.pageParam);
-      if (res.records.length === 0 || !opts.hasMore(res.body, page)) return null;
-      return set(req, opts.pageParam, page + 1);
+      const current = Number(getSlot(req, page));
+      if (res.records.length === 0 || !opts.hasMore(res.body, current)) return null;
+      return setSlot(req, page, current + 1);
+    },
+  };
+}
+
+/**
+ * GraphQL over HTTP: page size and cursor are variables of the POSTed query; `pageInfo { endCursor
+ * hasNextPage }` is read from the body (Linear, GitHub GraphQL).
+ */
+export function graphqlCursor(opts: { pageInfo: string; cursorVariable: string; sizeVariable: string; maxPageSize: number }): Paginator {
+  const variable = (name: string): Slot => ({ body: `variables.${name.replace(/\./g, '\\.')}` });
+  return {
+    kind: 'GRAPHQL',
+    description: `GraphQL \`$${opts.cursorVariable}\` ← \`${opts.pageInfo}.endCursor\` while \`hasNextPage\`; \`$${opts.sizeVariable}\` ≤ ${opts.maxPageSize}`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [],
+    first: (req, size) => setSlot(req, variable(opts.sizeVariable), size),
+    next(req, res) {
+      const info = getPath(res.body, opts.pageInfo) as { endCursor?: unknown; hasNextPage?: unknown } | undefined;
+      const cursor = info?.endCursor;
+      if (info?.hasNextPage !== true || typeof cursor !== 'string' || cursor === '') return null;
+      return setSlot(req, variable(opts.cursorVariable), cursor);
     },
   };
 }

@@ -47,6 +47,8 @@ export interface Sandbox {
   /** Requests received, in order (method, path, query). */
   requests: { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: any }[];
   inject(fault: Fault): void;
+  /** Drops faults not yet served (a test that injected more than a request consumed). */
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startSandbox(opts: SandboxOptions, port = 0): Promise<Sand
     url: origin,
     requests,
     inject: (f) => faults.push({ times: 1, ...f }),
+    clearFaults: () => faults.splice(0),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -189,4 +192,9 @@ export interface ProviderSandbox {
   demoAccount(url: string): { context: Record<string, unknown>; credentials: Record<string, string> };
   /** Filters the provider requires, with values that exist in the sandbox (e.g. a Jira project key). */
   demoFilters?: Record<string, unknown>;
+  /**
+   * The raw records the plain list returns (with `demoFilters`), in upstream order: what the shared
+   * conformance suite expects a walk to yield, computed from the dataset rather than through the gateway.
+   */
+  expectedUsers?(): unknown[];
 }

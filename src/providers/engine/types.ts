@@ -1,98 +1,11 @@
-// The provider contract: a provider is data (endpoint, auth, paginator, filter map) plus a pure mapper.
-import type { Paginator } from './paginators.js';
-import type { AuthScheme } from './auth.js';
+// The runtime provider contract: what the engine executes. Providers are written as specs
+// (src/providers/spec) and compiled into this shape. Nothing here knows any provider: every
+// provider-specific fact arrives as data or as a named function.
+import type { FilterName, UserFilter } from './filter-defs.js';
+import type { Category, UnifiedUser } from './user.js';
 
-export const CATEGORIES = ['USAGE_METERING', 'TICKETING', 'USER_DIRECTORY', 'CALENDAR'] as const;
-export type Category = (typeof CATEGORIES)[number];
-
-export type UserStatus = 'ACTIVE' | 'INACTIVE' | 'DELETED' | 'INVITED';
-export type UserType = 'ADMIN' | 'END_USER' | 'LIMITED' | 'MACHINE' | 'USER';
-
-export interface Email { email: string; isPrimary?: boolean | null; type?: string | null }
-export interface Ref { id: string; name?: string | null }
-export interface Role extends Ref { group?: string | null; organization?: string | null; workspace?: string | null }
-export interface Group extends Ref { organization?: string | null }
-export interface License extends Ref { lastActiveAt?: string | null; organization?: string | null }
-export interface Phone { number: string; extension?: string | null; type?: string | null }
-export interface Url { url: string; type?: string | null }
-export interface Money { amount: number; currency: string }
-
-/** The superset of every category's unified user; each GraphQL type exposes its own subset. */
-export interface UnifiedUser {
-  remoteId: string;
-  name?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  username?: string | null;
-  emails?: Email[];
-  status?: UserStatus | null;
-  remoteStatus?: string | null;
-  isActive?: boolean | null;
-  roles?: Role[];
-  teamIds?: string[];
-  organization?: Ref | null;
-  organizations?: Ref[];
-  workspaces?: Ref[];
-  groups?: Group[];
-  licenses?: License[];
-  phones?: Phone[];
-  urls?: Url[];
-  identifiers?: Record<string, unknown> | null;
-  spendLimit?: Money | null;
-  avatar?: string | null;
-  bio?: string | null;
-  externalId?: string | null;
-  is2faEnabled?: boolean | null;
-  isEmailVerified?: boolean | null;
-  languages?: string[];
-  timezone?: string | null;
-  title?: string | null;
-  userType?: UserType | null;
-  statusChangedAt?: string | null;
-  activatedAt?: string | null;
-  lastActiveAt?: string | null;
-  lastLoginAt?: string | null;
-  createdAt?: string | null;
-  updatedAt?: string | null;
-}
-
-/** A user as the schema sees it: unified fields plus where it came from. */
-export interface UserRecord extends UnifiedUser {
-  accountId: string;
-  category: Category;
-  provider: string;
-  remoteData: unknown;
-}
-
-export const FILTER_NAMES = [
-  'date', 'email', 'emails', 'name', 'firstName', 'lastName', 'username', 'status', 'isActive', 'teamId',
-  'organizationId', 'workspaceId', 'groupId', 'roleId', 'collectionId', 'userType', 'createdAfter', 'updatedAfter', 'sort',
-] as const;
-export type FilterName = (typeof FILTER_NAMES)[number];
-
-export interface SortInput { field: 'CREATED_AT' | 'UPDATED_AT' | 'NAME' | 'EMAIL' | 'FIRST_NAME' | 'LAST_NAME'; direction: 'ASC' | 'DESC' }
-
-export interface UserFilter {
-  date?: string;
-  email?: string;
-  emails?: string[];
-  name?: string;
-  firstName?: string;
-  lastName?: string;
-  username?: string;
-  status?: UserStatus;
-  isActive?: boolean;
-  teamId?: string;
-  organizationId?: string;
-  workspaceId?: string;
-  groupId?: string;
-  roleId?: string;
-  collectionId?: string;
-  userType?: UserType;
-  createdAfter?: string;
-  updatedAfter?: string;
-  sort?: SortInput;
-}
+export * from './user.js';
+export { FILTERS, FILTER_NAMES, predicateOf, type FilterName, type UserFilter } from './filter-defs.js';
 
 /** A request relative to the account's origin; `path` is absolute (includes any base path). */
 export interface UpstreamRequest {
@@ -102,75 +15,40 @@ export interface UpstreamRequest {
   body?: Record<string, unknown>;
 }
 
-export type QueryValue = string | string[] | undefined;
+export const PAGINATION_KINDS = ['BODY_CURSOR', 'HEADER_CURSOR', 'LINK_HEADER', 'NEXT_URL', 'OFFSET', 'PAGE_NUMBER', 'POST_BODY', 'GRAPHQL', 'NONE'] as const;
+export type PaginationKind = (typeof PAGINATION_KINDS)[number];
 
-/**
- * How one unified filter is served. Exactly one of:
- * - `param`: an upstream query parameter (several filters may share one param, joined by `join`);
- * - `params`: upstream query parameters chosen from the value;
- * - `endpoint`: switch to a scoped endpoint (optionally also passing the value as `param`);
- * - `body`: a field of a POST body;
- * - `engine`: the engine tests the mapped user while it pages (field is in the payload, API cannot filter);
- * - `usage`: the value selects the usage data joined to each user (usage-metering `date`).
- */
-export type FilterSpec<V = any> =
-  | { param: string; value?: (v: V, all: UserFilter) => QueryValue; join?: string; note?: string }
-  /** Several or value-dependent parameters (e.g. a built-in role as `role`, a custom one as `permission_set`). */
-  | { params: (v: V, all: UserFilter) => [string, string][]; note?: string }
-  | {
-      endpoint: (v: V, all: UserFilter) => string;
-      param?: string;
-      value?: (v: V) => QueryValue;
-      /** The scoped endpoint takes no other filter parameters: the engine evaluates the rest in memory. */
-      exclusive?: boolean;
-      note?: string;
-    }
-  | { engine: true; note?: string }
-  | { usage: true; note?: string };
+export interface PageResponse { headers: Record<string, string>; body: any; records: unknown[] }
 
-export interface ListSpec {
-  method?: 'GET' | 'POST';
-  /** Path relative to the account's base URL. */
-  path: string;
-  query?: Record<string, string | string[]>;
-  body?: Record<string, unknown>;
-  /** Pulls the records out of a response body; must return an array or the engine reports UPSTREAM_BAD_RESPONSE. */
-  records: (body: any) => unknown;
-  paginator: Paginator;
+/** Derives each page's request from the previous response; the engine signs that request into cursors. */
+export interface Paginator {
+  kind: PaginationKind;
+  description: string;
+  maxPageSize: number;
+  /** Query parameters the paginator owns; remoteQuery can never set them. */
+  reservedParams: string[];
+  first(req: UpstreamRequest, pageSize: number): UpstreamRequest;
+  /** `base` is the account's base URL (origin and any base path). */
+  next(req: UpstreamRequest, res: PageResponse, base: string): UpstreamRequest | null;
 }
 
-/** A secondary list fetched once per request and indexed by key, e.g. a usage report joined by e-mail. */
-export interface JoinSpec {
-  name: string;
-  request: (filter: UserFilter) => Omit<ListSpec, 'paginator' | 'records'>;
-  records: (body: any) => unknown;
-  paginator: Paginator;
-  /** Index key of a joined record, and the key of a user record to look it up. */
-  key: (record: any) => string | undefined | null;
-  userKey: (raw: any) => string | undefined | null;
-  maxPages?: number;
+export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS'] as const;
+export type AuthKind = (typeof AUTH_KINDS)[number];
+
+export interface AuthIo {
+  /** POSTs a form to a token endpoint through the engine (same pools, guards and timeouts). */
+  postForm(url: string, form: Record<string, string>): Promise<any>;
 }
 
-export type Joined = Record<string, unknown[]>;
-
-export interface ByIdSpec {
-  /** Path of one user, relative to the base URL; may carry a query string (`/user?accountId=…`). The id arrives URL-encoded. */
-  path: (id: string) => string;
-  record?: (body: any) => unknown;
-}
-
-export interface ByIdsSpec {
-  path: string;
-  query: (ids: string[]) => Record<string, string | string[]>;
-  records: (body: any) => unknown;
-  idOf: (raw: any) => string;
-  maxBatch: number;
-}
-
-export interface RateLimitSpec {
-  /** Header carrying when the window resets, and its format. */
-  resetHeader?: string;
-  resetFormat?: 'epoch-seconds' | 'iso-date' | 'delta-seconds';
+export interface AuthScheme {
+  kind: AuthKind;
+  /** Credential keys this scheme reads, for docs and config validation. */
+  credentialKeys: string[];
+  description: string;
+  applies(creds: Credentials): boolean;
+  headers(creds: Credentials, ctx: ProviderContext, io: AuthIo): Record<string, string> | Promise<Record<string, string>>;
+  /** Forgets a cached token the upstream has just rejected; the engine then retries once with a fresh one. */
+  invalidate?(creds: Credentials, ctx: ProviderContext): boolean;
 }
 
 export interface ProviderContext {
@@ -179,30 +57,152 @@ export interface ProviderContext {
 }
 export type Credentials = Record<string, string>;
 
+/** What request templates read: the account's context (defaults applied), the filters, and a lookup's ids. */
+export interface RequestVars {
+  context: ProviderContext;
+  filters: UserFilter;
+  id?: string;
+  ids?: string[];
+}
+
+export interface RenderedRequest {
+  /** Relative to the account's base URL. */
+  path: string;
+  query: [string, string][];
+  headers: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+/** A request whose parts are rendered from RequestVars. */
+export interface RequestTemplate {
+  method: 'GET' | 'POST';
+  /** A POST is retried (429, 5xx, network errors) only when idempotent; a GET always is. */
+  idempotent: boolean;
+  /** Throws a GatewayError when a value cannot go where the template puts it (e.g. `..` in a path). */
+  render(vars: RequestVars): RenderedRequest;
+}
+
+export type QueryValue = string | string[] | undefined;
+
+/**
+ * How one unified filter is served:
+ * - `query`: an upstream query parameter (filters sharing a param are joined by `join`);
+ * - `params`: value-dependent query parameters;
+ * - `body`: a value at a dot path of the POST body;
+ * - `endpoint`: a scoped endpoint (`exclusive`: it takes no other filter parameters);
+ * - `engine`: the engine tests the mapped user while it pages;
+ * - `usage`: the value selects joined data (a usage day).
+ * `recheck`: an upstream-served filter is re-tested on the mapped user (false when the payload lacks the field).
+ */
+export type FilterServe = { note?: string } & (
+  | { by: 'query'; param: string; value: (v: any, all: UserFilter) => QueryValue; join?: string; recheck: boolean }
+  | { by: 'params'; params: (v: any, all: UserFilter) => [string, string][]; recheck: boolean }
+  | { by: 'body'; path: string; value: (v: any, all: UserFilter) => unknown; recheck: boolean }
+  | { by: 'endpoint'; path: (v: any, vars: RequestVars) => string; query: (v: any, vars: RequestVars) => [string, string][]; exclusive: boolean }
+  | { by: 'engine' }
+  | { by: 'usage' }
+);
+
+export interface ListDefinition extends RequestTemplate {
+  /** Pulls the records out of a response body; must return an array or the engine reports UPSTREAM_BAD_RESPONSE. */
+  records: (body: any) => unknown;
+  paginator: Paginator;
+  filters: Partial<Record<FilterName, FilterServe>>;
+  requiredFilters: FilterName[];
+  /** Where remoteQuery goes: query parameters, or an object at a body path (a POST upstream). */
+  remoteQueryIn: 'query' | { body: string };
+}
+
+/** A secondary list fetched once per request and indexed by key, e.g. a usage report joined by e-mail. */
+export interface JoinDefinition extends RequestTemplate {
+  name: string;
+  records: (body: any) => unknown;
+  paginator: Paginator;
+  key: (record: any) => string | undefined | null;
+  userKey: (raw: any) => string | undefined | null;
+  maxPages?: number;
+  /** The filter that selects what is joined (the usage day), with its default when the caller gave none. */
+  selectedBy?: { filter: FilterName; default: () => unknown };
+  /** A failing join leaves the enrichment empty: always (true), never (false), or unless the caller gave this filter. */
+  optional: boolean | { unlessFilter: FilterName };
+}
+
+export type Joined = Record<string, unknown[]>;
+
+export interface ByIdDefinition extends RequestTemplate {
+  record: (body: any) => unknown;
+}
+export interface ByIdsDefinition extends RequestTemplate {
+  records: (body: any) => unknown;
+  idOf: (raw: any) => string;
+  maxBatch: number;
+}
+
+export const RESET_FORMATS = ['epoch-seconds', 'epoch-ms', 'delta-seconds', 'http-date', 'iso-date'] as const;
+export type ResetFormat = (typeof RESET_FORMATS)[number];
+export interface RateLimitSpec {
+  /** Header carrying when the window resets, and its format. */
+  resetHeader?: string;
+  resetFormat?: ResetFormat;
+}
+
+export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** Data the HTTP layer tests on every response (2xx included): the first matching rule says what it really is. */
+export interface ErrorRule {
+  when: {
+    status?: number[];
+    /** A dot path into the JSON body, or a response header; tested with equals/in/exists/contains. */
+    path?: string;
+    header?: string;
+    equals?: unknown;
+    in?: unknown[];
+    exists?: boolean;
+    /** Case-insensitive substring of a string value. */
+    contains?: string;
+  };
+  as: ErrorClass;
+}
+
+export interface ErrorPolicy {
+  /** The provider's own message in an error body. */
+  message?: (body: any) => string | undefined;
+  /** Statuses retried besides 429, 502, 503, 504. */
+  retryable?: number[];
+  rules?: ErrorRule[];
+}
+
+export interface ContextKey {
+  key: string;
+  /** 'unless-baseUrl': needed only to derive the base URL (context.baseUrl makes it unnecessary). */
+  required: boolean | 'unless-baseUrl';
+  description: string;
+  pattern?: string;
+  default?: string;
+}
+
 export interface ProviderDefinition<Raw = any> {
   slug: string;
   displayName: string;
-  category: Category;
   /** Public documentation of the list-users endpoint. */
   docsUrl: string;
+  /** Categories served, in declaration order; `category` is the first. */
+  categories: Category[];
+  category: Category;
   /** Default API origin (with base path), derived from context; context.baseUrl always wins. */
   baseUrl: (ctx: ProviderContext) => string | undefined;
-  contextKeys?: { key: string; required: boolean; description: string }[];
+  contextKeys: ContextKey[];
   auth: AuthScheme;
-  list: ListSpec;
-  filters: Partial<Record<FilterName, FilterSpec>>;
-  requiredFilters?: FilterName[];
-  joins?: JoinSpec[];
-  byId?: ByIdSpec;
-  byIds?: ByIdsSpec;
+  /** Headers sent on every request (API version headers). */
+  headers: (vars: RequestVars) => Record<string, string>;
+  lists: Partial<Record<Category, ListDefinition>>;
+  joins: JoinDefinition[];
+  byId?: ByIdDefinition;
+  byIds?: ByIdsDefinition;
   rateLimit?: RateLimitSpec;
+  errors: ErrorPolicy;
   /** Unified fields this provider fills (advertised in the capability matrix). */
   fields: (keyof UnifiedUser)[];
-  /** Pulls a human-readable message out of an upstream error body. */
-  errorMessage?: (body: any) => string | undefined;
   map: (raw: Raw, joined: Joined) => UnifiedUser;
-}
-
-export function defineProvider<Raw>(def: ProviderDefinition<Raw>): ProviderDefinition<Raw> {
-  return def;
 }

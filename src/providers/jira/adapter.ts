@@ -16,10 +16,9 @@
 // Unconfirmed: the largest `maxResults` Cloud honours here (only the default, 50, is documented; we always ask for
 //   50, so a silent server-side clamp can never skip users); the bulk endpoint's largest page (10, its default, is
 //   used); whether deactivated users are returned by the assignable search. Jira has no created/updated dates.
-import { basicAuth } from '../engine/auth.js';
 import { compact, splitName, str } from '../engine/map-helpers.js';
-import { offsetLimit } from '../engine/paginators.js';
-import { defineProvider, type UserStatus } from '../engine/types.js';
+import type { UserStatus } from '../engine/types.js';
+import { defineProvider } from '../spec/index.js';
 
 export interface JiraUser {
   accountId: string;
@@ -39,43 +38,37 @@ export const JIRA_REACH = 1000;
 
 export const JIRA_STATUS: Record<string, UserStatus> = { true: 'ACTIVE', false: 'INACTIVE' };
 
+/** The bulk endpoint's page size (its default): a batch never exceeds one page. */
+const JIRA_BULK_BATCH = 10;
+
 export const jira = defineProvider<JiraUser>({
   slug: 'jira',
   displayName: 'Jira Cloud',
-  category: 'TICKETING',
   docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-assignable-search-get',
-  baseUrl: () => undefined,
-  contextKeys: [{ key: 'baseUrl', required: true, description: 'the Jira Cloud site, e.g. https://acme.atlassian.net' }],
-  auth: basicAuth({
-    user: (c) => c.email!,
-    password: (c) => c.apiToken!,
-    keys: ['email', 'apiToken'],
-    description: '`credentials.email` + `credentials.apiToken` (an Atlassian API token) as HTTP Basic auth',
-  }),
-  list: {
-    path: '/rest/api/3/user/assignable/search',
-    records: (body) => body,
-    paginator: offsetLimit({ offsetParam: 'startAt', limitParam: 'maxResults', maxPageSize: JIRA_WINDOW, filteredWindows: { size: JIRA_WINDOW, reach: JIRA_REACH } }),
+  context: { baseUrl: { required: true, description: 'the Jira Cloud site, e.g. https://acme.atlassian.net' } },
+  auth: { kind: 'basic', username: '{credentials.email}', password: '{credentials.apiToken}', description: '`credentials.email` + `credentials.apiToken` (an Atlassian API token) as HTTP Basic auth' },
+  lists: {
+    TICKETING: {
+      path: '/rest/api/3/user/assignable/search',
+      records: '',
+      paginator: { kind: 'offset', offsetParam: 'startAt', limitParam: 'maxResults', max: JIRA_WINDOW, filteredWindows: { size: JIRA_WINDOW, reach: JIRA_REACH } },
+      requiredFilters: ['collectionId'],
+      filters: {
+        collectionId: { query: 'project', note: 'a project key (case sensitive) or id' },
+        email: { query: 'query', note: 'Jira `query` prefix-matches emailAddress (and displayName); hidden e-mails never match' },
+        name: { engine: true, note: 'substring of displayName, tested by the gateway (`query` would only prefix-match and is used by email)' },
+        isActive: { engine: true, note: 'the `active` flag, tested by the gateway' },
+      },
+    },
   },
-  requiredFilters: ['collectionId'],
-  filters: {
-    collectionId: { param: 'project', note: 'a project key (case sensitive) or id' },
-    email: { param: 'query', note: 'Jira `query` prefix-matches emailAddress (and displayName); hidden e-mails never match' },
-    name: { engine: true, note: 'substring of displayName, tested by the gateway (`query` would only prefix-match and is used by email)' },
-    isActive: { engine: true, note: 'the `active` flag, tested by the gateway' },
-  },
-  byIds: {
-    path: '/rest/api/3/user/bulk',
-    query: (ids) => ({ accountId: ids, maxResults: String(ids.length) }),
-    records: (body) => body?.values,
-    idOf: (raw) => String(raw.accountId),
-    maxBatch: 10,
-  },
+  byIds: { path: '/rest/api/3/user/bulk', query: { accountId: '{ids}', maxResults: String(JIRA_BULK_BATCH) }, records: 'values', idOf: 'accountId', maxBatch: JIRA_BULK_BATCH },
   rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'iso-date' },
-  errorMessage: (b) => {
-    const msgs = [...(Array.isArray(b?.errorMessages) ? b.errorMessages : []), ...Object.values(b?.errors && typeof b.errors === 'object' ? b.errors : {})];
-    const text = msgs.filter((m) => typeof m === 'string' && m).join('; ');
-    return text || undefined;
+  errors: {
+    message: (b) => {
+      const msgs = [...(Array.isArray(b?.errorMessages) ? b.errorMessages : []), ...Object.values(b?.errors && typeof b.errors === 'object' ? b.errors : {})];
+      const text = msgs.filter((m) => typeof m === 'string' && m).join('; ');
+      return text || undefined;
+    },
   },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'avatar', 'isActive', 'status', 'remoteStatus', 'roles', 'teamIds', 'timezone', 'languages'],
   map(u) {

@@ -124,4 +124,5 @@ export const jiraSandbox: ProviderSandbox = {
   start: (port) => startJiraSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { email: JIRA_SANDBOX_EMAIL, apiToken: JIRA_SANDBOX_TOKEN } }),
   demoFilters: { collectionId: 'ENG' },
+  expectedUsers: () => jiraAssignable('ENG'),
 };

@@ -5,11 +5,9 @@
 //   DEPROVISIONED users; the plain list omits them), `Authorization: SSWS {token}`.
 // Rate limits: https://developer.okta.com/docs/reference/rl-best-practices/ (X-Rate-Limit-Reset, epoch s).
 // Unconfirmed: the hard maximum of `limit` (200 assumed, it is the documented default).
-import { headerAuth, anyOf, bearerAuth } from '../engine/auth.js';
 import { compact, isoDate, str } from '../engine/map-helpers.js';
-import { linkHeader } from '../engine/paginators.js';
-import { isSet } from '../engine/filters.js';
-import { defineProvider, type FilterName, type UserFilter, type UserStatus } from '../engine/types.js';
+import type { FilterName, UserFilter, UserStatus } from '../engine/types.js';
+import { defineProvider, isSet, QUOTES, type FilterSpec } from '../spec/index.js';
 
 export interface OktaUser {
   id: string;
@@ -34,15 +32,15 @@ export const OKTA_STATUS: Record<string, UserStatus> = {
   DEPROVISIONED: 'DELETED',
 };
 
-const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const quote = QUOTES.okta;
 const anyStatus = (raw: string[]) => (raw.length === 1 ? `status eq ${quote(raw[0]!)}` : `(${raw.map((r) => `status eq ${quote(r)}`).join(' or ')})`);
 const statusClause = (s: UserStatus) => anyStatus(Object.keys(OKTA_STATUS).filter((k) => OKTA_STATUS[k] === s));
 // Okta's plain list omits DEPROVISIONED users but `search` returns them: so that adding a filter never
 // widens the list, the first search clause also keeps them out unless the status filter asks for them.
 const LISTED = anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'DEPROVISIONED'));
 const SEARCHED: FilterName[] = ['email', 'username', 'firstName', 'lastName', 'isActive', 'createdAfter', 'updatedAfter'];
-const search = (name: FilterName, clause: (v: any) => string) => ({
-  param: 'search',
+const search = (name: FilterName, clause: (v: any) => string): FilterSpec => ({
+  query: 'search',
   join: ' and ',
   value: (v: any, all: UserFilter) => (!isSet(all.status) && SEARCHED.find((n) => isSet(all[n])) === name ? `${clause(v)} and ${LISTED}` : clause(v)),
 });
@@ -50,34 +48,35 @@ const search = (name: FilterName, clause: (v: any) => string) => ({
 export const okta = defineProvider<OktaUser>({
   slug: 'okta',
   displayName: 'Okta',
-  category: 'USER_DIRECTORY',
   docsUrl: 'https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/listUsers',
-  baseUrl: () => undefined,
-  contextKeys: [{ key: 'baseUrl', required: true, description: 'the Okta org URL, e.g. https://acme.okta.com' }],
-  auth: anyOf(
-    headerAuth({ key: 'apiToken', header: 'authorization', format: (t) => `SSWS ${t}`, description: '`credentials.apiToken` sent as `Authorization: SSWS <token>`' }),
-    bearerAuth({ key: 'accessToken', description: '`credentials.accessToken` (OAuth 2.0, scope okta.users.read) as a Bearer token' }),
-  ),
-  list: {
-    path: '/api/v1/users',
-    records: (body) => body,
-    paginator: linkHeader({ pageSizeParam: 'limit', maxPageSize: 200, reservedParams: ['after'] }),
+  context: { baseUrl: { required: true, description: 'the Okta org URL, e.g. https://acme.okta.com' } },
+  auth: [
+    { kind: 'header', header: 'authorization', value: 'SSWS {credentials.apiToken}', description: '`credentials.apiToken` sent as `Authorization: SSWS <token>`' },
+    { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken` (OAuth 2.0, scope okta.users.read) as a Bearer token' },
+  ],
+  lists: {
+    USER_DIRECTORY: {
+      path: '/api/v1/users',
+      records: '',
+      paginator: { kind: 'link-header', pageSize: { param: 'limit', max: 200 }, reservedParams: ['after'] },
+      filters: {
+        // Any of the user's addresses, as everywhere: the secondary one is listed in `emails` too.
+        email: search('email', (v: string) => `(profile.email eq ${quote(v)} or profile.secondEmail eq ${quote(v)})`),
+        username: search('username', (v: string) => `profile.login eq ${quote(v)}`),
+        firstName: search('firstName', (v: string) => `profile.firstName co ${quote(v)}`),
+        lastName: search('lastName', (v: string) => `profile.lastName co ${quote(v)}`),
+        status: { query: 'search', join: ' and ', value: (v: UserStatus) => statusClause(v), note: '`search`; DELETED (DEPROVISIONED) users appear only when asked for' },
+        isActive: search('isActive', (v: boolean) => (v ? statusClause('ACTIVE') : anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'ACTIVE')))),
+        createdAfter: search('createdAfter', (v: string) => `created gt ${quote(new Date(v).toISOString())}`),
+        updatedAfter: search('updatedAfter', (v: string) => `lastUpdated gt ${quote(new Date(v).toISOString())}`),
+        name: { engine: true, note: 'Okta cannot search displayName with co; the gateway filters while paging' },
+        groupId: { endpoint: '/api/v1/groups/{value}/users', exclusive: true, note: 'GET /api/v1/groups/{id}/users' },
+      },
+    },
   },
-  filters: {
-    email: search('email', (v: string) => `profile.email eq ${quote(v)}`),
-    username: search('username', (v: string) => `profile.login eq ${quote(v)}`),
-    firstName: search('firstName', (v: string) => `profile.firstName co ${quote(v)}`),
-    lastName: search('lastName', (v: string) => `profile.lastName co ${quote(v)}`),
-    status: { param: 'search', join: ' and ', value: (v: UserStatus) => statusClause(v), note: '`search`; DELETED (DEPROVISIONED) users appear only when asked for' },
-    isActive: search('isActive', (v: boolean) => (v ? statusClause('ACTIVE') : anyStatus(Object.keys(OKTA_STATUS).filter((k) => k !== 'ACTIVE')))),
-    createdAfter: search('createdAfter', (v: string) => `created gt ${quote(new Date(v).toISOString())}`),
-    updatedAfter: search('updatedAfter', (v: string) => `lastUpdated gt ${quote(new Date(v).toISOString())}`),
-    name: { engine: true, note: 'Okta cannot search displayName with co; the gateway filters while paging' },
-    groupId: { endpoint: (id: string) => `/api/v1/groups/${encodeURIComponent(id)}/users`, exclusive: true, note: 'GET /api/v1/groups/{id}/users' },
-  },
-  byId: { path: (id) => `/api/v1/users/${id}` },
+  byId: { path: '/api/v1/users/{id}' },
   rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds' },
-  errorMessage: (b) => (typeof b?.errorSummary === 'string' ? `${b.errorCode ?? 'error'}: ${b.errorSummary}` : undefined),
+  errors: { message: (b) => (typeof b?.errorSummary === 'string' ? `${b.errorCode ?? 'error'}: ${b.errorSummary}` : undefined) },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'statusChangedAt', 'activatedAt', 'title', 'timezone', 'languages', 'phones', 'organizations', 'externalId', 'lastLoginAt', 'createdAt', 'updatedAt'],
   map(u) {
     const p = u.profile ?? {};

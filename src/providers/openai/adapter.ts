@@ -16,11 +16,9 @@
 //   ACTIVE; remoteStatus names the raw signal: 'banned' | 'disabled' | 'active'. Pending invites are not users.
 //   userType (for filters only): service account → MACHINE, owner → ADMIN, reader → USER.
 //   lastActiveAt is api_key_last_used_at; there is no usage endpoint call.
-import { bearerAuth } from '../engine/auth.js';
-import { isSet, refuse } from '../engine/filters.js';
 import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
-import { bodyCursor } from '../engine/paginators.js';
-import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
+import type { Email, UserStatus, UserType } from '../engine/types.js';
+import { defineProvider, type PaginatorSpec } from '../spec/index.js';
 
 export interface OpenAIUser {
   object?: string;
@@ -46,42 +44,38 @@ export function rawStatus(u: OpenAIUser): keyof typeof OPENAI_STATUS {
 
 
 const nonEmpty = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
-const page = (maxPageSize: number, param: string, next: (b: any) => unknown) => bodyCursor({ param, pageSizeParam: 'limit', maxPageSize, next });
+const page: PaginatorSpec = { kind: 'cursor', next: 'last_id', stop: { path: 'has_more', notEquals: true }, send: { query: 'after' }, pageSize: { param: 'limit', max: 100 } };
 
 export const openai = defineProvider<OpenAIUser>({
   slug: 'openai',
   displayName: 'OpenAI (Admin API)',
-  category: 'USAGE_METERING',
   docsUrl: 'https://developers.openai.com/api/reference/cli/resources/admin/subresources/organization/subresources/users',
-  baseUrl: () => 'https://api.openai.com',
-  contextKeys: [{ key: 'baseUrl', required: false, description: 'API origin (with or without /v1); defaults to https://api.openai.com' }],
-  auth: bearerAuth({ key: 'apiKey', description: '`credentials.apiKey` (an Admin API key, sk-admin-…) as a Bearer token' }),
-  list: {
-    path: '/v1/organization/users',
-    records: (b) => b?.data,
-    paginator: page(100, 'after', (b) => (b?.has_more ? b.last_id : null)),
-  },
-  filters: {
-    email: { param: 'emails', note: 'the `emails` array parameter' },
-    emails: {
-      param: 'emails',
-      value: (v: string[], all) => {
-        if (isSet(all.email)) refuse('it cannot be combined with filters.email (upstream ORs them); use filters.emails alone.');
-        return v;
+  baseUrl: 'https://api.openai.com',
+  context: { baseUrl: { description: 'API origin (with or without /v1); defaults to https://api.openai.com' } },
+  auth: { kind: 'bearer', key: 'apiKey', description: '`credentials.apiKey` (an Admin API key, sk-admin-…) as a Bearer token' },
+  lists: {
+    USAGE_METERING: {
+      path: '/v1/organization/users',
+      records: 'data',
+      paginator: page,
+      filters: {
+        // The upstream `emails` parameter matches the organization e-mail only, not the login e-mail (user.email)
+        // that `emails` also lists: pushed down, it would lose those users. The gateway tests both addresses.
+        email: { engine: true, note: 'any of the org and login e-mails; the `emails` parameter matches the org e-mail only' },
+        emails: { engine: true, note: 'any of the org and login e-mails' },
+        name: { engine: true, note: 'name, else user.name' },
+        firstName: { engine: true, note: 'first word of name' },
+        lastName: { engine: true, note: 'rest of name' },
+        status: { engine: true, note: 'derived from user.banned / user.enabled' },
+        isActive: { engine: true },
+        roleId: { engine: true, note: 'role ids are the role names: owner, reader' },
+        userType: { engine: true, note: 'derived from is_service_account and role' },
+        createdAfter: { engine: true, note: 'created, else added_at' },
       },
-      note: 'the `emails` array parameter, one value per address',
     },
-    name: { engine: true, note: 'name, else user.name' },
-    firstName: { engine: true, note: 'first word of name' },
-    lastName: { engine: true, note: 'rest of name' },
-    status: { engine: true, note: 'derived from user.banned / user.enabled' },
-    isActive: { engine: true },
-    roleId: { engine: true, note: 'role ids are the role names: owner, reader' },
-    userType: { engine: true, note: 'derived from is_service_account and role' },
-    createdAfter: { engine: true, note: 'created, else added_at' },
   },
-  byId: { path: (id) => `/v1/organization/users/${id}` },
-  errorMessage: (b) => (typeof b?.error?.message === 'string' ? `${b.error.code ?? b.error.type ?? 'error'}: ${b.error.message}` : undefined),
+  byId: { path: '/v1/organization/users/{id}' },
+  errors: { message: (b) => (typeof b?.error?.message === 'string' ? `${b.error.code ?? b.error.type ?? 'error'}: ${b.error.message}` : undefined) },
   fields: ['name', 'firstName', 'lastName', 'emails', 'roles', 'status', 'remoteStatus', 'avatar', 'userType', 'statusChangedAt', 'lastActiveAt', 'createdAt'],
   map(u) {
     const nested = u.user && typeof u.user === 'object' ? u.user : {};

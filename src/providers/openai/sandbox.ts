@@ -105,4 +105,5 @@ export const openaiSandbox: ProviderSandbox = {
   slug: 'openai',
   start: (port) => startOpenAISandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { apiKey: OPENAI_SANDBOX_API_KEY } }),
+  expectedUsers: () => openaiDataset(),
 };

@@ -11,11 +11,9 @@
 // Unconfirmed: `$top` range 1–999 (from a Microsoft Q&A answer quoting the error, not the reference page);
 //   `id in (…)` on /users (the property table leaves `in` blank for id, the general rule says it works);
 //   that `createdDateTime` carries whole seconds (we rely on it to turn `gt` into the supported `ge`).
-import { anyOf, bearerAuth, clientCredentialsAuth } from '../engine/auth.js';
 import { compact, isoDate, str } from '../engine/map-helpers.js';
-import { nextUrl } from '../engine/paginators.js';
-import { refuse } from '../engine/filters.js';
-import { defineProvider, type Email, type UserStatus, type UserType } from '../engine/types.js';
+import type { Email, UserStatus, UserType } from '../engine/types.js';
+import { defineProvider, type FilterSpec, type ValueSpec } from '../spec/index.js';
 
 export interface GraphUser {
   id: string;
@@ -37,64 +35,60 @@ export function graphStatus(u: Record<string, unknown>): { status: UserStatus | 
   return { status: enabled ? 'ACTIVE' : null, remoteStatus };
 }
 
-const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
-const filter = (clause: (v: any) => string) => ({ param: '$filter', join: ' and ', value: clause });
+/** Clauses of one `$filter`, joined by `and`. */
+const filter = (value: ValueSpec): FilterSpec => ({ query: '$filter', join: ' and ', value });
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
 
 export const outlookCalendar = defineProvider<GraphUser>({
   slug: 'outlook-calendar',
   displayName: 'Outlook Calendar (Microsoft Graph)',
-  category: 'CALENDAR',
   docsUrl: 'https://learn.microsoft.com/graph/api/user-list',
-  baseUrl: () => 'https://graph.microsoft.com',
-  contextKeys: [
-    { key: 'baseUrl', required: false, description: 'Graph origin (with or without /v1.0), default https://graph.microsoft.com (national clouds differ)' },
-    { key: 'loginUrl', required: false, description: 'identity platform host for client credentials, default https://login.microsoftonline.com' },
-  ],
-  auth: anyOf(
-    bearerAuth({ key: 'accessToken', description: '`credentials.accessToken` (User.Read.All or User.ReadBasic.All) as a Bearer token' }),
-    clientCredentialsAuth({
-      tokenUrl: (c, ctx) => `${String(ctx.loginUrl ?? 'https://login.microsoftonline.com').replace(/\/+$/, '')}/${encodeURIComponent(c.tenantId ?? '')}/oauth2/v2.0/token`,
+  baseUrl: 'https://graph.microsoft.com',
+  context: {
+    baseUrl: { description: 'Graph origin (with or without /v1.0), default https://graph.microsoft.com (national clouds differ)' },
+    loginUrl: { description: 'identity platform host for client credentials, default https://login.microsoftonline.com', default: 'https://login.microsoftonline.com' },
+  },
+  auth: [
+    { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken` (User.Read.All or User.ReadBasic.All) as a Bearer token' },
+    {
+      kind: 'oauth2-client-credentials',
+      tokenUrl: '{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token',
       scope: 'https://graph.microsoft.com/.default',
-      keys: ['tenantId', 'clientId', 'clientSecret'],
       description: 'client-credentials grant with `credentials.tenantId`, `clientId`, `clientSecret` (application permission User.Read.All)',
-    }),
-  ),
-  list: {
-    path: '/v1.0/users',
-    query: { $select: GRAPH_SELECT },
-    records: (body) => body?.value,
-    paginator: nextUrl({ next: (b) => b?.['@odata.nextLink'], pageSizeParam: '$top', maxPageSize: 999, description: '`@odata.nextLink` (its path and `$skiptoken` query, sent to the account base URL)', reservedParams: ['$skiptoken'] }),
+    },
+  ],
+  lists: {
+    CALENDAR: {
+      path: '/v1.0/users',
+      query: { $select: GRAPH_SELECT },
+      records: 'value',
+      paginator: { kind: 'next-url', next: '@odata\\.nextLink', pageSize: { param: '$top', max: 999 }, reservedParams: ['$skiptoken'] },
+      filters: {
+        email: filter({ quote: 'odata', template: '(mail eq {value} or otherMails/any(m:m eq {value}))' }),
+        username: filter({ quote: 'odata', template: 'userPrincipalName eq {value}' }),
+        // Inactive also means an enabled guest still PendingAcceptance (INVITED), which Graph cannot filter on
+        // without an advanced query: `false` is tested by the gateway; `true` narrows upstream, then is re-checked.
+        isActive: { ...filter((v: boolean) => (v ? 'accountEnabled eq true' : undefined)), note: '`accountEnabled eq true` (re-checked: invited guests are not active); false is tested by the gateway' },
+        // Graph users are Member (USER) or Guest (LIMITED); other types are refused.
+        userType: filter({ map: { USER: "userType eq 'Member'", LIMITED: "userType eq 'Guest'" } }),
+        // `gt` isn't offered on createdDateTime; with whole-second timestamps, `> t` equals `>= floor(t) + 1 s`.
+        createdAfter: filter((v: string) => `createdDateTime ge ${new Date(Math.floor(Date.parse(v) / 1000) * 1000 + 1000).toISOString().replace('.000Z', 'Z')}`),
+        status: { engine: true, note: 'INVITED needs externalUserState and ACTIVE needs `ne`: advanced queries only, so the gateway filters while paging' },
+        name: { engine: true, note: 'substring match; Graph offers only startsWith on displayName' },
+        firstName: { engine: true, note: 'substring match; Graph offers only eq/startsWith on givenName' },
+        lastName: { engine: true, note: 'substring match; Graph offers only eq/startsWith on surname' },
+        emails: { engine: true, note: 'any of several addresses, in mail or otherMails' },
+        organizationId: { engine: true, note: 'companyName; filtering it upstream needs an advanced query' },
+      },
+    },
   },
-  filters: {
-    email: filter((v: string) => `(mail eq ${quote(v)} or otherMails/any(m:m eq ${quote(v)}))`),
-    username: filter((v: string) => `userPrincipalName eq ${quote(v)}`),
-    isActive: filter((v: boolean) => `accountEnabled eq ${v ? 'true' : 'false'}`),
-    userType: filter((v: UserType) => {
-      const raw = Object.keys(GRAPH_USER_TYPE).find((k) => GRAPH_USER_TYPE[k] === v);
-      if (!raw) refuse(`Graph users are Member (USER) or Guest (LIMITED), never ${v}.`);
-      return `userType eq ${quote(raw)}`;
-    }),
-    // `gt` isn't offered on createdDateTime; with whole-second timestamps, `> t` equals `>= floor(t) + 1 s`.
-    createdAfter: filter((v: string) => `createdDateTime ge ${new Date(Math.floor(Date.parse(v) / 1000) * 1000 + 1000).toISOString().replace('.000Z', 'Z')}`),
-    status: { engine: true, note: 'INVITED needs externalUserState and ACTIVE needs `ne`: advanced queries only, so the gateway filters while paging' },
-    name: { engine: true, note: 'substring match; Graph offers only startsWith on displayName' },
-    firstName: { engine: true, note: 'substring match; Graph offers only eq/startsWith on givenName' },
-    lastName: { engine: true, note: 'substring match; Graph offers only eq/startsWith on surname' },
-    emails: { engine: true, note: 'any of several addresses, in mail or otherMails' },
-    organizationId: { engine: true, note: 'companyName; filtering it upstream needs an advanced query' },
-  },
-  byIds: {
-    path: '/v1.0/users',
-    query: (ids) => ({ $select: GRAPH_SELECT, $filter: `id in (${ids.map((id) => quote(id)).join(',')})` }),
-    records: (body) => body?.value,
-    idOf: (raw) => String(raw.id),
-    maxBatch: 15,
-  },
+  byIds: { path: '/v1.0/users', query: { $select: GRAPH_SELECT, $filter: 'id in ({ids})' }, idsQuote: 'odata', idsJoin: ',', records: 'value', idOf: 'id', maxBatch: 15 },
   // Where `id in (…)` is refused (it is not in every tenant's or proxy's filter support), one GET per id.
-  byId: { path: (id) => `/v1.0/users/${id}?$select=${GRAPH_SELECT}` },
-  errorMessage: (b) =>
-    typeof b?.error?.message === 'string' ? `${b.error.code ?? 'error'}: ${b.error.message}` : typeof b?.error_description === 'string' ? `${b.error}: ${b.error_description}` : undefined,
+  byId: { path: '/v1.0/users/{id}', query: { $select: GRAPH_SELECT } },
+  errors: {
+    message: (b) =>
+      typeof b?.error?.message === 'string' ? `${b.error.code ?? 'error'}: ${b.error.message}` : typeof b?.error_description === 'string' ? `${b.error}: ${b.error_description}` : undefined,
+  },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'title', 'languages', 'phones', 'organizations', 'externalId', 'userType', 'licenses', 'lastLoginAt', 'createdAt'],
   map(u) {
     const first = str(u.givenName);

@@ -244,4 +244,5 @@ export const outlookCalendarSandbox: ProviderSandbox = {
     context: { baseUrl: url, loginUrl: url },
     credentials: { tenantId: GRAPH_SANDBOX_TENANT_ID, clientId: GRAPH_SANDBOX_CLIENT_ID, clientSecret: GRAPH_SANDBOX_CLIENT_SECRET },
   }),
+  expectedUsers: () => graphDataset(),
 };

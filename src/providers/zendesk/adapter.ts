@@ -13,11 +13,9 @@
 // Unconfirmed: which `sort` values List Users accepts (the pagination guide documents `sort` with a `-` prefix
 //   for cursor paging; name/created_at/updated_at assumed), and whether the group/organization variants honour
 //   `sort`; the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
-import { anyOf, basicAuth, bearerAuth } from '../engine/auth.js';
 import { isoDate, splitName, str } from '../engine/map-helpers.js';
-import { bodyCursor } from '../engine/paginators.js';
-import { refuse } from '../engine/filters.js';
-import { defineProvider, type Role, type SortInput, type UserStatus, type UserType } from '../engine/types.js';
+import type { Role, SortInput, UserStatus, UserType } from '../engine/types.js';
+import { defineProvider, refuse } from '../spec/index.js';
 
 export interface ZendeskUser {
   id: number;
@@ -48,62 +46,65 @@ export function zendeskStatus(u: Pick<ZendeskUser, 'active' | 'suspended'>): Use
   return u.active === true ? 'ACTIVE' : null;
 }
 
-const id = (v: string) => encodeURIComponent(v);
-
 export const zendesk = defineProvider<ZendeskUser>({
   slug: 'zendesk',
   displayName: 'Zendesk Support',
-  category: 'TICKETING',
   docsUrl: 'https://developer.zendesk.com/api-reference/ticketing/users/users/#list-users',
-  baseUrl: (ctx) => (typeof ctx.subdomain === 'string' && /^[a-z0-9][a-z0-9-]*$/i.test(ctx.subdomain) ? `https://${ctx.subdomain}.zendesk.com` : undefined),
-  contextKeys: [{ key: 'subdomain', required: true, description: 'the account subdomain, e.g. acme for https://acme.zendesk.com (or set context.baseUrl)' }],
-  auth: anyOf(
-    basicAuth({ user: (c) => `${c.email}/token`, password: (c) => c.apiToken!, keys: ['email', 'apiToken'], description: '`credentials.email` + `credentials.apiToken` as Basic `{email}/token:{apiToken}`' }),
-    bearerAuth({ key: 'accessToken', description: '`credentials.accessToken` (OAuth, scope users:read or read) as a Bearer token' }),
-  ),
-  list: {
-    path: '/api/v2/users',
-    records: (b) => b.users,
-    // has_more is the documented stop signal; a missing/null after_cursor also ends the list.
-    paginator: bodyCursor({ param: 'page[after]', pageSizeParam: 'page[size]', maxPageSize: 100, reservedParams: ['page', 'per_page', 'page[before]'], next: (b) => (b?.meta?.has_more === false ? null : (b?.meta?.after_cursor ?? null)) }),
+  baseUrl: 'https://{context.subdomain}.zendesk.com',
+  context: {
+    subdomain: { required: 'unless-baseUrl', pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$', description: 'the account subdomain, e.g. acme for https://acme.zendesk.com (or set context.baseUrl)' },
   },
-  filters: {
-    teamId: { endpoint: (v: string) => `/api/v2/groups/${id(v)}/users`, note: 'GET /api/v2/groups/{id}/users (group membership, not only default_group_id)' },
-    organizationId: { endpoint: (v: string) => `/api/v2/organizations/${id(v)}/users`, note: 'GET /api/v2/organizations/{id}/users' },
-    roleId: {
-      params: (v: string) => {
-        if ((ZENDESK_ROLES as readonly string[]).includes(v)) return [['role', v]];
-        if (/^\d+$/.test(v)) return [['permission_set', v]];
-        return refuse(`roles are end-user, agent, admin or a custom role id, not "${v}".`);
+  auth: [
+    { kind: 'basic', username: '{credentials.email}/token', password: '{credentials.apiToken}', description: '`credentials.email` + `credentials.apiToken` as Basic `{email}/token:{apiToken}`' },
+    { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken` (OAuth, scope users:read or read) as a Bearer token' },
+  ],
+  lists: {
+    TICKETING: {
+      path: '/api/v2/users',
+      records: 'users',
+      // has_more is the documented stop signal; a missing/null after_cursor also ends the list.
+      paginator: { kind: 'cursor', next: 'meta.after_cursor', stop: { path: 'meta.has_more', equals: false }, send: { query: 'page[after]' }, pageSize: { param: 'page[size]', max: 100 }, reservedParams: ['page', 'per_page', 'page[before]'] },
+      filters: {
+        teamId: { endpoint: '/api/v2/groups/{value}/users', note: 'GET /api/v2/groups/{id}/users (group membership, not only default_group_id)' },
+        organizationId: { endpoint: '/api/v2/organizations/{value}/users', note: 'GET /api/v2/organizations/{id}/users' },
+        roleId: {
+          params: (v: string) => {
+            if ((ZENDESK_ROLES as readonly string[]).includes(v)) return [['role', v]];
+            if (/^\d+$/.test(v)) return [['permission_set', v]];
+            return refuse(`roles are end-user, agent, admin or a custom role id, not "${v}".`);
+          },
+          note: '`role` = end-user | agent | admin; a custom role id as `permission_set`',
+        },
+        sort: {
+          query: 'sort',
+          value: (s: SortInput) => {
+            const f = SORT[s.field];
+            if (!f) refuse(`users sort by CREATED_AT, UPDATED_AT or NAME only, not ${s.field}.`);
+            return s.direction === 'DESC' ? `-${f}` : f;
+          },
+          note: '`sort` = name | created_at | updated_at, `-` prefix for descending',
+        },
+        email: { engine: true, note: 'List Users cannot filter by e-mail (Search Users is offset-only)' },
+        name: { engine: true },
+        firstName: { engine: true, note: 'on the split of `name`' },
+        lastName: { engine: true, note: 'on the split of `name`' },
+        isActive: { engine: true, note: 'active && !suspended' },
+        status: { engine: true },
+        userType: { engine: true },
+        createdAfter: { engine: true },
+        updatedAfter: { engine: true },
       },
-      note: '`role` = end-user | agent | admin; a custom role id as `permission_set`',
     },
-    sort: {
-      param: 'sort',
-      value: (s: SortInput) => {
-        const f = SORT[s.field];
-        if (!f) refuse(`users sort by CREATED_AT, UPDATED_AT or NAME only, not ${s.field}.`);
-        return s.direction === 'DESC' ? `-${f}` : f;
-      },
-      note: '`sort` = name | created_at | updated_at, `-` prefix for descending',
-    },
-    email: { engine: true, note: 'List Users cannot filter by e-mail (Search Users is offset-only)' },
-    name: { engine: true },
-    firstName: { engine: true, note: 'on the split of `name`' },
-    lastName: { engine: true, note: 'on the split of `name`' },
-    isActive: { engine: true, note: 'active && !suspended' },
-    status: { engine: true },
-    userType: { engine: true },
-    createdAfter: { engine: true },
-    updatedAfter: { engine: true },
   },
-  byIds: { path: '/api/v2/users/show_many', query: (ids) => ({ ids: ids.join(',') }), records: (b) => b.users, idOf: (u) => String(u.id), maxBatch: 100 },
+  byIds: { path: '/api/v2/users/show_many', query: { ids: '{ids}' }, idsJoin: ',', records: 'users', idOf: 'id', maxBatch: 100 },
   rateLimit: { resetHeader: 'ratelimit-reset', resetFormat: 'delta-seconds' },
-  errorMessage: (b) => {
-    const e = b?.error;
-    if (typeof e === 'string') return typeof b.description === 'string' && b.description ? `${e}: ${b.description}` : e;
-    if (e && typeof e === 'object' && typeof e.message === 'string') return typeof e.title === 'string' ? `${e.title}: ${e.message}` : e.message;
-    return undefined;
+  errors: {
+    message: (b) => {
+      const e = b?.error;
+      if (typeof e === 'string') return typeof b.description === 'string' && b.description ? `${e}: ${b.description}` : e;
+      if (e && typeof e === 'object' && typeof e.message === 'string') return typeof e.title === 'string' ? `${e.title}: ${e.message}` : e.message;
+      return undefined;
+    },
   },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'avatar', 'isActive', 'status', 'remoteStatus', 'roles', 'teamIds', 'organization', 'userType', 'isEmailVerified', 'createdAt', 'updatedAt'],
   map(u) {

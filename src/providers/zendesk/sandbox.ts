@@ -198,4 +198,5 @@ export const zendeskSandbox: ProviderSandbox = {
   slug: 'zendesk',
   start: (port) => startZendeskSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url, subdomain: 'demo' }, credentials: { email: ZENDESK_SANDBOX_EMAIL, apiToken: ZENDESK_SANDBOX_API_TOKEN } }),
+  expectedUsers: () => zendeskDataset(),
 };

@@ -1,0 +1,42 @@
+// Checks an account before it is stored, as the config file's validation does for file entries: a known
+// provider, credentials its auth scheme accepts, and the context it needs to find its API.
+import { providerBySlug, PROVIDERS } from '../providers/registry.js';
+import { StoreError } from './errors.js';
+
+const ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+export function checkId(kind: 'tenant' | 'account', id: string): void {
+  if (!ID.test(id) || id === '.' || id === '..')
+    throw new StoreError('INVALID_INPUT', `The ${kind} id "${id.slice(0, 140)}" is not valid: use 1-128 letters, digits, ".", "_" or "-".`, { field: 'id' });
+}
+
+export function checkProvider(provider: string) {
+  const def = providerBySlug(provider);
+  if (!def) throw new StoreError('INVALID_INPUT', `Unknown provider "${provider.slice(0, 60)}"; known: ${PROVIDERS.map((p) => p.slug).join(', ')}.`, { field: 'provider' });
+  return def;
+}
+
+export function checkCredentials(provider: string, credentials: Record<string, unknown>): Record<string, string> {
+  const def = checkProvider(provider);
+  for (const [k, v] of Object.entries(credentials))
+    if (typeof v !== 'string' || v === '') throw new StoreError('INVALID_INPUT', `credentials.${k.slice(0, 60)} must be a non-empty string.`, { field: `credentials.${k.slice(0, 60)}` });
+  const creds = credentials as Record<string, string>;
+  if (!def.auth.applies(creds)) throw new StoreError('INVALID_INPUT', `${def.slug} needs ${def.auth.description}.`, { field: 'credentials' });
+  return creds;
+}
+
+export function checkContext(provider: string, context: Record<string, unknown>): Record<string, unknown> {
+  const def = checkProvider(provider);
+  if (!context || typeof context !== 'object' || Array.isArray(context)) throw new StoreError('INVALID_INPUT', 'context must be an object.', { field: 'context' });
+  if (context.baseUrl !== undefined) {
+    let ok = false;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(String(context.baseUrl)).protocol);
+    } catch {}
+    if (!ok) throw new StoreError('INVALID_INPUT', `context.baseUrl is not an http(s) URL: "${String(context.baseUrl).slice(0, 200)}".`, { field: 'context.baseUrl' });
+  } else if (!def.baseUrl(context as never)) {
+    const needed = def.contextKeys?.filter((k) => k.required).map((k) => `context.${k.key} (${k.description})`).join(', ');
+    throw new StoreError('INVALID_INPUT', `${def.slug} needs ${needed || 'context.baseUrl'}.`, { field: 'context' });
+  }
+  return context;
+}

@@ -1,0 +1,47 @@
+// Dot paths into JSON: 'data.users.nodes', 'errors.0.extensions.code' (numeric segments index arrays),
+// '' for the value itself. A key that itself contains a dot is written with a backslash: '@odata\.nextLink'.
+
+/** The segments of a dot path; `\.` keeps a dot inside a segment. */
+export function pathSegments(path: string): string[] {
+  if (path === '') return [];
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]!;
+    if (c === '\\' && path[i + 1] === '.') { cur += '.'; i++; }
+    else if (c === '.') { out.push(cur); cur = ''; }
+    else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+const cache = new Map<string, string[]>();
+function segmentsOf(path: string): string[] {
+  let s = cache.get(path);
+  if (!s) { s = pathSegments(path); if (cache.size < 10_000) cache.set(path, s); }
+  return s;
+}
+
+/** The value at a dot path, or undefined when any step is missing (never throws). */
+export function getPath(value: unknown, path: string): unknown {
+  let cur: any = value;
+  for (const seg of segmentsOf(path)) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, seg)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+/** A copy of `target` with `value` at the dot path; objects on the way are copied, never mutated. */
+export function setPath<T>(target: T, path: string, value: unknown): T {
+  const segs = segmentsOf(path);
+  if (!segs.length) return value as T;
+  const put = (node: any, i: number): any => {
+    const seg = segs[i]!;
+    const copy = Array.isArray(node) ? [...node] : node && typeof node === 'object' ? { ...node } : {};
+    copy[seg] = i === segs.length - 1 ? value : put(copy[seg], i + 1);
+    return copy;
+  };
+  return put(target, 0);
+}

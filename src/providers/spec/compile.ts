@@ -1,0 +1,262 @@
+// compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
+// defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
+import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../engine/auth.js';
+import { daysAgo } from '../engine/engine.js';
+import { joinKey } from '../engine/map-helpers.js';
+import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../engine/paginators.js';
+import { getPath } from '../engine/paths.js';
+import {
+  predicateOf,
+  type AuthScheme, type ByIdDefinition, type ByIdsDefinition, type Category, type ContextKey, type ErrorPolicy, type FilterName, type FilterServe,
+  type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
+} from '../engine/types.js';
+import { bodyReader, firstString, locate } from './locator.js';
+import { QUOTES } from './quote.js';
+import { ProviderSpecError, validateSpec } from './schema.js';
+import { placeholders, renderHeaders, renderJson, renderPath, renderQuery, renderText, renderUrl, type TemplateValues } from './template.js';
+import type { AuthSpec, ByIdsSpec, DeclarativeMap, ErrorSpec, FilterSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
+import { compileValue } from './values.js';
+
+/** Tried after a provider's own message locators: OAuth (RFC 6749), problem details (RFC 9457) and the usual fields. */
+export const DEFAULT_MESSAGE_LOCATORS = ['error.message', 'error_description', 'message', 'detail', 'error'];
+
+/** Validates (zod) and compiles. Throws a ProviderSpecError naming the slug and the bad field. */
+export function defineProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinition<Raw> {
+  validateSpec(spec, 'typescript');
+  return compileProvider(spec);
+}
+
+export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinition<Raw> {
+  const fail = (path: string, message: string): never => { throw new ProviderSpecError(spec.slug, [{ path, message }]); };
+  const contextKeys: ContextKey[] = Object.entries(spec.context ?? {}).map(([key, c]) => ({ key, required: c.required ?? false, description: c.description, pattern: c.pattern, default: c.default }));
+  const withDefaults = (ctx: ProviderContext): ProviderContext => {
+    const missing = contextKeys.filter((k) => k.default !== undefined && ctx[k.key] === undefined);
+    return missing.length ? { ...Object.fromEntries(missing.map((k) => [k.key, k.default])), ...ctx } : ctx;
+  };
+  const patterns = new Map(contextKeys.filter((k) => k.pattern).map((k) => [k.key, new RegExp(k.pattern!)]));
+  const baseRefs = spec.baseUrl ? placeholders(spec.baseUrl).map((p) => p.key!) : [];
+
+  const categories = Object.keys(spec.lists) as Category[];
+  const lists: Partial<Record<Category, ListDefinition>> = {};
+  for (const c of categories) lists[c] = compileList(spec.lists[c]!, spec.slug, `lists.${c}`, fail);
+  const joins = (spec.joins ?? []).map((j) => compileJoin(j, spec.slug));
+  for (const c of categories)
+    for (const [name, f] of Object.entries(spec.lists[c]!.filters) as [FilterName, FilterSpec][])
+      if ('usage' in f && !joins.some((j) => j.selectedBy?.filter === name)) fail(`lists.${c}.filters.${name}`, `served by usage, but no join is selectedBy ${name}`);
+
+  return {
+    slug: spec.slug,
+    displayName: spec.displayName,
+    docsUrl: spec.docsUrl,
+    categories,
+    category: categories[0]!,
+    baseUrl(ctx) {
+      if (!spec.baseUrl) return undefined;
+      const c = withDefaults(ctx);
+      for (const key of baseRefs) {
+        const v = c[key];
+        if (typeof v !== 'string' || v === '' || (patterns.has(key) && !patterns.get(key)!.test(v))) return undefined;
+      }
+      return renderUrl(spec.baseUrl, { context: c });
+    },
+    contextKeys,
+    auth: compileAuth(spec.auth),
+    headers: (vars) => renderHeaders(spec.headers, { context: vars.context }),
+    lists,
+    joins,
+    byId: spec.byId && { ...compileRequest(spec.byId, spec.slug), record: spec.byId.record ? bodyReader(spec.byId.record) : (b) => b },
+    byIds: spec.byIds && compileByIds(spec.byIds, spec.slug),
+    rateLimit: spec.rateLimit,
+    errors: compileErrors(spec.errors),
+    fields: spec.fields,
+    map: typeof spec.map === 'function' ? spec.map : compileMap(spec.map, fail),
+  };
+}
+
+function values(vars: RequestVars): TemplateValues {
+  return { context: vars.context, filters: vars.filters as Record<string, unknown>, id: vars.id, ids: vars.ids };
+}
+
+function compileRequest(spec: RequestSpec, slug: string, ids?: (ids: string[]) => unknown): RequestTemplate {
+  const method = spec.method ?? 'GET';
+  const body = spec.body;
+  return {
+    method,
+    idempotent: method === 'GET' || spec.idempotent === true,
+    render(vars) {
+      const v = values(vars);
+      if (ids && vars.ids) v.ids = ids(vars.ids);
+      const rendered = typeof body === 'function' ? body({ context: vars.context, filters: vars.filters }) : body === undefined ? undefined : renderJson(body, v);
+      return {
+        path: renderPath(spec.path, v, slug),
+        query: renderQuery(spec.query, v),
+        headers: renderHeaders(spec.headers, v),
+        ...(rendered !== undefined ? { body: rendered as Record<string, unknown> } : {}),
+      };
+    },
+  };
+}
+
+function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
+  const quote = spec.idsQuote ? QUOTES[spec.idsQuote] : undefined;
+  const idsValue = (ids: string[]) => {
+    const q = quote ? ids.map(quote) : ids;
+    return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
+  };
+  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
+}
+
+function compileList(spec: ListSpec, slug: string, at: string, fail: (path: string, message: string) => never): ListDefinition {
+  const filters: Partial<Record<FilterName, FilterServe>> = {};
+  for (const [name, f] of Object.entries(spec.filters) as [FilterName, FilterSpec][]) {
+    filters[name] = compileFilter(f, slug);
+    if ('engine' in f && !predicateOf(name)) fail(`${at}.filters.${name}`, `the engine cannot test ${name} on a user; serve it upstream`);
+  }
+  return {
+    ...compileRequest(spec, slug),
+    records: bodyReader(spec.records),
+    paginator: compilePaginator(spec.paginator),
+    filters,
+    requiredFilters: spec.requiredFilters ?? [],
+    remoteQueryIn: spec.remoteQueryIn ?? 'query',
+  };
+}
+
+function compileFilter(f: FilterSpec, slug: string): FilterServe {
+  const note = f.note;
+  if ('body' in f) return { by: 'body', path: f.body, value: compileValue(f.value), recheck: f.recheck ?? true, note };
+  if ('params' in f) return { by: 'params', params: f.params, recheck: f.recheck ?? true, note };
+  if ('endpoint' in f) {
+    const { endpoint, query, exclusive } = f;
+    const v = (value: unknown, vars: RequestVars): TemplateValues => ({ ...values(vars), value });
+    return { by: 'endpoint', path: (value, vars) => renderPath(endpoint, v(value, vars), slug), query: (value, vars) => renderQuery(query, v(value, vars)), exclusive: exclusive ?? false, note };
+  }
+  if ('query' in f) return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note };
+  if ('engine' in f) return { by: 'engine', note };
+  return { by: 'usage', note };
+}
+
+const unescape = (path: string) => path.replace(/\\\./g, '.');
+
+export function compilePaginator(p: PaginatorSpec): Paginator {
+  const built = ((): Paginator => {
+    switch (p.kind) {
+      case 'cursor': {
+        const size: Slot = 'param' in p.pageSize ? { query: p.pageSize.param } : 'variable' in p.pageSize ? { body: `variables.${p.pageSize.variable}` } : { body: p.pageSize.body };
+        const stop = p.stop;
+        const read = locate(p.next);
+        return tokenCursor({
+          token: (res) => read(res),
+          from: typeof p.next === 'object' && 'header' in p.next ? 'header' : 'body',
+          send: p.send,
+          size,
+          maxPageSize: p.pageSize.max,
+          stop: stop && ((body) => {
+            const v = getPath(body, stop.path);
+            return stop.equals !== undefined ? v === stop.equals : stop.notEquals !== undefined ? v !== stop.notEquals : false;
+          }),
+        });
+      }
+      case 'link-header':
+        return linkHeader({ pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, rel: p.rel });
+      case 'next-url': {
+        const read = bodyReader(typeof p.next === 'string' || 'body' in p.next ? p.next : { body: '' });
+        const name = typeof p.next === 'string' ? p.next : 'body' in p.next ? p.next.body : p.next.header;
+        const fromHeader = typeof p.next === 'object' && 'header' in p.next ? locate(p.next) : undefined;
+        const paginator = nextUrl({ next: read, pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
+        if (!fromHeader) return paginator;
+        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: '' }).next(req, res, base) };
+      }
+      case 'offset':
+        return offsetLimit({ offsetParam: p.offsetParam, limitParam: p.limitParam, maxPageSize: p.max, start: p.start, filteredWindows: p.filteredWindows });
+      case 'page-number': {
+        const { totalPages, hasMore } = p;
+        return pageNumber({
+          pageParam: p.pageParam, sizeParam: p.sizeParam, maxPageSize: p.max, first: p.first, in: p.in,
+          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : (b) => getPath(b, hasMore!) === true,
+        });
+      }
+      case 'graphql':
+        return graphqlCursor({ pageInfo: p.pageInfo, cursorVariable: p.cursorVariable, sizeVariable: p.pageSize.variable, maxPageSize: p.pageSize.max });
+      case 'none':
+        return singlePage();
+    }
+  })();
+  return p.reservedParams?.length ? { ...built, reservedParams: [...built.reservedParams, ...p.reservedParams] } : built;
+}
+
+function compileJoin(j: JoinSpec, slug: string): JoinDefinition {
+  const key = (k: JoinSpec['key']) => {
+    if (typeof k === 'function') return k;
+    return (r: unknown) => {
+      const v = getPath(r, k);
+      if (j.keyTransform === 'email') return joinKey(v);
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+    };
+  };
+  const sel = j.selectedBy;
+  return {
+    ...compileRequest(j, slug),
+    name: j.name,
+    records: bodyReader(j.records),
+    paginator: compilePaginator(j.paginator),
+    key: key(j.key),
+    userKey: key(j.userKey),
+    maxPages: j.maxPages,
+    selectedBy: sel && { filter: sel.filter, default: () => daysAgo(sel.default.daysAgo) },
+    optional: j.optional ?? (sel ? { unlessFilter: sel.filter } : false),
+  };
+}
+
+export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
+  if (Array.isArray(auth)) return auth.length === 1 ? compileAuth(auth[0]!) : anyOf(...auth.map((a) => compileAuth(a)));
+  const creds = (...tpls: string[]) => [...new Set(tpls.flatMap((t) => placeholders(t).filter((p) => p.scope === 'credentials').map((p) => p.key!)))];
+  switch (auth.kind) {
+    case 'header':
+      return headerAuth({ header: auth.header.toLowerCase(), value: (c, ctx) => renderText(auth.value, { credentials: c, context: ctx }) ?? '', keys: creds(auth.value), description: auth.description });
+    case 'bearer':
+      return bearerAuth({ key: auth.key, description: auth.description });
+    case 'basic':
+      return basicAuth({
+        user: (c) => renderText(auth.username, { credentials: c }) ?? '',
+        password: (c) => renderText(auth.password, { credentials: c }) ?? '',
+        keys: auth.keys ?? creds(auth.username, auth.password),
+        description: auth.description,
+      });
+    case 'oauth2-client-credentials':
+      return clientCredentialsAuth({
+        tokenUrl: (c, ctx) => renderUrl(auth.tokenUrl, { credentials: c, context: ctx }) ?? '',
+        scope: (c, ctx) => renderText(auth.scope, { credentials: c, context: ctx }) ?? '',
+        keys: auth.keys ?? [...new Set([...creds(auth.tokenUrl, auth.scope), 'clientId', 'clientSecret'])],
+        description: auth.description,
+      });
+    case 'hook':
+      return auth.scheme;
+  }
+}
+
+export function compileErrors(e: ErrorSpec | undefined): ErrorPolicy {
+  const fallback = firstString(DEFAULT_MESSAGE_LOCATORS);
+  const m = e?.message;
+  const own = typeof m === 'function' ? m : m === undefined ? undefined : firstString(Array.isArray(m) ? m : [m]);
+  return {
+    message: own ? (b) => own(b) || fallback(b) : fallback,
+    retryable: e?.retryable,
+    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as })),
+  };
+}
+
+function compileMap(map: DeclarativeMap, fail: (path: string, message: string) => never): (raw: any) => UnifiedUser {
+  if (!('remoteId' in map)) fail('map.remoteId', 'a declarative map must say where remoteId is');
+  const fields = Object.entries(map).map(([field, how]) => {
+    if (typeof how === 'string') return [field, (raw: unknown) => getPath(raw, how) ?? null] as const;
+    if ('value' in how) return [field, () => how.value] as const;
+    return fail(`map.${field}`, 'jsonata expressions are evaluated by the custom-provider loader, not by compileProvider');
+  });
+  return (raw) => {
+    const out: Record<string, unknown> = {};
+    for (const [field, read] of fields) out[field] = read(raw);
+    out.remoteId = String(out.remoteId ?? '');
+    return out as unknown as UnifiedUser;
+  };
+}

@@ -1,0 +1,146 @@
+// Templates: `{context.<key>}`, `{credentials.<key>}` (auth only), `{filters.<name>}`, `{value}` (a filter's
+// value), `{id}`/`{ids}` (lookups). In a path every value is one segment: encoded, and refused when it is
+// (or decodes to) `.`/`..` or holds `/` or `\`. In query, header and body strings values go in verbatim; a
+// body string that is exactly one placeholder keeps the value's type. A missing value drops the query
+// parameter, header or body key that needs it; a path cannot do without it.
+import { GatewayError } from '../engine/errors.js';
+
+export const SCOPES = ['context', 'credentials', 'filters', 'value', 'id', 'ids'] as const;
+export type Scope = (typeof SCOPES)[number];
+export interface Placeholder { scope: Scope; key?: string; raw: string }
+
+export interface TemplateValues {
+  context?: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
+  filters?: Record<string, unknown>;
+  value?: unknown;
+  id?: string;
+  ids?: unknown;
+}
+
+const PLACEHOLDER = /\{(?:(context|credentials|filters)\.([A-Za-z0-9_-]+)|(value|id|ids))\}/g;
+const WHOLE = /^\{(?:(context|credentials|filters)\.([A-Za-z0-9_-]+)|(value|id|ids))\}$/;
+
+export function placeholders(tpl: string): Placeholder[] {
+  return [...tpl.matchAll(PLACEHOLDER)].map((m) => ({ scope: (m[1] ?? m[3]) as Scope, key: m[2], raw: m[0] }));
+}
+
+/** Every placeholder in a JSON template (strings at any depth, keys excluded). */
+export function placeholdersIn(json: unknown): Placeholder[] {
+  if (typeof json === 'string') return placeholders(json);
+  if (Array.isArray(json)) return json.flatMap(placeholdersIn);
+  if (json && typeof json === 'object') return Object.values(json).flatMap(placeholdersIn);
+  return [];
+}
+
+function lookup(values: TemplateValues, scope: Scope, key: string | undefined): unknown {
+  if (scope === 'value' || scope === 'id' || scope === 'ids') return values[scope];
+  const v = values[scope]?.[key!];
+  return v === null ? undefined : v;
+}
+
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(text).join(',');
+  if (v && typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+class Missing extends Error {
+  constructor(readonly scope: Scope, readonly key: string | undefined) { super(`missing ${scope}${key ? `.${key}` : ''}`); }
+}
+
+function substitute(tpl: string, values: TemplateValues, each: (v: string, at: number) => string): string {
+  return tpl.replace(PLACEHOLDER, (_m, scope: string | undefined, key: string | undefined, bare: string | undefined, at: number) => {
+    const s = (scope ?? bare) as Scope;
+    const v = lookup(values, s, key);
+    if (v === undefined) throw new Missing(s, key);
+    return each(text(v), at);
+  });
+}
+
+/** A string template rendered verbatim; undefined when a value it needs is missing. */
+export function renderText(tpl: string, values: TemplateValues): string | undefined {
+  try {
+    return substitute(tpl, values, (v) => v);
+  } catch (e) {
+    if (e instanceof Missing) return undefined;
+    throw e;
+  }
+}
+
+/** One path segment from a value, or BAD_USER_INPUT for a value that could change the path's shape. */
+export function pathSegment(v: string): string {
+  let decoded = v;
+  try { decoded = decodeURIComponent(v); } catch { /* keep as given */ }
+  if (v === '' || decoded === '.' || decoded === '..' || /[/\\]/.test(decoded))
+    throw new GatewayError('BAD_USER_INPUT', `An id or filter value may not be empty, "." or "..", nor contain "/" or "\\" (got "${v.slice(0, 40)}"). Use the id as the provider gives it.`);
+  return encodeURIComponent(v);
+}
+
+/** A path template; each value becomes one encoded segment. A missing value is an error that names it. */
+export function renderPath(tpl: string, values: TemplateValues, slug = 'the provider'): string {
+  try {
+    return substitute(tpl, values, pathSegment);
+  } catch (e) {
+    if (!(e instanceof Missing)) throw e;
+    if (e.scope === 'filters')
+      throw new GatewayError('MISSING_REQUIRED_FILTER', `${slug} needs filters.${e.key} to list users. Add it to the users query.`, { provider: slug, filter: e.key });
+    throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `The integrated account has no ${e.scope}.${e.key ?? ''} for ${slug}; set it in the account's ${e.scope}.`, { provider: slug });
+  }
+}
+
+/**
+ * A URL template (baseUrl, tokenUrl): a placeholder that starts the template is an origin, kept verbatim
+ * with trailing slashes trimmed; every other value is encoded. Undefined when a value is missing.
+ */
+export function renderUrl(tpl: string, values: TemplateValues): string | undefined {
+  try {
+    return substitute(tpl, values, (v, at) => (at === 0 ? v.replace(/\/+$/, '') : encodeURIComponent(v)));
+  } catch (e) {
+    if (e instanceof Missing) return undefined;
+    throw e;
+  }
+}
+
+/** A JSON template: strings are rendered, an exact placeholder keeps its value's type, missing values drop their key. */
+export function renderJson(json: unknown, values: TemplateValues): unknown {
+  if (typeof json === 'string') {
+    const m = WHOLE.exec(json);
+    if (m) return lookup(values, (m[1] ?? m[3]) as Scope, m[2]);
+    return renderText(json, values);
+  }
+  if (Array.isArray(json)) return json.map((x) => renderJson(x, values)).filter((x) => x !== undefined);
+  if (json && typeof json === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(json)) {
+      const r = renderJson(v, values);
+      if (r !== undefined) out[k] = r;
+    }
+    return out;
+  }
+  return json;
+}
+
+/** Query templates → pairs; an exact placeholder holding an array repeats the parameter. */
+export function renderQuery(query: Record<string, string | string[]> | undefined, values: TemplateValues): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, t] of Object.entries(query ?? {})) {
+    for (const one of Array.isArray(t) ? t : [t]) {
+      const m = WHOLE.exec(one);
+      const v = m ? lookup(values, (m[1] ?? m[3]) as Scope, m[2]) : renderText(one, values);
+      if (v === undefined) continue;
+      for (const x of Array.isArray(v) ? v : [v]) out.push([k, text(x)]);
+    }
+  }
+  return out;
+}
+
+export function renderHeaders(headers: Record<string, string> | undefined, values: TemplateValues): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, t] of Object.entries(headers ?? {})) {
+    const v = renderText(t, values);
+    if (v !== undefined) out[k.toLowerCase()] = v;
+  }
+  return out;
+}

@@ -1,0 +1,164 @@
+// The provider spec vocabulary: what an adapter (src/providers/<slug>/adapter.ts) or a user's YAML/JSON
+// provider file declares. Plain data, validated by zod (schema.ts), plus a few named TypeScript hooks
+// where data cannot say it (a mapper, a filter value function). compile.ts turns it into what the engine runs.
+import type { AuthScheme, Category, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../engine/types.js';
+import type { QuoteName } from './quote.js';
+
+/** Where a value is read from a response: a dot path into the JSON body ('' = the body itself; numeric
+ *  segments index arrays: 'errors.0.extensions.code'; `\.` is a dot inside a key), or a response header. */
+export type Locator = string | { body: string } | { header: string };
+
+/** What request templates may hook into instead of a JSON template (TS only). */
+export interface TemplateVars { context: Record<string, unknown>; filters: UserFilter }
+
+export interface ContextKeySpec {
+  description: string;
+  /** true, or 'unless-baseUrl' (Zendesk's subdomain is not needed when context.baseUrl is given). */
+  required?: boolean | 'unless-baseUrl';
+  /** A regular expression the value must match, checked at start. */
+  pattern?: string;
+  /** Used when the account leaves the key out. */
+  default?: string;
+}
+
+export type AuthSpec =
+  /** `value` is a template: 'SSWS {credentials.apiToken}', '{credentials.apiKey}'. */
+  | { kind: 'header'; header: string; value: string; description: string }
+  | { kind: 'bearer'; key: string; description: string }
+  /** `keys` default to the credentials the two templates name. */
+  | { kind: 'basic'; username: string; password: string; keys?: string[]; description: string }
+  /** `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token'). */
+  | { kind: 'oauth2-client-credentials'; tokenUrl: string; scope: string; keys?: string[]; description: string }
+  /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
+  | { kind: 'hook'; scheme: AuthScheme };
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A JSON template, or (TS only) a hook computing the body. */
+export type BodyTemplate = Json | ((vars: TemplateVars) => Record<string, unknown> | undefined);
+
+export interface RequestSpec {
+  method?: 'GET' | 'POST';
+  /** Relative to the base URL; every substituted value is one encoded path segment. */
+  path: string;
+  query?: Record<string, string | string[]>;
+  headers?: Record<string, string>;
+  /** A JSON template; a string that is exactly one placeholder keeps the value's type. A hook in TS. */
+  body?: BodyTemplate;
+  /** A POST is retried on 429/5xx/network errors only when true (a GraphQL query is). GET always is. */
+  idempotent?: boolean;
+}
+
+export type PageSize = { param: string; max: number } | { variable: string; max: number } | { body: string; max: number };
+
+export type PaginatorSpec = { reservedParams?: string[] } & (
+  | {
+      kind: 'cursor';
+      next: Locator;
+      send: { query: string } | { body: string };
+      pageSize: PageSize;
+      /** Stop when this body path equals `equals` (Zendesk meta.has_more === false), or differs from `notEquals`. */
+      stop?: { path: string; equals?: unknown; notEquals?: unknown };
+    }
+  | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
+  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
+  | { kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number; filteredWindows?: { size: number; reach: number } }
+  | {
+      kind: 'page-number'; pageParam: string; sizeParam: string; max: number; first?: number; in?: 'query' | 'body';
+      /** More pages while page < this body path (totalPages), or while this path is true. */
+      totalPages?: string; hasMore?: string;
+    }
+  | { kind: 'graphql'; pageInfo: string; cursorVariable: string; pageSize: { variable: string; max: number } }
+  | { kind: 'none' }
+);
+
+export type QuoteSpec = { quote: QuoteName; template: string };
+export type ValueHook = (value: any, all: UserFilter) => string | string[] | undefined;
+export type ValueSpec =
+  | string
+  | { map: Record<string, string | string[] | boolean | number> }
+  | QuoteSpec
+  | ValueHook;
+
+export type FilterSpec = { note?: string } & (
+  | { query: string; value?: ValueSpec; join?: string; recheck?: boolean }
+  | { body: string; value?: ValueSpec | ((value: any, all: UserFilter) => unknown); recheck?: boolean }
+  /** Value-dependent parameter names (TS only): a built-in role as `role`, a custom one as `permission_set`. */
+  | { params: (value: any, all: UserFilter) => [string, string][]; recheck?: boolean }
+  | { endpoint: string; query?: Record<string, string>; exclusive?: boolean }
+  | { engine: true }
+  | { usage: true }
+);
+
+export interface ListSpec extends RequestSpec {
+  records: Locator | ((body: any) => unknown);
+  paginator: PaginatorSpec;
+  filters: Partial<Record<FilterName, FilterSpec>>;
+  requiredFilters?: FilterName[];
+  /** 'query' (default) or a body path for a POST upstream (GraphQL: 'variables'). */
+  remoteQueryIn?: 'query' | { body: string };
+}
+
+export interface ErrorSpec {
+  /** Where the provider's own message is (tried in order, then the usual fields); a hook in TS. */
+  message?: Locator | Locator[] | ((body: any) => string | undefined);
+  retryable?: number[];
+  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass }[];
+}
+
+export interface ByIdSpec extends Omit<RequestSpec, 'path'> {
+  /** Template with `{id}`. */
+  path: string;
+  record?: Locator | ((body: any) => unknown);
+}
+export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
+  /** `{ids}` in query/body templates: the ids (repeated query values, or an array in a body). */
+  path: string;
+  /** Send the ids as one value joined by this separator (',' ). */
+  idsJoin?: string;
+  /** Quote each id with a named helper first (Graph's `id in ('a','b')`). */
+  idsQuote?: QuoteName;
+  records: Locator | ((body: any) => unknown);
+  /** Dot path of the id in a record. */
+  idOf: string;
+  maxBatch: number;
+}
+
+export interface JoinSpec extends RequestSpec {
+  name: string;
+  records: Locator | ((body: any) => unknown);
+  paginator: PaginatorSpec;
+  key: string | ((rec: any) => string | null | undefined);
+  userKey: string | ((raw: any) => string | null | undefined);
+  /** 'email': lower-cased (joinKey). */
+  keyTransform?: 'email';
+  maxPages?: number;
+  /** The join is selected by this filter (the usage day), with a default when it is not given. */
+  selectedBy?: { filter: 'date'; default: { daysAgo: number } };
+  /** A failure leaves the enrichment empty: always (true), or unless the caller gave the filter. Default:
+   *  { unlessFilter: selectedBy.filter } for a selected join, else false. */
+  optional?: boolean | { unlessFilter: FilterName };
+}
+
+/** Each unified field is a dot path in the raw record, a constant ({ value }), or ({ jsonata }) an expression. */
+export type DeclarativeMap = Record<string, string | { jsonata: string } | { value: unknown }>;
+
+export interface ProviderSpec<Raw = any> {
+  slug: string;
+  displayName: string;
+  docsUrl: string;
+  /** Default API origin (+ base path) as a URL template; context.baseUrl always wins. */
+  baseUrl?: string;
+  context?: Record<string, ContextKeySpec>;
+  /** One scheme, or several: the first whose credential keys are all present wins. */
+  auth: AuthSpec | AuthSpec[];
+  /** Sent on every request (templates allowed). */
+  headers?: Record<string, string>;
+  rateLimit?: { resetHeader: string; resetFormat: ResetFormat };
+  errors?: ErrorSpec;
+  lists: Partial<Record<Category, ListSpec>>;
+  byId?: ByIdSpec;
+  byIds?: ByIdsSpec;
+  joins?: JoinSpec[];
+  fields: (keyof UnifiedUser)[];
+  map: ((raw: Raw, joined: Joined) => UnifiedUser) | DeclarativeMap;
+}

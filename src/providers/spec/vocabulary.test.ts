@@ -1,0 +1,194 @@
+// The spec vocabulary on its own: templates, locators, quoting helpers, value maps and the zod schema.
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../engine/errors.js';
+import { RefusedValue } from '../engine/filters.js';
+import { getPath, setPath } from '../engine/paths.js';
+import { waitSeconds } from '../engine/http.js';
+import { defineProvider, ProviderSpecDataSchema, ProviderSpecError, validateSpec } from './index.js';
+import { locate } from './locator.js';
+import { jql, ldap, lucene, odata, okta, scim } from './quote.js';
+import { renderHeaders, renderJson, renderPath, renderQuery, renderUrl } from './template.js';
+import type { ProviderSpec } from './types.js';
+import { compileValue } from './values.js';
+
+const code = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof GatewayError ? e.code : (e as Error).constructor.name;
+  }
+  return 'no error';
+};
+
+describe('templates', () => {
+  const values = { context: { org: 'acme', region: 'eu' }, filters: { collectionId: 'octo/widgets', first: 5, isActive: true } };
+
+  it('puts context and filter values into a path as single encoded segments', () => {
+    expect(renderPath('/orgs/{context.org}/members', values)).toBe('/orgs/acme/members');
+    expect(renderPath('/groups/{value}/users', { value: 'a b?c#d' })).toBe('/groups/a%20b%3Fc%23d/users');
+  });
+
+  it('refuses a path value that is or decodes to "." or "..", or holds "/" or "\\"', () => {
+    for (const value of ['.', '..', '%2e%2E', 'a/b', 'a\\b', '%2F', ''])
+      expect(code(() => renderPath('/groups/{value}/users', { value })), value).toBe('BAD_USER_INPUT');
+    expect(code(() => renderPath('/repos/{filters.collectionId}/assignees', values))).toBe('BAD_USER_INPUT');
+  });
+
+  it('names what a path misses: a filter as MISSING_REQUIRED_FILTER, context as an account problem', () => {
+    expect(code(() => renderPath('/x/{filters.teamId}', values))).toBe('MISSING_REQUIRED_FILTER');
+    expect(code(() => renderPath('/x/{context.repo}', values))).toBe('INTEGRATED_ACCOUNT_NOT_FOUND');
+  });
+
+  it('substitutes query, header and body values verbatim, dropping what is missing, and keeps an exact placeholder typed', () => {
+    expect(renderQuery({ project: '{filters.collectionId}', team: '{filters.teamId}', q: 'region:{context.region}' }, values)).toEqual([['project', 'octo/widgets'], ['q', 'region:eu']]);
+    expect(renderQuery({ id: '{ids}' }, { ids: ['a', 'b'] })).toEqual([['id', 'a'], ['id', 'b']]);
+    expect(renderHeaders({ 'X-Org': '{context.org}', 'X-Missing': '{context.nope}' }, values)).toEqual({ 'x-org': 'acme' });
+    expect(renderJson({ query: 'query { users }', variables: { first: '{filters.first}', active: '{filters.isActive}', team: '{filters.teamId}', label: 'org {context.org}' } }, values)).toEqual({
+      query: 'query { users }',
+      variables: { first: 5, active: true, label: 'org acme' },
+    });
+  });
+
+  it('reads an origin at the start of a URL template verbatim, trimming its trailing slash, and encodes the rest', () => {
+    expect(renderUrl('https://{context.org}.zendesk.com', values)).toBe('https://acme.zendesk.com');
+    expect(renderUrl('{context.login}/{credentials.tenant}/token', { context: { login: 'https://login.test/' }, credentials: { tenant: 'a/b' } })).toBe('https://login.test/a%2Fb/token');
+    expect(renderUrl('https://{context.subdomain}.zendesk.com', {})).toBeUndefined();
+  });
+});
+
+describe('locators', () => {
+  const body = { data: { users: { nodes: [{ id: 1 }], pageInfo: { endCursor: 'c1' } } }, errors: [{ extensions: { code: 'RATELIMITED' } }], '@odata.nextLink': 'https://x/next' };
+  it('read dot paths with array indexes, escaped dots, the body itself and headers', () => {
+    expect(locate('data.users.nodes.0.id')({ body, headers: {} })).toBe(1);
+    expect(locate('errors.0.extensions.code')({ body, headers: {} })).toBe('RATELIMITED');
+    expect(locate('@odata\\.nextLink')({ body, headers: {} })).toBe('https://x/next');
+    expect(locate('')({ body: [1, 2], headers: {} })).toEqual([1, 2]);
+    expect(locate({ header: 'After-Cursor' })({ body, headers: { 'after-cursor': 'tok' } })).toBe('tok');
+    expect(locate('data.nope.deeper')({ body, headers: {} })).toBeUndefined();
+  });
+
+  it('set values at dot paths without touching the original', () => {
+    const req = { query: 'q', variables: { filter: { a: 1 } } };
+    const next = setPath(req, 'variables.filter.email.eq', 'x@y.test');
+    expect(next).toEqual({ query: 'q', variables: { filter: { a: 1, email: { eq: 'x@y.test' } } } });
+    expect(req).toEqual({ query: 'q', variables: { filter: { a: 1 } } });
+    expect(getPath(next, 'variables.filter.email.eq')).toBe('x@y.test');
+  });
+});
+
+describe('quoting helpers', () => {
+  it('quote a value as a literal of each query language', () => {
+    expect(scim('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(odata("O'Brien")).toBe("'O''Brien'");
+    expect(okta('say "hi" \\o/')).toBe('"say \\"hi\\" \\\\o/"');
+    expect(jql('a "b"\nc')).toBe('"a \\"b\\"\\nc"');
+    expect(lucene('a+b (c) x:y/z*')).toBe('a\\+b\\ \\(c\\)\\ x\\:y\\/z\\*');
+  });
+
+  it('escapes LDAP filter values as RFC 4515 says: * ( ) \\ and NUL as hex pairs', () => {
+    expect(ldap('*')).toBe('\\2a');
+    expect(ldap('(cn=x)')).toBe('\\28cn=x\\29');
+    expect(ldap('back\\slash')).toBe('back\\5cslash');
+    expect(ldap('nul\u0000')).toBe('nul\\00');
+    expect(ldap('Łukasiewicz')).toBe('Łukasiewicz');
+  });
+});
+
+describe('filter values', () => {
+  it('map listed values and refuse the others, template and quote them, or call a hook', () => {
+    const role = compileValue({ map: { ADMIN: 'admin', USER: 'member' } });
+    expect(role('ADMIN', {})).toBe('admin');
+    expect(() => role('MACHINE', {})).toThrow(RefusedValue);
+    expect(compileValue({ map: { true: 'enabled', false: 'disabled' } })(false, {})).toBe('disabled');
+    expect(compileValue('status eq {value}')('ACTIVE', {})).toBe('status eq ACTIVE');
+    expect(compileValue({ quote: 'odata', template: 'mail eq {value}' })("o'b@x.test", {})).toBe("mail eq 'o''b@x.test'");
+    expect(compileValue({ quote: 'ldap', template: '(mail={value})' })('*', {})).toBe('(mail=\\2a)');
+    expect(compileValue((v: string, all) => `${v}:${all.email}`)('a', { email: 'b' })).toBe('a:b');
+  });
+});
+
+describe('reset headers', () => {
+  const now = Date.UTC(2026, 0, 1);
+  it('read epoch seconds, epoch milliseconds, seconds from now and HTTP dates', () => {
+    const at = (format: any, value: string) => waitSeconds({ reset: value }, { resetHeader: 'Reset', resetFormat: format }, now);
+    expect(at('epoch-seconds', String(now / 1000 + 30))).toBe(30);
+    expect(at('epoch-ms', String(now + 12_000))).toBe(12);
+    expect(at('delta-seconds', '9')).toBe(9);
+    expect(at('http-date', new Date(now + 20_000).toUTCString())).toBe(20);
+    expect(at('iso-date', new Date(now + 60_000).toISOString())).toBe(60);
+    expect(at('epoch-ms', String(now - 5000))).toBe(0); // already reopened
+  });
+});
+
+const minimal = (): ProviderSpec => ({
+  slug: 'acme-hr',
+  displayName: 'Acme HR',
+  docsUrl: 'https://acme.test/docs/users',
+  baseUrl: 'https://api.acme.test',
+  auth: { kind: 'bearer', key: 'accessToken', description: 'a token' },
+  lists: { USER_DIRECTORY: { path: '/users', records: 'users', paginator: { kind: 'none' }, filters: { email: { engine: true } } } },
+  fields: ['emails'],
+  map: (raw: any) => ({ remoteId: String(raw.id) }),
+});
+
+describe('spec validation', () => {
+  it('accepts a well-formed spec and compiles it', () => {
+    const def = defineProvider(minimal());
+    expect(def.categories).toEqual(['USER_DIRECTORY']);
+    expect(def.lists.USER_DIRECTORY!.paginator.kind).toBe('NONE');
+  });
+
+  it('names the slug and the field path of each mistake', () => {
+    const bad: any = minimal();
+    bad.lists.USER_DIRECTORY.paginator = { kind: 'cursor', next: 'meta.next', send: { query: 'after' } };
+    bad.lists.USER_DIRECTORY.filters.status = { query: 'status', value: { map: { ACTIVE: 'active' } }, recheck: 'no' };
+    bad.lists.USER_DIRECTORY.filters.nickname = { engine: true };
+    bad.errors = { rules: [{ when: { status: 200, path: 'ok', equals: false }, as: 'BROKEN' }] };
+    let err: unknown;
+    try {
+      defineProvider(bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ProviderSpecError);
+    const message = (err as Error).message;
+    expect(message).toContain('invalid provider spec "acme-hr"');
+    expect(message).toContain('lists.USER_DIRECTORY.paginator.pageSize');
+    expect(message).toContain('lists.USER_DIRECTORY.filters.status.recheck');
+    expect(message).toContain('lists.USER_DIRECTORY.filters: Unrecognized key: "nickname"');
+    expect(message).toContain('errors.rules.0.as');
+  });
+
+  it('checks the placeholders each template may use', () => {
+    const bad: any = minimal();
+    bad.lists.USER_DIRECTORY.path = '/users/{credentials.accessToken}';
+    bad.lists.USER_DIRECTORY.query = { team: '{filters.squad}' };
+    expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.path: \{credentials\.accessToken\} is not allowed here[\s\S]*lists\.USER_DIRECTORY\.query\.team: \{filters\.squad\}: unknown filter "squad"/);
+  });
+
+  it('refuses hooks in a data-only spec (YAML/JSON providers), naming where', () => {
+    const spec: any = minimal();
+    const r = ProviderSpecDataSchema.safeParse(spec);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.some((i) => i.path.join('.') === 'map')).toBe(true);
+    spec.map = { remoteId: 'id', emails: { value: [] } };
+    spec.lists.USER_DIRECTORY.filters.email = { query: 'email', value: (v: string) => v };
+    expect(() => validateSpec(spec, 'data', 'providers/acme-hr.yaml')).toThrow(/"acme-hr" \(providers\/acme-hr\.yaml\):\n.*lists\.USER_DIRECTORY\.filters\.email\.value/);
+    spec.lists.USER_DIRECTORY.filters.email = { query: 'email' };
+    expect(() => validateSpec(spec, 'data')).not.toThrow();
+  });
+
+  it('refuses what compiles to nonsense: an engine filter the engine cannot test, a usage filter with no join', () => {
+    const engineOnly: any = minimal();
+    engineOnly.lists.USER_DIRECTORY.filters = { collectionId: { engine: true } };
+    expect(() => defineProvider(engineOnly)).toThrow(/lists\.USER_DIRECTORY\.filters\.collectionId: the engine cannot test collectionId/);
+    const usage: any = minimal();
+    usage.lists.USER_DIRECTORY.filters = { date: { usage: true } };
+    expect(() => defineProvider(usage)).toThrow(/filters\.date: served by usage, but no join is selectedBy date/);
+  });
+
+  it('maps declaratively by path and constant', () => {
+    const spec: any = { ...minimal(), map: { remoteId: 'id', name: 'profile.name', status: { value: 'ACTIVE' } } };
+    expect(defineProvider(spec).map({ id: 7, profile: { name: 'Ana' } }, {})).toEqual({ remoteId: '7', name: 'Ana', status: 'ACTIVE' });
+  });
+});
