@@ -91,7 +91,8 @@ export type QueryValue = string | string[] | undefined;
  * - `body`: a value at a dot path of the POST body;
  * - `endpoint`: a scoped endpoint (`exclusive`: it takes no other filter parameters);
  * - `engine`: the engine tests the mapped user while it pages;
- * - `usage`: the value selects joined data (a usage day).
+ * - `usage`: the value selects joined data (a usage day);
+ * - `path`: the list's own path template reads it (a repository in the path).
  * `recheck`: an upstream-served filter is re-tested on the mapped user (false when the payload lacks the field).
  */
 export type FilterServe = { note?: string } & (
@@ -101,6 +102,7 @@ export type FilterServe = { note?: string } & (
   | { by: 'endpoint'; path: (v: any, vars: RequestVars) => string; query: (v: any, vars: RequestVars) => [string, string][]; exclusive: boolean }
   | { by: 'engine' }
   | { by: 'usage' }
+  | { by: 'path' }
 );
 
 export interface ListDefinition extends RequestTemplate {
@@ -109,6 +111,10 @@ export interface ListDefinition extends RequestTemplate {
   paginator: Paginator;
   filters: Partial<Record<FilterName, FilterServe>>;
   requiredFilters: FilterName[];
+  /** Context keys this category needs, beyond those every category needs (for docs; render checks them). */
+  requiredContext: string[];
+  /** Filters that fall back to a value from the account's context (for docs; render applies them). */
+  filterDefaults: Partial<Record<FilterName, string>>;
   /** Where remoteQuery goes: query parameters, or an object at a body path (a POST upstream). */
   remoteQueryIn: 'query' | { body: string };
 }

@@ -87,6 +87,8 @@ export type FilterSpec = { note?: string } & (
   | { endpoint: string; query?: Record<string, string>; exclusive?: boolean }
   | { engine: true }
   | { usage: true }
+  /** The list's own path reads it (`{filters.collectionId/2}`): a repository, project or workspace in the path. */
+  | { path: true }
 );
 
 export interface ListSpec extends RequestSpec {
@@ -94,6 +96,12 @@ export interface ListSpec extends RequestSpec {
   paginator: PaginatorSpec;
   filters: Partial<Record<FilterName, FilterSpec>>;
   requiredFilters?: FilterName[];
+  /** A filter the caller leaves out takes this context template's value ('{context.owner}/{context.repo}'); the
+   *  filter wins. A path that needs it and finds neither answers MISSING_REQUIRED_FILTER naming both. */
+  filterDefaults?: Partial<Record<FilterName, string>>;
+  /** Context keys this category needs (declared under `context`); checked before any upstream call. Keys
+   *  required for every category go in `context.<key>.required` instead, which is checked at start. */
+  requiredContext?: string[];
   /** 'query' (default) or a body path for a POST upstream (GraphQL: 'variables'). */
   remoteQueryIn?: 'query' | { body: string };
 }

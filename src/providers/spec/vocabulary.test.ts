@@ -39,6 +39,14 @@ describe('templates', () => {
     expect(code(() => renderPath('/x/{context.repo}', values))).toBe('INTEGRATED_ACCOUNT_NOT_FOUND');
   });
 
+  it('splits a path value into exactly N checked segments with {…/N}', () => {
+    expect(renderPath('/repos/{filters.collectionId/2}/assignees', values)).toBe('/repos/octo/widgets/assignees');
+    expect(renderPath('/r/{value/2}', { value: 'a b/c?d' })).toBe('/r/a%20b/c%3Fd');
+    for (const value of ['octo', 'a/b/c', 'a/', '/b', 'a/..', './b', 'a/%2F', 'a\\b/c'])
+      expect(code(() => renderPath('/r/{value/2}', { value })), value).toBe('BAD_USER_INPUT');
+    expect(code(() => renderPath('/r/{value/2}', { value: 'octo' }))).toBe('BAD_USER_INPUT');
+  });
+
   it('substitutes query, header and body values verbatim, dropping what is missing, and keeps an exact placeholder typed', () => {
     expect(renderQuery({ project: '{filters.collectionId}', team: '{filters.teamId}', q: 'region:{context.region}' }, values)).toEqual([['project', 'octo/widgets'], ['q', 'region:eu']]);
     expect(renderQuery({ id: '{ids}' }, { ids: ['a', 'b'] })).toEqual([['id', 'a'], ['id', 'b']]);
@@ -164,6 +172,18 @@ describe('spec validation', () => {
     bad.lists.USER_DIRECTORY.path = '/users/{credentials.accessToken}';
     bad.lists.USER_DIRECTORY.query = { team: '{filters.squad}' };
     expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.path: \{credentials\.accessToken\} is not allowed here[\s\S]*lists\.USER_DIRECTORY\.query\.team: \{filters\.squad\}: unknown filter "squad"/);
+  });
+
+  it('allows a /N split in paths only, and filter defaults from the context only', () => {
+    const ok: any = minimal();
+    ok.lists.USER_DIRECTORY.path = '/repos/{filters.collectionId/2}/members';
+    ok.lists.USER_DIRECTORY.filters.collectionId = { path: true };
+    ok.lists.USER_DIRECTORY.filterDefaults = { collectionId: '{context.owner}/{context.repo}' };
+    expect(() => validateSpec(ok)).not.toThrow();
+    const bad: any = minimal();
+    bad.lists.USER_DIRECTORY.query = { team: '{filters.teamId/2}' };
+    bad.lists.USER_DIRECTORY.filterDefaults = { teamId: '{filters.collectionId}' };
+    expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.query\.team: \{filters\.teamId\/2\}: a \/N split is allowed in paths only[\s\S]*lists\.USER_DIRECTORY\.filterDefaults\.teamId: \{filters\.collectionId\} is not allowed here/);
   });
 
   it('refuses hooks in a data-only spec (YAML/JSON providers), naming where', () => {
