@@ -150,6 +150,11 @@ export interface RateLimitSpec {
   /** Header carrying when the window resets, and its format. */
   resetHeader?: string;
   resetFormat?: ResetFormat;
+  /** The reset header counts only when this header has this value (GitHub sends x-ratelimit-reset on every
+   *  response; it means "wait until then" only with x-ratelimit-remaining: 0). */
+  resetWhen?: { header: string; equals: string };
+  /** The wait for a rate limit that names none (no Retry-After, no reset that counts), e.g. GitHub's "at least a minute". */
+  defaultWaitSeconds?: number;
 }
 
 export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;

@@ -343,6 +343,21 @@ describe('error rules and retries', () => {
     expect((await errorOf(walk(gql(), 2))).extensions).toMatchObject({ code: 'UPSTREAM_FORBIDDEN', upstreamStatus: 403 });
   });
 
+  it('waits until the reset only when resetWhen holds, and the default wait for a limit that names none', async () => {
+    const def = gql({ rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-ms', resetWhen: { header: 'x-ratelimit-remaining', equals: '0' }, defaultWaitSeconds: 60 } });
+    const secondary = { status: 403, headers: { 'x-ratelimit-remaining': '4987', 'x-ratelimit-reset': String(Date.now() + 3_000_000) }, body: { message: 'You have exceeded a secondary rate limit.' }, match: /^\/graphql$/ };
+    sandbox.inject(secondary);
+    let before = sandbox.requests.length;
+    const e = await errorOf(walk(def, 2));
+    expect(e.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 403, retryAfter: 60 }); // not the hour-long primary reset
+    expect(sandbox.requests.length - before).toBe(1); // longer than one backoff step: not retried
+    sandbox.clearFaults();
+    sandbox.inject({ ...secondary, headers: { ...secondary.headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() + 600) } });
+    before = sandbox.requests.length;
+    expect((await walk(def, 7)).ids).toEqual(ALL); // a primary limit reopening in 0.6 s: waited out, then the page
+    expect(sandbox.requests.length - before).toBe(2);
+  });
+
   it('retries a POST only when the spec marks it idempotent', async () => {
     sandbox.inject({ status: 503, body: { message: 'try again' }, match: /^\/graphql$/ });
     let before = sandbox.requests.length;

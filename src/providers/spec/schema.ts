@@ -177,7 +177,12 @@ function schemaFor(mode: SpecMode) {
     })).optional(),
     auth: z.union([auth, z.array(auth).min(1)]),
     headers: headers(['context']).optional(),
-    rateLimit: z.strictObject({ resetHeader: z.string().min(1), resetFormat: z.enum(RESET_FORMATS) }).optional(),
+    rateLimit: z.strictObject({
+      resetHeader: z.string().min(1),
+      resetFormat: z.enum(RESET_FORMATS),
+      resetWhen: z.strictObject({ header: z.string().min(1), equals: z.string() }).optional(),
+      defaultWaitSeconds: z.number().min(0).optional(),
+    }).optional(),
     errors: z.strictObject({
       message: z.union([locator, z.array(locator), hook]).optional(),
       retryable: z.array(status).optional(),

@@ -161,7 +161,9 @@ export interface ProviderSpec<Raw = any> {
   auth: AuthSpec | AuthSpec[];
   /** Sent on every request (templates allowed). */
   headers?: Record<string, string>;
-  rateLimit?: { resetHeader: string; resetFormat: ResetFormat };
+  /** `resetWhen`: the reset header counts only when another header has a value (GitHub: x-ratelimit-remaining
+   *  "0"); `defaultWaitSeconds`: the wait for a rate limit that names none. Retry-After always comes first. */
+  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number };
   errors?: ErrorSpec;
   lists: Partial<Record<Category, ListSpec>>;
   byId?: ByIdSpec;

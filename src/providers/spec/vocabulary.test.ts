@@ -126,6 +126,18 @@ describe('reset headers', () => {
     expect(at('iso-date', new Date(now + 60_000).toISOString())).toBe(60);
     expect(at('epoch-ms', String(now - 5000))).toBe(0); // already reopened
   });
+
+  it('counts a reset header only when resetWhen holds, else the default wait; Retry-After always first', () => {
+    const now = 1_700_000_000_000;
+    const spec = { resetHeader: 'X-RateLimit-Reset', resetFormat: 'epoch-seconds', resetWhen: { header: 'X-RateLimit-Remaining', equals: '0' }, defaultWaitSeconds: 60 } as const;
+    const reset = String(now / 1000 + 3000);
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0' }, spec, now)).toBe(3000); // primary limit
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '4987' }, spec, now)).toBe(60); // secondary, no Retry-After
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '4987', 'retry-after': '7' }, spec, now)).toBe(7);
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0', 'retry-after': '0' }, spec, now)).toBe(0);
+    expect(waitSeconds({}, { resetHeader: 'x', resetFormat: 'epoch-seconds' }, now)).toBeUndefined(); // no default: none
+    expect(() => validateSpec({ ...minimal(), rateLimit: { ...spec, defaultWaitSeconds: -1 } })).toThrow(/rateLimit\.defaultWaitSeconds/);
+  });
 });
 
 const minimal = (): ProviderSpec => ({
