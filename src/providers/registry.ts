@@ -2,13 +2,14 @@
 import type { ProviderDefinition } from './engine/types.js';
 import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
+import { github } from './github/adapter.js';
 import { jira } from './jira/adapter.js';
 import { okta } from './okta/adapter.js';
 import { openai } from './openai/adapter.js';
 import { outlookCalendar } from './outlook-calendar/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github];
 
 const bySlug = new Map(PROVIDERS.map((p) => [p.slug, p]));
 export function providerBySlug(slug: string): ProviderDefinition | undefined {

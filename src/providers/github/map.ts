@@ -35,7 +35,7 @@ export function toUnifiedGitHubUser(raw: any): UnifiedUser {
       updatedAt: null,
     };
   }
-  const name = str(r.name);
+  const name = str(r.name) || null; // GitHub sends "" for a profile without a name
   const email = str(r.email);
   const html = str(r.html_url);
   const blog = str(r.blog);

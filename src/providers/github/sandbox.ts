@@ -80,7 +80,7 @@ function publicUser(login: string, id: number, i: number, p: { name: string | nu
     company: i % 3 === 0 ? '@acme-corp' : null,
     blog: i % 8 === 0 ? `https://${login}.example.test` : '',
     location: i % 4 === 1 ? 'Lisbon' : null,
-    email: i % 4 === 0 ? p.email : null, // only a publicly visible e-mail is ever returned
+    email: i % 4 === 3 ? p.email : null, // only a publicly visible e-mail is ever returned (the first member shows none)
     hireable: null,
     bio: i % 10 === 3 ? 'Writes the widgets.' : null,
     twitter_username: null,
@@ -130,7 +130,7 @@ export function githubAssignees(repo: string, members = githubDataset()): GitHub
   const inOrg = members.map((m) => m.user);
   const all = (() => {
     switch (repo) {
-      case 'widgets': return [...inOrg.filter((_u, i) => i % 3 !== 2), ...githubOutsideCollaborators()];
+      case 'widgets': return [...inOrg.filter((_u, i) => i % 10 !== 2), ...githubOutsideCollaborators()];
       case 'tiny.dots_repo': return inOrg.filter((_u, i) => i === 1 || i === 14 || i === 40);
       default: return [];
     }
@@ -356,4 +356,6 @@ export const githubSandbox: ProviderSandbox = {
     context: { baseUrl: url, org: GITHUB_ORG.login, owner: GITHUB_ORG.login, repo: 'widgets' },
     credentials: { accessToken: GITHUB_SANDBOX_TOKEN },
   }),
+  // What the owner token sees: every member, and the widgets repository's assignable users.
+  expectedUsers: (category) => (category === 'TICKETING' ? githubAssignees('widgets') : githubDataset().map((m) => m.user)).map(simpleUser),
 };

@@ -1,19 +1,21 @@
-// DRAFT — rename to github.test.ts together with adapter.draft.ts.txt → adapter.ts. Only what is specific to
-// GitHub: the shared conformance suite (issue 7 §3) covers walks, fixtures, 401/403/429/5xx, malformed bodies,
-// node/nodes, alias dedupe and secrets — call it once here with githubSandbox when it exists.
-// Tests marked NEEDS Nx describe the behaviour the missing vocabulary is for; they fail until it lands.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeProviderConformance } from '../../../test/conformance.js';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
 import type { Sandbox } from '../engine/sandbox-kit.js';
 import { github } from './adapter.js';
 import {
   GITHUB_ORG, GITHUB_SANDBOX_MEMBER_TOKEN, GITHUB_SANDBOX_OUTSIDER_TOKEN, GITHUB_SANDBOX_SSO_TOKEN, GITHUB_SANDBOX_TOKEN,
-  githubAssignees, githubDataset, githubInvitations, githubPrimaryLimit, githubSecondaryLimit, startGithubSandbox,
+  githubAssignees, githubDataset, githubPrimaryLimit, githubSecondaryLimit, githubSandbox, startGithubSandbox,
 } from './sandbox.js';
+
+describeProviderConformance({ sandbox: githubSandbox, category: 'USER_DIRECTORY' });
+describeProviderConformance({ sandbox: githubSandbox, category: 'TICKETING' });
+
+// What is specific to GitHub: the repository from a filter or the context, GHES, the org role, 2FA, rate limits.
 
 const DIR = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter, $remoteQuery: JSON) {
   users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after, filters: $filters, remoteQuery: $remoteQuery) {
-    edges { cursor node { ... on DirectoryUser { id remoteId name username emails { email } avatar status isActive userType roles { id } remoteData } } }
+    edges { cursor node { ... on DirectoryUser { id remoteId name username emails { email } avatar status userType roles { id } remoteData } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -42,6 +44,7 @@ beforeAll(async () => {
     account('gh-outsider', { ...org, ...repo }, GITHUB_SANDBOX_OUTSIDER_TOKEN),
     account('gh-sso', org, GITHUB_SANDBOX_SSO_TOKEN),
     account('gh-no-repo', org),
+    account('gh-repo-only', repo),
   ]);
 });
 afterAll(async () => {
@@ -67,24 +70,33 @@ describe('github organization members (USER_DIRECTORY)', () => {
     }
   });
 
-  it('keeps cursors compact even though GitHub pages on another path than the one asked for', async () => {
-    const res = await h.query(DIR, { account: 'gh', first: 100, filters: { roleId: 'member' } });
-    const cursors = res.body.data.users.edges.map((e: any) => e.cursor);
-    expect(Math.max(...cursors.map((c: string) => c.length))).toBeLessThanOrEqual(100);
-  });
-
   it('maps a listed member: login, avatar, ACTIVE, USER, no name or e-mail (simple-user has none), raw record kept', async () => {
     const res = await h.query(DIR, { account: 'gh', first: 10 });
     const node = res.body.data.users.edges[8].node;
-    expect(node).toMatchObject({ remoteId: String(members[8]!.user.id), username: members[8]!.user.login, name: null, emails: [], status: 'ACTIVE', isActive: true, userType: 'USER', roles: [] });
+    expect(node.name).toBeNull();
+    expect(node).toMatchObject({ remoteId: String(members[8]!.user.id), username: members[8]!.user.login, name: null, emails: [], status: 'ACTIVE', userType: 'USER', roles: [] });
     expect(node.remoteData.unexpected_field).toEqual({ nested: [1, 2, 3] });
     expect(node.remoteData).not.toHaveProperty('created_at');
   });
 
-  it('serves roleId through `role` and trusts GitHub for it, since no payload carries the role', async () => {
-    const { nodes } = await walk(h, DIR, { account: 'gh', filters: { roleId: 'admin' } }, 50);
-    expect(nodes.map((n) => n.remoteId)).toEqual(ids(members.filter((m) => m.role === 'admin').map((m) => m.user)));
-    expect(sandbox.requests.at(-1)!.query.get('role')).toBe('admin');
+  it('serves roleId through `role` and trusts GitHub for it (recheck: false), since no payload carries the role', async () => {
+    for (const role of ['admin', 'member'] as const) {
+      const { nodes } = await walk(h, DIR, { account: 'gh', filters: { roleId: role } }, 50);
+      expect(nodes.map((n) => n.remoteId)).toEqual(ids(members.filter((m) => m.role === role).map((m) => m.user)));
+      expect(nodes.every((n) => n.roles.length === 0)).toBe(true); // a re-check on roles would have dropped them all
+      expect(sandbox.requests.at(-1)!.query.get('role')).toBe(role);
+    }
+    expect(github.lists.USER_DIRECTORY!.filters.roleId).toMatchObject({ by: 'query', param: 'role', recheck: false });
+  });
+
+  it('needs context.org for the directory only, and says so before any upstream call', async () => {
+    const before = sandbox.requests.length;
+    const res = await h.query(DIR, { account: 'gh-repo-only' });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'INTEGRATED_ACCOUNT_NOT_FOUND', provider: 'github' });
+    expect(res.body.errors![0].message).toContain('context.org');
+    expect(sandbox.requests.length).toBe(before);
+    const tickets = await h.query(TIX, { account: 'gh-repo-only', first: 3 });
+    expect(remoteIds(tickets)).toEqual(ids(githubAssignees('widgets', members).slice(0, 3)));
   });
 
   it('refuses a role GitHub does not have, and the filters a simple-user cannot answer', async () => {
@@ -102,16 +114,13 @@ describe('github organization members (USER_DIRECTORY)', () => {
     expect(res.body.errors![0].message).toContain('Only owners can use this filter.');
   });
 
-  it('NEEDS N4: serves is2faEnabled: false through filter=2fa_disabled and fills the field it implies', async () => {
-    const res = await h.query(DIR, { account: 'gh', first: 100, filters: { is2faEnabled: false } });
-    expect(remoteIds(res)).toEqual(ids(members.filter((m) => m.twoFactor === 'disabled').map((m) => m.user)));
+  it('has no is2faEnabled filter (GitHub can list only members without 2FA, and no payload says): the 2FA choice is remoteQuery', async () => {
+    const res = await h.query(DIR, { account: 'gh', first: 5, filters: { is2faEnabled: false } });
+    expect(res.body.errors![0].message).toContain('is2faEnabled');
+    expect(github.lists.USER_DIRECTORY!.filters).not.toHaveProperty('is2faEnabled');
+    const page = await h.query(DIR, { account: 'gh', first: 100, remoteQuery: { filter: '2fa_disabled' } });
     expect(sandbox.requests.at(-1)!.query.get('filter')).toBe('2fa_disabled');
-  });
-
-  it('NEEDS N5: lists pending invitations for status INVITED, with their own ids', async () => {
-    const { nodes } = await walk(h, DIR, { account: 'gh', filters: { status: 'INVITED' } }, 5);
-    expect(nodes.map((n) => n.remoteId)).toEqual(githubInvitations(members).map((v) => `invitation:${v.id}`));
-    expect(nodes.every((n) => n.status === 'INVITED' && n.isActive === false)).toBe(true);
+    expect(page.body.data.users.edges.every((e: any) => e.node.remoteData.login)).toBe(true);
   });
 
   it('shows a token outside the org only the public members (concealed ones are hidden by GitHub)', async () => {
@@ -143,22 +152,38 @@ describe('github repository assignees (TICKETING)', () => {
     expect(sandbox.requests.some((r) => r.path === '/repositories/1296269/assignees')).toBe(true);
   });
 
-  it('NEEDS N1/N2: lets filters.collectionId "owner/repo" win over the context', async () => {
+  it('lets filters.collectionId "owner/repo" win over the context', async () => {
     const res = await h.query(TIX, { account: 'gh', first: 50, filters: { collectionId: 'acme-corp/tiny.dots_repo' } });
     expect(remoteIds(res)).toEqual(ids(githubAssignees('tiny.dots_repo', members)));
     expect(sandbox.requests.at(-1)!.path).toBe('/repos/acme-corp/tiny.dots_repo/assignees');
   });
 
-  it('NEEDS N1/N2/N6: asks for the repository when neither the filter nor the context names one', async () => {
+  it('asks for the repository when neither the filter nor the context names one', async () => {
+    const before = sandbox.requests.length;
     const res = await h.query(TIX, { account: 'gh-no-repo' });
-    expect(res.body.errors![0].extensions).toMatchObject({ code: 'MISSING_REQUIRED_FILTER', filter: 'collectionId' });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'MISSING_REQUIRED_FILTER', filter: 'collectionId', provider: 'github' });
+    expect(res.body.errors![0].message).toContain('context.owner + context.repo');
+    expect(sandbox.requests.length).toBe(before);
+    const given = await h.query(TIX, { account: 'gh-no-repo', first: 50, filters: { collectionId: 'acme-corp/tiny.dots_repo' } });
+    expect(remoteIds(given)).toHaveLength(3);
   });
 
-  it('NEEDS N1: refuses a collectionId that is not exactly owner/repo (no path traversal)', async () => {
-    for (const collectionId of ['acme-corp', 'acme-corp/widgets/extra', '../x', 'acme-corp/..']) {
+  it('refuses a collectionId that is not exactly owner/repo (no path traversal)', async () => {
+    const before = sandbox.requests.length;
+    for (const collectionId of ['acme-corp', 'acme-corp/widgets/extra', '../x', 'acme-corp/..', 'acme-corp/', '/widgets', 'acme-corp/%2e%2e']) {
       const res = await h.query(TIX, { account: 'gh', filters: { collectionId } });
-      expect(res.body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors![0].extensions.code, collectionId).toBe('BAD_USER_INPUT');
     }
+    expect(sandbox.requests.length).toBe(before);
+  });
+
+  it('resolves the same GitHub user as a TicketingUser or a DirectoryUser, as its global id says', async () => {
+    const tix = (await h.query(TIX, { account: 'gh', first: 1 })).body.data.users.edges[0].node;
+    const dir = (await h.query(DIR, { account: 'gh', first: 1 })).body.data.users.edges[0].node;
+    expect(tix.remoteId).toBe(dir.remoteId);
+    const res = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename ... on User { remoteId } } }`, { ids: [tix.id, dir.id] });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.nodes).toEqual([{ __typename: 'TicketingUser', remoteId: tix.remoteId }, { __typename: 'DirectoryUser', remoteId: dir.remoteId }]);
   });
 
   it('reports a private repository the token cannot see as UPSTREAM_NOT_FOUND', async () => {
@@ -188,7 +213,7 @@ describe('github rate limits', () => {
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 403, retryAfter: 120 });
   });
 
-  it('NEEDS N7: waits at least a minute for a secondary limit without retry-after (not the hour-long primary reset)', async () => {
+  it('waits at least a minute for a secondary limit without retry-after (not the hour-long primary reset)', async () => {
     sandbox.inject(githubSecondaryLimit({ status: 403 }));
     const res = await h.query(DIR, { account: 'gh', first: 2 });
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', retryAfter: 60 });
