@@ -43,14 +43,14 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
   const firsts = opts.firsts ?? [23, 100];
   const account = `conformance-${slug}`;
 
-  describe(`${slug} provider contract`, () => {
+  describe(`${slug} provider contract${opts.category && def && def.categories.length > 1 ? ` (${opts.category})` : ''}`, () => {
     if (!def) throw new Error(`no provider registered as ${slug}`);
     if (!opts.sandbox.expectedUsers) throw new Error(`${slug}: the sandbox must export expectedUsers() for the conformance suite`);
-    const raws = opts.sandbox.expectedUsers();
+    const category = opts.category ?? def.category;
+    const raws = opts.sandbox.expectedUsers(category);
     const expected = raws.map((r) => def.map(r, {}));
     const ids = expected.map((u) => u.remoteId);
     const required = (opts.sandbox.demoFilters ?? {}) as UserFilter;
-    const category = opts.category ?? def.category;
     const list = def.lists[category];
     if (!list) throw new Error(`${slug} serves no ${category} list`);
     const typeName = USER_TYPE_NAME[category];

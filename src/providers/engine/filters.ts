@@ -21,7 +21,7 @@ export const FILTER_SERVINGS = {
 export type FilterServing = keyof typeof FILTER_SERVINGS;
 
 const SERVING: Record<FilterServe['by'], FilterServing> = {
-  query: 'QUERY_PARAMETER', params: 'QUERY_PARAMETER', body: 'REQUEST_BODY', endpoint: 'SCOPED_ENDPOINT', engine: 'ENGINE', usage: 'USAGE_DATA',
+  query: 'QUERY_PARAMETER', params: 'QUERY_PARAMETER', body: 'REQUEST_BODY', endpoint: 'SCOPED_ENDPOINT', path: 'SCOPED_ENDPOINT', engine: 'ENGINE', usage: 'USAGE_DATA',
 };
 export function servingOf(spec: FilterServe): FilterServing {
   return SERVING[spec.by];
@@ -86,7 +86,7 @@ export function planFilters(def: ProviderDefinition, list: ListDefinition, vars:
         throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} cannot combine filters.${name} with filters.${exclusive}. Use one of them.`, { provider: def.slug, filter: name });
       spec = { by: 'engine' };
     }
-    if (spec.by === 'usage') continue;
+    if (spec.by === 'usage' || spec.by === 'path') continue; // the list's template reads it
     if (spec.by === 'engine') {
       const test = predicateOf(name);
       if (!test) throw new Error(`${def.slug}: no engine predicate for filter ${name}`);

@@ -71,8 +71,13 @@ export function buildUrl(origin: string, req: UpstreamRequest): string {
   return `${origin}${req.path}${qs ? `?${qs}` : ''}`;
 }
 
-/** Seconds to wait before retrying, from Retry-After or the provider's reset header; undefined when absent. */
+/** Seconds to wait before retrying: Retry-After, else the provider's reset header (when its resetWhen holds), else
+ *  the provider's default wait; undefined when none applies. */
 export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpec, now = Date.now()): number | undefined {
+  return namedWait(headers, spec, now) ?? spec?.defaultWaitSeconds;
+}
+
+function namedWait(headers: Record<string, string>, spec: RateLimitSpec | undefined, now: number): number | undefined {
   const ra = headers['retry-after'];
   if (ra !== undefined) {
     const secs = Number(ra);
@@ -80,7 +85,8 @@ export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpe
     const at = Date.parse(ra);
     if (!Number.isNaN(at)) return Math.max(0, (at - now) / 1000);
   }
-  const reset = spec?.resetHeader ? headers[spec.resetHeader.toLowerCase()] : undefined;
+  const counts = !spec?.resetWhen || headers[spec.resetWhen.header.toLowerCase()] === spec.resetWhen.equals;
+  const reset = spec?.resetHeader && counts ? headers[spec.resetHeader.toLowerCase()] : undefined;
   if (reset !== undefined && reset !== '') {
     const n = Number(reset);
     const format = spec!.resetFormat ?? 'epoch-seconds';

@@ -91,7 +91,8 @@ export type QueryValue = string | string[] | undefined;
  * - `body`: a value at a dot path of the POST body;
  * - `endpoint`: a scoped endpoint (`exclusive`: it takes no other filter parameters);
  * - `engine`: the engine tests the mapped user while it pages;
- * - `usage`: the value selects joined data (a usage day).
+ * - `usage`: the value selects joined data (a usage day);
+ * - `path`: the list's own path template reads it (a repository in the path).
  * `recheck`: an upstream-served filter is re-tested on the mapped user (false when the payload lacks the field).
  */
 export type FilterServe = { note?: string } & (
@@ -101,6 +102,7 @@ export type FilterServe = { note?: string } & (
   | { by: 'endpoint'; path: (v: any, vars: RequestVars) => string; query: (v: any, vars: RequestVars) => [string, string][]; exclusive: boolean }
   | { by: 'engine' }
   | { by: 'usage' }
+  | { by: 'path' }
 );
 
 /** An upstream list of the values a filter takes (groups, organizations, projects), read as { id, name }. */
@@ -119,6 +121,10 @@ export interface ListDefinition extends RequestTemplate {
   /** Filters whose values the provider can list (Query.filterValues). */
   values?: Partial<Record<FilterName, ValuesDefinition>>;
   requiredFilters: FilterName[];
+  /** Context keys this category needs, beyond those every category needs (for docs; render checks them). */
+  requiredContext: string[];
+  /** Filters that fall back to a value from the account's context (for docs; render applies them). */
+  filterDefaults: Partial<Record<FilterName, string>>;
   /** Where remoteQuery goes: query parameters, or an object at a body path (a POST upstream). */
   remoteQueryIn: 'query' | { body: string };
 }
@@ -170,6 +176,11 @@ export interface RateLimitSpec {
   /** Header carrying when the window resets, and its format. */
   resetHeader?: string;
   resetFormat?: ResetFormat;
+  /** The reset header counts only when this header has this value (GitHub sends x-ratelimit-reset on every
+   *  response; it means "wait until then" only with x-ratelimit-remaining: 0). */
+  resetWhen?: { header: string; equals: string };
+  /** The wait for a rate limit that names none (no Retry-After, no reset that counts), e.g. GitHub's "at least a minute". */
+  defaultWaitSeconds?: number;
 }
 
 export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;

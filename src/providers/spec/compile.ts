@@ -1,5 +1,6 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
+import { GatewayError } from '../engine/errors.js';
 import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../engine/auth.js';
 import { daysAgo } from '../engine/engine.js';
 import { joinKey } from '../engine/map-helpers.js';
@@ -38,7 +39,11 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
 
   const categories = Object.keys(spec.lists) as Category[];
   const lists: Partial<Record<Category, ListDefinition>> = {};
-  for (const c of categories) lists[c] = compileList(spec.lists[c]!, spec.slug, `lists.${c}`, fail);
+  for (const c of categories) {
+    for (const key of spec.lists[c]!.requiredContext ?? [])
+      if (!spec.context?.[key]) fail(`lists.${c}.requiredContext`, `context.${key} is not declared under context`);
+    lists[c] = compileList(spec.lists[c]!, spec.slug, c, fail);
+  }
   const joins = (spec.joins ?? []).map((j) => compileJoin(j, spec.slug));
   for (const c of categories)
     for (const [name, f] of Object.entries(spec.lists[c]!.filters) as [FilterName, FilterSpec][])
@@ -109,14 +114,40 @@ function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
   return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
 }
 
-function compileList(spec: ListSpec, slug: string, at: string, fail: (path: string, message: string) => never): ListDefinition {
+function compileList(spec: ListSpec, slug: string, category: Category, fail: (path: string, message: string) => never): ListDefinition {
+  const at = `lists.${category}`;
   const filters: Partial<Record<FilterName, FilterServe>> = {};
+  const inPath = new Set(placeholders(spec.path).filter((p) => p.scope === 'filters').map((p) => p.key));
   for (const [name, f] of Object.entries(spec.filters) as [FilterName, FilterSpec][]) {
     filters[name] = compileFilter(f, slug);
     if ('engine' in f && !predicateOf(name)) fail(`${at}.filters.${name}`, `the engine cannot test ${name} on a user; serve it upstream`);
+    if ('path' in f && !inPath.has(name)) fail(`${at}.filters.${name}`, `served by path, but ${at}.path does not read {filters.${name}}`);
   }
+  const defaults = Object.entries(spec.filterDefaults ?? {}) as [FilterName, string][];
+  for (const [name] of defaults) if (!filters[name]) fail(`${at}.filterDefaults.${name}`, `${name} is not one of this list's filters`);
+  const requiredContext = spec.requiredContext ?? [];
+  const request = compileRequest(spec, slug);
   return {
-    ...compileRequest(spec, slug),
+    ...request,
+    render(vars) {
+      const missing = requiredContext.filter((k) => vars.context[k] === undefined || vars.context[k] === null || vars.context[k] === '');
+      if (missing.length)
+        throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `The integrated account has no ${missing.map((k) => `context.${k}`).join(', ')}, which ${slug} needs to list ${category} users; set it in the account's context.`, { provider: slug });
+      if (!defaults.length) return request.render(vars);
+      const filled: Record<string, unknown> = { ...vars.filters };
+      for (const [name, tpl] of defaults) {
+        if (filled[name] !== undefined && filled[name] !== null) continue;
+        const v = renderText(tpl, { context: vars.context });
+        if (v !== undefined) filled[name] = v;
+        else if (inPath.has(name)) {
+          const keys = placeholders(tpl).map((p) => `context.${p.key}`).join(' + ');
+          throw new GatewayError('MISSING_REQUIRED_FILTER', `${slug} needs filters.${name} (or ${keys} in the account's context) to list ${category} users. Add it to the users query.`, { provider: slug, filter: name });
+        }
+      }
+      return request.render({ ...vars, filters: filled as RequestVars['filters'] });
+    },
+    requiredContext,
+    filterDefaults: Object.fromEntries(defaults),
     records: bodyReader(spec.records),
     paginator: compilePaginator(spec.paginator),
     filters,
@@ -171,6 +202,7 @@ function compileFilter(f: FilterSpec, slug: string): FilterServe {
   }
   if ('query' in f) return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note };
   if ('engine' in f) return { by: 'engine', note };
+  if ('path' in f) return { by: 'path', note };
   return { by: 'usage', note };
 }
 

@@ -17,13 +17,16 @@ function schemaFor(mode: SpecMode) {
   const orHook = <T extends z.ZodType>(t: T) => z.union([t, hook]);
 
   /** A template string whose placeholders are all of the allowed scopes (and name known filters). */
-  const check = (allowed: readonly Scope[]) => (value: unknown, ctx: z.RefinementCtx) => {
+  const check = (allowed: readonly Scope[], path = false) => (value: unknown, ctx: z.RefinementCtx) => {
     for (const p of typeof value === 'string' ? placeholders(value) : placeholdersIn(value)) {
+      if (p.split && !path) ctx.addIssue({ code: 'custom', message: `${p.raw}: a /N split is allowed in paths only` });
       if (!allowed.includes(p.scope)) ctx.addIssue({ code: 'custom', message: `${p.raw} is not allowed here (use ${allowed.map((s) => `{${s}${s === 'context' || s === 'filters' || s === 'credentials' ? '.…' : ''}}`).join(', ')})` });
       else if (p.scope === 'filters' && !(FILTER_NAMES as readonly string[]).includes(p.key!)) ctx.addIssue({ code: 'custom', message: `${p.raw}: unknown filter "${p.key}"` });
     }
   };
   const template = (allowed: readonly Scope[]) => z.string().superRefine(check(allowed));
+  /** A path template: like template, and `{…/N}` may split a value into N segments. */
+  const pathTemplate = (allowed: readonly Scope[]) => z.string().superRefine(check(allowed, true));
   const noFunctions = (value: unknown, ctx: z.RefinementCtx) => {
     const walk = (v: unknown, path: (string | number)[]) => {
       if (typeof v === 'function') ctx.addIssue({ code: 'custom', message: 'hooks (functions) are not allowed in a data-only spec', path });
@@ -48,7 +51,7 @@ function schemaFor(mode: SpecMode) {
 
   const request = (allowed: Scope[]) => ({
     method: z.enum(['GET', 'POST']).optional(),
-    path: template(allowed),
+    path: pathTemplate(allowed),
     query: query(allowed).optional(),
     headers: headers(allowed).optional(),
     body: json(allowed).optional(),
@@ -90,9 +93,10 @@ function schemaFor(mode: SpecMode) {
     query: z.strictObject({ ...note, query: z.string().min(1), value: value.optional(), join: z.string().optional(), recheck: z.boolean().optional() }),
     body: z.strictObject({ ...note, body: z.string().min(1), value: value.optional(), recheck: z.boolean().optional() }),
     params: z.strictObject({ ...note, params: hook, recheck: z.boolean().optional() }),
-    endpoint: z.strictObject({ ...note, endpoint: template(['value', 'context', 'filters']), query: z.record(z.string(), template(['value', 'context', 'filters'])).optional(), exclusive: z.boolean().optional() }),
+    endpoint: z.strictObject({ ...note, endpoint: pathTemplate(['value', 'context', 'filters']), query: z.record(z.string(), template(['value', 'context', 'filters'])).optional(), exclusive: z.boolean().optional() }),
     engine: z.strictObject({ ...note, engine: z.literal(true) }),
     usage: z.strictObject({ ...note, usage: z.literal(true) }),
+    path: z.strictObject({ ...note, path: z.literal(true) }),
   } as const;
   // Filter specs have no common discriminator: the key that names how it is served picks the schema.
   const filterSpec = z.unknown().superRefine((v, ctx) => {
@@ -111,6 +115,8 @@ function schemaFor(mode: SpecMode) {
     filters: filterMap,
     values: z.partialRecord(FILTER, filterValues).optional(),
     requiredFilters: z.array(FILTER).optional(),
+    filterDefaults: z.partialRecord(FILTER, template(['context'])).optional(),
+    requiredContext: z.array(z.string().min(1)).optional(),
     remoteQueryIn: z.union([z.literal('query'), z.strictObject({ body: z.string() })]).optional(),
   });
 
@@ -151,7 +157,7 @@ function schemaFor(mode: SpecMode) {
 
   const lookup = (allowed: Scope[]) => ({
     method: z.enum(['GET', 'POST']).optional(),
-    path: template(allowed),
+    path: pathTemplate(allowed),
     query: query(allowed).optional(),
     headers: headers(allowed).optional(),
     body: json(allowed).optional(),
@@ -173,7 +179,12 @@ function schemaFor(mode: SpecMode) {
     })).optional(),
     auth: z.union([auth, z.array(auth).min(1)]),
     headers: headers(['context']).optional(),
-    rateLimit: z.strictObject({ resetHeader: z.string().min(1), resetFormat: z.enum(RESET_FORMATS) }).optional(),
+    rateLimit: z.strictObject({
+      resetHeader: z.string().min(1),
+      resetFormat: z.enum(RESET_FORMATS),
+      resetWhen: z.strictObject({ header: z.string().min(1), equals: z.string() }).optional(),
+      defaultWaitSeconds: z.number().min(0).optional(),
+    }).optional(),
     errors: z.strictObject({
       message: z.union([locator, z.array(locator), hook]).optional(),
       retryable: z.array(status).optional(),

@@ -92,6 +92,8 @@ export type FilterSpec = { note?: string } & (
   | { endpoint: string; query?: Record<string, string>; exclusive?: boolean }
   | { engine: true }
   | { usage: true }
+  /** The list's own path reads it (`{filters.collectionId/2}`): a repository, project or workspace in the path. */
+  | { path: true }
 );
 
 /** How the values a filter takes are listed (Query.filterValues): a paged upstream list, each record read
@@ -112,6 +114,12 @@ export interface ListSpec extends RequestSpec {
   /** Per filter, the upstream list of the values it takes (groups, organizations, projects). */
   values?: Partial<Record<FilterName, FilterValuesSpec>>;
   requiredFilters?: FilterName[];
+  /** A filter the caller leaves out takes this context template's value ('{context.owner}/{context.repo}'); the
+   *  filter wins. A path that needs it and finds neither answers MISSING_REQUIRED_FILTER naming both. */
+  filterDefaults?: Partial<Record<FilterName, string>>;
+  /** Context keys this category needs (declared under `context`); checked before any upstream call. Keys
+   *  required for every category go in `context.<key>.required` instead, which is checked at start. */
+  requiredContext?: string[];
   /** 'query' (default) or a body path for a POST upstream (GraphQL: 'variables'). */
   remoteQueryIn?: 'query' | { body: string };
 }
@@ -186,7 +194,9 @@ export interface ProviderSpec<Raw = any> {
   auth: AuthSpec | AuthSpec[];
   /** Sent on every request (templates allowed). */
   headers?: Record<string, string>;
-  rateLimit?: { resetHeader: string; resetFormat: ResetFormat };
+  /** `resetWhen`: the reset header counts only when another header has a value (GitHub: x-ratelimit-remaining
+   *  "0"); `defaultWaitSeconds`: the wait for a rate limit that names none. Retry-After always comes first. */
+  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number };
   errors?: ErrorSpec;
   lists: Partial<Record<Category, ListSpec>>;
   byId?: ByIdSpec;

@@ -39,6 +39,14 @@ describe('templates', () => {
     expect(code(() => renderPath('/x/{context.repo}', values))).toBe('INTEGRATED_ACCOUNT_NOT_FOUND');
   });
 
+  it('splits a path value into exactly N checked segments with {…/N}', () => {
+    expect(renderPath('/repos/{filters.collectionId/2}/assignees', values)).toBe('/repos/octo/widgets/assignees');
+    expect(renderPath('/r/{value/2}', { value: 'a b/c?d' })).toBe('/r/a%20b/c%3Fd');
+    for (const value of ['octo', 'a/b/c', 'a/', '/b', 'a/..', './b', 'a/%2F', 'a\\b/c'])
+      expect(code(() => renderPath('/r/{value/2}', { value })), value).toBe('BAD_USER_INPUT');
+    expect(code(() => renderPath('/r/{value/2}', { value: 'octo' }))).toBe('BAD_USER_INPUT');
+  });
+
   it('substitutes query, header and body values verbatim, dropping what is missing, and keeps an exact placeholder typed', () => {
     expect(renderQuery({ project: '{filters.collectionId}', team: '{filters.teamId}', q: 'region:{context.region}' }, values)).toEqual([['project', 'octo/widgets'], ['q', 'region:eu']]);
     expect(renderQuery({ id: '{ids}' }, { ids: ['a', 'b'] })).toEqual([['id', 'a'], ['id', 'b']]);
@@ -157,6 +165,18 @@ describe('reset headers', () => {
     expect(at('iso-date', new Date(now + 60_000).toISOString())).toBe(60);
     expect(at('epoch-ms', String(now - 5000))).toBe(0); // already reopened
   });
+
+  it('counts a reset header only when resetWhen holds, else the default wait; Retry-After always first', () => {
+    const now = 1_700_000_000_000;
+    const spec = { resetHeader: 'X-RateLimit-Reset', resetFormat: 'epoch-seconds', resetWhen: { header: 'X-RateLimit-Remaining', equals: '0' }, defaultWaitSeconds: 60 } as const;
+    const reset = String(now / 1000 + 3000);
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0' }, spec, now)).toBe(3000); // primary limit
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '4987' }, spec, now)).toBe(60); // secondary, no Retry-After
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '4987', 'retry-after': '7' }, spec, now)).toBe(7);
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0', 'retry-after': '0' }, spec, now)).toBe(0);
+    expect(waitSeconds({}, { resetHeader: 'x', resetFormat: 'epoch-seconds' }, now)).toBeUndefined(); // no default: none
+    expect(() => validateSpec({ ...minimal(), rateLimit: { ...spec, defaultWaitSeconds: -1 } })).toThrow(/rateLimit\.defaultWaitSeconds/);
+  });
 });
 
 const minimal = (): ProviderSpec => ({
@@ -203,6 +223,18 @@ describe('spec validation', () => {
     bad.lists.USER_DIRECTORY.path = '/users/{credentials.accessToken}';
     bad.lists.USER_DIRECTORY.query = { team: '{filters.squad}' };
     expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.path: \{credentials\.accessToken\} is not allowed here[\s\S]*lists\.USER_DIRECTORY\.query\.team: \{filters\.squad\}: unknown filter "squad"/);
+  });
+
+  it('allows a /N split in paths only, and filter defaults from the context only', () => {
+    const ok: any = minimal();
+    ok.lists.USER_DIRECTORY.path = '/repos/{filters.collectionId/2}/members';
+    ok.lists.USER_DIRECTORY.filters.collectionId = { path: true };
+    ok.lists.USER_DIRECTORY.filterDefaults = { collectionId: '{context.owner}/{context.repo}' };
+    expect(() => validateSpec(ok)).not.toThrow();
+    const bad: any = minimal();
+    bad.lists.USER_DIRECTORY.query = { team: '{filters.teamId/2}' };
+    bad.lists.USER_DIRECTORY.filterDefaults = { teamId: '{filters.collectionId}' };
+    expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.query\.team: \{filters\.teamId\/2\}: a \/N split is allowed in paths only[\s\S]*lists\.USER_DIRECTORY\.filterDefaults\.teamId: \{filters\.collectionId\} is not allowed here/);
   });
 
   it('refuses hooks in a data-only spec (YAML/JSON providers), naming where', () => {
