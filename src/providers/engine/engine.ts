@@ -5,7 +5,7 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { AuthIo } from './auth.js';
-import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
+import { CursorCodec, queryKey, stableStringify, type CursorStoreOptions, type Position, type Walk } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { isSet, planFilters, servingOf } from './filters.js';
 import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
@@ -31,6 +31,8 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
+  cursorStore?: CursorStoreOptions;
 }
 
 export interface ListArgs {
@@ -42,14 +44,23 @@ export interface ListArgs {
   remoteQuery?: Record<string, unknown> | null;
 }
 
-export interface Edge { user: UserRecord; position: Position }
+/** A connection edge; its cursor is encoded when first read (a query that selects none pays nothing). */
+export interface Edge { readonly node: UserRecord; readonly cursor: string }
 export interface ListResult {
   edges: Edge[];
   hasNextPage: boolean;
-  /** Where the next page starts when it differs from the last edge (scan limit reached). */
-  endPosition: Position | null;
-  queryKey: string;
+  /** Where the next page starts: the last edge's cursor, or past it when the scan limit was reached. */
+  readonly endCursor: string | null;
   calls: UpstreamCall[];
+}
+
+/** Edges and endCursor encode their positions lazily, with the walk's codec. */
+function edgeOf(codec: CursorCodec, walk: Walk, node: UserRecord, position: Position): Edge {
+  let cursor: string | undefined;
+  return { node, get cursor() { return (cursor ??= codec.encode(walk, position)); } };
+}
+function resultOf(codec: CursorCodec, walk: Walk, edges: Edge[], hasNextPage: boolean, end: Position | null, calls: UpstreamCall[]): ListResult {
+  return { edges, hasNextPage, calls, get endCursor() { return end ? codec.encode(walk, end) : (edges.at(-1)?.cursor ?? null); } };
 }
 
 interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
@@ -71,7 +82,7 @@ export class Engine {
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
-    this.cursors = new CursorCodec(cursorSecret);
+    this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
   }
   scope(): RequestScope {
@@ -294,19 +305,28 @@ export class RequestScope {
       ...(body !== undefined ? { body } : {}),
     };
     const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
-    const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
-    let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
+    const codec = this.engine.cursors;
+    const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize: Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1)), secrets: secretsOf(account.credentials) };
+    let pos: Position;
+    if (args.after) {
+      const resumed = codec.decode(args.after, walk);
+      walk.pageSize = resumed.pageSize;
+      pos = resumed;
+    } else pos = { request: pag.first(base, walk.pageSize), offset: 0 };
     const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent };
 
     const map = await this.mapper(account, def, category, vars, calls);
     const edges: Edge[] = [];
-    const seen = new Set([stableStringify(pos.request)]);
+    const first = pag.first(base, walk.pageSize);
+    // Pages are compared by paginator state: a resumed request may order its query differently.
+    const stateKey = (req: UpstreamRequest) => JSON.stringify(pag.state(req, first));
+    const seen = new Set([stateKey(pos.request)]);
     let scanned = 0;
     let pages = 0;
     const started = performance.now();
     let hasNextPage = false;
     let endPosition: Position | null = null;
-    if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
+    if (args.first === 0) return resultOf(codec, walk, edges, true, null, calls);
 
     for (;;) {
       const page = await this.loadPage(account, def, pageSpec, pos.request, headers);
@@ -318,16 +338,16 @@ export class RequestScope {
         const user = map(records[i], i);
         if (plan.predicates.every((p) => p(user))) {
           const after: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
-          edges.push({ user, position: after });
+          edges.push(edgeOf(codec, walk, user, after));
         }
         if (plan.predicates.length && scanned >= this.engine.options.maxScan && edges.length < args.first) {
           const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
           const more = i + 1 < records.length || next !== null;
-          if (edges.length) return { edges, hasNextPage: more, endPosition: rest, queryKey: qk, calls };
+          if (edges.length) return resultOf(codec, walk, edges, more, rest, calls);
           // A page with no edges must be the last one (urql's relayPagination skips empty pages, so
           // "load more" would stall): keep scanning within a budget, then say so instead.
           if (more && (scanned >= this.engine.options.maxScan * EMPTY_SCAN_FACTOR || performance.now() - started > EMPTY_SCAN_MS))
-            throw this.scanExhausted(account, def, list, args.filter, scanned, qk, rest);
+            throw this.scanExhausted(def, list, args.filter, scanned, codec.encode(walk, rest));
         }
       }
       if (edges.length === args.first) {
@@ -338,12 +358,12 @@ export class RequestScope {
       // Bounded work per request, whatever the upstream does (e.g. endless empty pages with fresh cursors):
       // answer with what we have and a cursor to continue.
       if (++pages >= this.engine.options.maxPages) {
-        if (!edges.length && plan.predicates.length) throw this.scanExhausted(account, def, list, args.filter, scanned, qk, { request: next, offset: 0 });
+        if (!edges.length && plan.predicates.length) throw this.scanExhausted(def, list, args.filter, scanned, codec.encode(walk, { request: next, offset: 0 }));
         hasNextPage = true;
         endPosition = { request: next, offset: 0 };
         break;
       }
-      const nextKey = stableStringify(next);
+      const nextKey = stateKey(next);
       if (seen.has(nextKey)) {
         page.call.isLooping = true;
         break;
@@ -351,11 +371,11 @@ export class RequestScope {
       seen.add(nextKey);
       pos = { request: next, offset: 0 };
     }
-    return { edges, hasNextPage, endPosition, queryKey: qk, calls };
+    return resultOf(codec, walk, edges, hasNextPage, endPosition, calls);
   }
 
   /** No match within the scan budget: names the filters the gateway tested and those the upstream serves. */
-  private scanExhausted(account: Account, def: ProviderDefinition, list: ListDefinition, filter: UserFilter, scanned: number, qk: string, rest: Position): GatewayError {
+  private scanExhausted(def: ProviderDefinition, list: ListDefinition, filter: UserFilter, scanned: number, after: string): GatewayError {
     const served = (n: string) => { const s = list.filters[n as FilterName]; return s ? servingOf(s) : undefined; };
     const tested = Object.keys(filter).filter((n) => isSet(filter[n as FilterName]) && served(n) === 'ENGINE');
     const pushed = Object.keys(list.filters).filter((n) => served(n) === 'QUERY_PARAMETER' || served(n) === 'SCOPED_ENDPOINT');
@@ -364,7 +384,7 @@ export class RequestScope {
     return new GatewayError(
       'FILTER_SCAN_EXHAUSTED',
       `No user matched ${names} in the ${scanned} ${def.displayName} records read for this page; the gateway tests ${tested.length > 1 ? 'these filters' : 'this filter'} while paging and stopped at its scan budget. To go on, ${hint}, or pass extensions.after as after to keep scanning.`,
-      { provider: def.slug, filter: tested[0], after: this.engine.cursors.encode(account.id, qk, rest) },
+      { provider: def.slug, filter: tested[0], after },
     );
   }
 
@@ -406,10 +426,10 @@ export class RequestScope {
       let after: string | null = null;
       for (let scanned = 0; wanted.size && scanned < this.engine.options.maxScan; ) {
         const res: ListResult = await this.list(account, def, { category, first: 100, after, filter: {} });
-        for (const e of res.edges) if (wanted.delete(e.user.remoteId)) found.set(e.user.remoteId, e.user);
+        for (const e of res.edges) if (wanted.delete(e.node.remoteId)) found.set(e.node.remoteId, e.node);
         scanned += res.edges.length;
         if (!res.hasNextPage || !res.edges.length) break;
-        after = this.engine.cursors.encode(account.id, res.queryKey, res.edges.at(-1)!.position);
+        after = res.edges.at(-1)!.cursor;
       }
     }
     return ids.map((id) => found.get(id) ?? null);
