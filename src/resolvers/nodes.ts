@@ -1,19 +1,9 @@
 // Query.node / Query.nodes: user IDs resolve through the per-request `users` DataLoader, which batches
 // ids per account into the provider's bulk endpoint. Both fields are nullable and `nodes` fails per
 // item: a malformed or failing id nulls its own entry, with an error at its index.
-import type DataLoader from 'dataloader';
 import { builder, decodeId } from '../schema/builder.js';
 import { GatewayError } from '../providers/engine/errors.js';
-import type { UserRecord } from '../providers/engine/types.js';
-import { USER_TYPE_NAME } from '../schema/users.js';
-
-const TYPE_NAMES = new Set(Object.values(USER_TYPE_NAME));
-
-export async function resolveUserNode(users: DataLoader<string, UserRecord | null>, id: { typename: string; id: string }): Promise<UserRecord | null> {
-  if (!TYPE_NAMES.has(id.typename)) return null;
-  const user = await users.load(String(id.id));
-  return user && USER_TYPE_NAME[user.category] === id.typename ? user : null;
-}
+import '../schema/users.js'; // the user types node/nodes resolve to
 
 const NodeRef = builder.nodeInterfaceRef();
 
