@@ -3,7 +3,7 @@
 // page by its state relative to the list's base request (its own slot values, or a next link's
 // difference from the base), from which `resume` rebuilds the request exactly.
 import { getPath, setPath } from './paths.js';
-import type { PageResponse, PaginationKind, Paginator, PaginatorState, UpstreamRequest } from './types.js';
+import type { PageResponse, PaginationKind, Paginator, UpstreamRequest } from './types.js';
 
 export type { PageResponse, PaginationKind, Paginator, PaginatorState } from './types.js';
 
