@@ -7,7 +7,7 @@ import type { Account, Engine, RequestScope } from './providers/engine/engine.js
 import { GatewayError } from './providers/engine/errors.js';
 import type { Category, UserRecord } from './providers/engine/types.js';
 import { providerBySlug } from './providers/registry.js';
-import { resolveUserNode } from './resolvers/nodes.js';
+import { resolveUserNode } from './resolvers/node-loader.js';
 
 export interface GatewayContext {
   tenantId: string;

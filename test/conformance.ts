@@ -122,6 +122,33 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       });
     }
 
+    it('issues compact, opaque cursors: at most 100 characters, showing no upstream path or parameter value', async () => {
+      const before = sandbox.requests.length;
+      const cursors: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 50; pages++) {
+        const res = await query({}, 23, after);
+        expect(res.body.errors).toBeUndefined();
+        const conn = res.body.data.users;
+        cursors.push(...conn.edges.map((e: any) => e.cursor), conn.pageInfo.endCursor);
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+      }
+      // What the upstream saw: the paths, every query value and every string in a body (tokens, offsets, filters).
+      const seen = sandbox.requests.slice(before);
+      const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+      const values = [...new Set(seen.flatMap((r) => [r.path, ...[...r.query.values()], ...strings(r.body)]))];
+      expect(values.some((v) => v.length >= 6), 'the walk sent some upstream value to look for').toBe(true);
+      expect(cursors.length).toBeGreaterThan(raws.length);
+      for (const c of cursors) {
+        expect(c.length, c).toBeLessThanOrEqual(100);
+        // As given (long values only: a short one could occur in random base64 by chance), and decoded.
+        const decoded = c.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1'));
+        expect(values.filter((v) => v.length >= 6 && c.includes(v)), c).toEqual([]);
+        expect(values.filter((v) => v.length >= 4 && decoded.some((d) => d.includes(v))), c).toEqual([]);
+      }
+    });
+
     it('serves each user with its mapped fields and the untouched raw record in remoteData', async () => {
       const res = await h.query(FULL, { account, filters: required, first: 100 });
       const nodes = res.body.data.users.edges.map((e: any) => e.node);

@@ -23,15 +23,13 @@ builder.queryField('filterValues', (t) =>
       const first = args.first ?? 50;
       if (!Number.isInteger(first) || first < 1 || first > 100) throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and 100 (got ${first}).`);
       const res = await ctx.scope.lookups.values(account, def, { category: args.category, filter: args.filter, first, after: args.after });
-      const cursors = ctx.engine.cursors;
-      const edges = res.edges.map((e) => ({ node: e.value, cursor: cursors.encode(account.id, res.queryKey, e.position) }));
       return {
-        edges,
+        edges: res.edges,
         pageInfo: {
           hasNextPage: res.hasNextPage,
           hasPreviousPage: false,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: res.endPosition ? cursors.encode(account.id, res.queryKey, res.endPosition) : (edges.at(-1)?.cursor ?? null),
+          get startCursor() { return res.edges[0]?.cursor ?? null; },
+          get endCursor() { return res.endCursor; },
         },
       };
     },

@@ -1,22 +1,9 @@
 // Query.node / Query.nodes: user IDs resolve through the per-request `users` DataLoader, which batches
 // ids per account into the provider's bulk endpoint. Both fields are nullable and `nodes` fails per
 // item: a malformed or failing id nulls its own entry, with an error at its index.
-import type DataLoader from 'dataloader';
 import { builder, decodeId } from '../schema/builder.js';
 import { GatewayError } from '../providers/engine/errors.js';
-import type { Category, UserRecord } from '../providers/engine/types.js';
-import { USER_TYPE_NAME } from '../schema/users.js';
-
-/** The category a global id's type names: a provider serving several looks the id up in that one. */
-const CATEGORY_OF = new Map(Object.entries(USER_TYPE_NAME).map(([c, t]) => [t, c as Category]));
-
-/** `users` is keyed by `${category}:${accountId}:${remoteId}`. */
-export async function resolveUserNode(users: DataLoader<string, UserRecord | null>, id: { typename: string; id: string }): Promise<UserRecord | null> {
-  const category = CATEGORY_OF.get(id.typename);
-  if (!category || !id.id.includes(':')) return null;
-  const user = await users.load(`${category}:${id.id}`);
-  return user && USER_TYPE_NAME[user.category] === id.typename ? user : null;
-}
+import '../schema/users.js'; // the user types node/nodes resolve to
 
 const NodeRef = builder.nodeInterfaceRef();
 

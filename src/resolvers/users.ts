@@ -87,24 +87,17 @@ builder.queryField('users', (t) =>
       } catch (e) {
         throw fieldSelects(info, 'debug') ? withUpstreamCalls(e, calls) : e;
       }
-      const cursors = ctx.engine.cursors;
-      const edges = res.edges.map((e) => ({
-        node: e.user,
-        get cursor() {
-          return cursors.encode(account.id, res.queryKey, e.position);
-        },
-      }));
-      const end = res.endPosition;
+      // Edges carry their cursors, encoded by the engine when read.
       return {
-        edges,
+        edges: res.edges,
         pageInfo: {
           hasNextPage: res.hasNextPage,
           hasPreviousPage: false,
           get startCursor() {
-            return edges[0]?.cursor ?? null;
+            return res.edges[0]?.cursor ?? null;
           },
           get endCursor() {
-            return end ? cursors.encode(account.id, res.queryKey, end) : (edges.at(-1)?.cursor ?? null);
+            return res.endCursor;
           },
         },
         debug: res.calls,

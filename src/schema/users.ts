@@ -9,12 +9,12 @@ import type { Category, UserRecord } from '../providers/engine/types.js';
 import type { GatewayContext } from '../context.js';
 import { providerBySlug } from '../providers/registry.js';
 import { enrichedRef, enrichedRefs } from '../resolvers/enrich.js';
+import { USER_TYPE_NAME } from './type-names.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
 const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
 
-/** The GraphQL type of each category's users. */
-export const USER_TYPE_NAME: Record<Category, string> = { USAGE_METERING: 'UsageMeteringUser', TICKETING: 'TicketingUser', USER_DIRECTORY: 'DirectoryUser', CALENDAR: 'CalendarUser' };
+export { USER_TYPE_NAME } from './type-names.js';
 
 export const UserInterface = builder.interfaceRef<UserRecord>('User').implement({
   description:

@@ -1,14 +1,25 @@
-// Relay cursors: opaque, signed positions. A cursor names the upstream request of a page and the offset
-// inside it, bound to one account and one set of filters. The gateway only ever follows a request it
-// signed itself, so a forged cursor cannot make it call a URL of the client's choosing.
+// Relay cursors: compact, opaque, signed positions, encoded and decoded by the engine alone.
 //
-// Format: `<page>.<offset>.<sig>`. `page` is base64url JSON of [version, account, query key, method, path,
-// query, body?]; its key is HMAC-SHA256(secret, page), computed once per upstream page; `sig` is the first
-// 128 bits of SHA-256(key "." offset), so each of the (up to 100) edges of a page costs one small hash instead
-// of one HMAC. Offsets must be plain digits, which rules out length-extension forgeries of the keyed hash.
-import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
+// A cursor never carries the upstream request. The engine rebuilds the list's base request from the
+// query itself (which the cursor is bound to), so a page is named by the walk's page size and the
+// paginator's state relative to the walk's first request (a token, an offset, a page number, a next
+// link's new query pairs). That state is encrypted, so a cursor shows nothing of the upstream. When it
+// is long (a Graph `$skiptoken`, a link to another path) or contains one of the account's secrets (an
+// upstream echoing a credential into its next link), it stays in this process, in a bounded LRU, and the
+// cursor carries only a keyed hash of it: such a cursor is valid on this process until the entry ages out.
+//
+// Format: `<page>.<offset>.<sig>`, at most 100 characters.
+// - `page`: base64url of SIV(plaintext) with associated data (account, query key): a 12-byte synthetic IV
+//   (HMAC of the associated data and plaintext) then AES-256-CTR. Deterministic, so a page has one cursor.
+//   Plaintext: one byte (version << 4 | kind), then kind 0: JSON [size, ...state]; kind 1: a 12-byte handle.
+// - `offset`: records of that page already consumed, plain digits (rules out length-extension forgeries).
+// - `sig`: 96 bits of SHA-256(pageKey "." offset), pageKey = HMAC(page) computed once per upstream page,
+//   so each of a page's (up to 100) edges costs one small hash.
+// Kinds 2–15 are free for what follows (e.g. a short history of the walk's positions for loop refusal).
+import { createCipheriv, createHash, createHmac, hash, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { GatewayError } from './errors.js';
-import type { UpstreamRequest } from './types.js';
+import type { Paginator, PaginatorState, UpstreamRequest } from './types.js';
 
 export interface Position {
   /** The page's upstream request. */
@@ -17,87 +28,151 @@ export interface Position {
   offset: number;
 }
 
-type PagePayload = [version: 3, accountId: string, queryKey: string, method: UpstreamRequest['method'], path: string, query: UpstreamRequest['query'], body?: UpstreamRequest['body']];
-interface SignedPage { accountId: string; queryKey: string; page: string; key: string }
+/** One walk through one account's list: what a cursor is bound to and relative to. */
+export interface Walk {
+  accountId: string;
+  /** Digest of what shapes the upstream query (provider, category, filters, remoteQuery). */
+  queryKey: string;
+  paginator: Paginator;
+  /** The list's request before paging (filters and remoteQuery applied). */
+  base: UpstreamRequest;
+  /** The walk's upstream page size, set on the first page and kept by every cursor. */
+  pageSize: number;
+  /** The account's secrets: a state containing one is never put into a cursor. */
+  secrets: readonly string[];
+}
+
+export interface CursorStoreOptions {
+  /** Most positions kept server-side (long or secret-bearing states). */
+  max: number;
+  /** How long a kept position stays valid after its last use. */
+  ttlMs: number;
+}
+export const CURSOR_STORE_DEFAULTS: CursorStoreOptions = { max: 20_000, ttlMs: 3_600_000 };
+
+export const MAX_CURSOR_LENGTH = 100;
+const VERSION = 1;
+const INLINE = 0;
+const HANDLE = 1;
+const IV_BYTES = 12;
+const HANDLE_BYTES = 12;
+const SIG_CHARS = 16;
+const MAX_OFFSET_DIGITS = 7;
+/** The largest plaintext whose cursor stays within MAX_CURSOR_LENGTH with any offset. */
+const MAX_PLAINTEXT = Math.floor(((MAX_CURSOR_LENGTH - SIG_CHARS - MAX_OFFSET_DIGITS - 2) * 3) / 4) - IV_BYTES;
 
 const PAGE = /^[A-Za-z0-9_-]+$/;
-const OFFSET = /^\d{1,9}$/;
+const OFFSET = new RegExp(`^\\d{1,${MAX_OFFSET_DIGITS}}$`);
+
+interface SignedPage { walk: Walk; page: string; key: string }
+interface Kept { accountId: string; queryKey: string; json: string }
 
 export class CursorCodec {
   /** Edges of one upstream page share their request object: encode and key it once per page. */
   private readonly pages = new WeakMap<UpstreamRequest, SignedPage>();
-  constructor(private readonly secret: string) {}
+  private readonly kept: LRUCache<string, Kept>;
+  private readonly encKey: Buffer;
+  private readonly ivKey: Buffer;
+  private readonly sigKey: Buffer;
+  private readonly handleKey: Buffer;
+
+  constructor(secret: string, private readonly store: CursorStoreOptions = CURSOR_STORE_DEFAULTS) {
+    const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'rollcall-cursor', info, 32));
+    this.encKey = derive('enc');
+    this.ivKey = derive('iv');
+    this.sigKey = derive('sig');
+    this.handleKey = derive('handle');
+    this.kept = new LRUCache({ max: store.max, ttl: store.ttlMs, updateAgeOnGet: true });
+  }
+
+  private static aad(accountId: string, queryKey: string): Buffer {
+    return Buffer.from(`${accountId.length}:${accountId}|${queryKey}`);
+  }
+
+  private iv(aad: Buffer, plaintext: Buffer): Buffer {
+    return createHmac('sha256', this.ivKey).update(aad).update(plaintext).digest().subarray(0, IV_BYTES);
+  }
+
+  private ctr(iv: Buffer, data: Buffer): Buffer {
+    const c = createCipheriv('aes-256-ctr', this.encKey, Buffer.concat([iv, Buffer.alloc(16 - IV_BYTES)]));
+    return Buffer.concat([c.update(data), c.final()]);
+  }
 
   private pageKey(page: string): string {
-    return createHmac('sha256', this.secret).update(page).digest('base64url');
+    return createHmac('sha256', this.sigKey).update(page).digest('base64url');
   }
 
   private static sig(key: string, offset: number | string): string {
-    return hash('sha256', `${key}.${offset}`, 'base64url').slice(0, 22);
+    return hash('sha256', `${key}.${offset}`, 'base64url').slice(0, SIG_CHARS);
   }
 
-  encode(accountId: string, queryKey: string, pos: Position): string {
+  private seal(walk: Walk, request: UpstreamRequest): string {
+    const json = JSON.stringify([walk.pageSize, ...walk.paginator.state(request, walk.paginator.first(walk.base, walk.pageSize))]);
+    let plaintext = Buffer.concat([Buffer.from([(VERSION << 4) | INLINE]), Buffer.from(json)]);
+    if (plaintext.length > MAX_PLAINTEXT || containsSecret(json, walk.secrets)) {
+      const handle = createHmac('sha256', this.handleKey).update(CursorCodec.aad(walk.accountId, walk.queryKey)).update(json).digest().subarray(0, HANDLE_BYTES);
+      this.kept.set(handle.toString('base64url'), { accountId: walk.accountId, queryKey: walk.queryKey, json });
+      plaintext = Buffer.concat([Buffer.from([(VERSION << 4) | HANDLE]), handle]);
+    }
+    const iv = this.iv(CursorCodec.aad(walk.accountId, walk.queryKey), plaintext);
+    return Buffer.concat([iv, this.ctr(iv, plaintext)]).toString('base64url');
+  }
+
+  encode(walk: Walk, pos: Position): string {
     let signed = this.pages.get(pos.request);
-    if (!signed || signed.accountId !== accountId || signed.queryKey !== queryKey) {
-      const r = pos.request;
-      const payload: PagePayload = r.body === undefined ? [3, accountId, queryKey, r.method, r.path, r.query] : [3, accountId, queryKey, r.method, r.path, r.query, r.body];
-      const page = Buffer.from(JSON.stringify(payload)).toString('base64url');
-      signed = { accountId, queryKey, page, key: this.pageKey(page) };
+    if (!signed || signed.walk !== walk) {
+      const page = this.seal(walk, pos.request);
+      signed = { walk, page, key: this.pageKey(page) };
       this.pages.set(pos.request, signed);
     }
     return `${signed.page}.${pos.offset}.${CursorCodec.sig(signed.key, pos.offset)}`;
   }
 
-  decode(cursor: string, accountId: string, queryKey: string): Position {
+  /** The position a cursor names, and the walk's page size (the caller sets `walk.pageSize` from it). */
+  decode(cursor: string, walk: Omit<Walk, 'pageSize'>): Position & { pageSize: number } {
     const invalid = (why: string) =>
       new GatewayError('INVALID_CURSOR', `The cursor is not valid for this query (${why}). Use a cursor returned by the same users query, or omit it to start over.`);
-    const parts = cursor.split('.');
+    const parts = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
     if (parts.length !== 3 || !PAGE.test(parts[0]!) || !OFFSET.test(parts[1]!)) throw invalid('malformed');
     const [page, offset, sig] = parts as [string, string, string];
     const given = Buffer.from(sig, 'base64url');
     const expected = Buffer.from(CursorCodec.sig(this.pageKey(page), offset), 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('bad signature');
-    let p: PagePayload;
+    const sealed = Buffer.from(page, 'base64url');
+    if (sealed.length <= IV_BYTES) throw invalid('malformed');
+    const iv = sealed.subarray(0, IV_BYTES);
+    const plaintext = this.ctr(iv, sealed.subarray(IV_BYTES));
+    // The synthetic IV binds the page to its account and query: another account's or filters' cursor fails here.
+    if (!timingSafeEqual(iv, this.iv(CursorCodec.aad(walk.accountId, walk.queryKey), plaintext))) throw invalid('issued for another integrated account or other filters');
+    if (plaintext[0]! >> 4 !== VERSION) throw invalid('issued by another version of the gateway');
+    let json: string;
+    if ((plaintext[0]! & 15) === INLINE) json = plaintext.subarray(1).toString('utf8');
+    else if ((plaintext[0]! & 15) === HANDLE) {
+      const kept = this.kept.get(plaintext.subarray(1).toString('base64url'));
+      if (!kept || kept.accountId !== walk.accountId || kept.queryKey !== walk.queryKey)
+        throw new GatewayError(
+          'INVALID_CURSOR',
+          `The cursor's paging position has expired: this gateway keeps long upstream positions in memory for ${Math.round(this.store.ttlMs / 60_000)} minutes after their last use, per process. Restart paging by omitting after.`,
+        );
+      json = kept.json;
+    } else throw invalid('malformed');
+    let state: unknown;
     try {
-      p = JSON.parse(Buffer.from(page, 'base64url').toString('utf8'));
+      state = JSON.parse(json);
     } catch {
       throw invalid('malformed');
     }
-    if (!Array.isArray(p) || p[0] !== 3) throw invalid('malformed');
-    const [, account, key, method, path, query, body] = p;
-    if (account !== accountId) throw invalid('issued for another integrated account');
-    if (key !== queryKey) throw invalid('issued for other filters');
-    return { request: body === undefined ? { method, path, query } : { method, path, query, body }, offset: Number(offset) };
+    if (!Array.isArray(state) || !Number.isInteger(state[0]) || state[0] < 1) throw invalid('malformed');
+    const pageSize = state[0] as number;
+    const request = walk.paginator.resume(walk.paginator.first(walk.base, pageSize), state.slice(1) as PaginatorState);
+    if (!request) throw invalid('issued for another paginator');
+    return { request, offset: Number(offset), pageSize };
   }
 }
 
-/**
- * What a cursor carries of a page's request: its body without the top-level keys it shares with the list's
- * base request (a GraphQL document is the same on every page; only its variables move). The base is
- * rebuilt from the spec, the filters and remoteQuery — all bound by the query key — when the cursor returns.
- * Memoised per request object, so the edges of one page keep sharing one object (and one signed page).
- */
-export function carriedRequest(base: UpstreamRequest): (req: UpstreamRequest) => UpstreamRequest {
-  const shared = base.body ? Object.entries(base.body).map(([k, v]) => [k, stableStringify(v)] as const) : [];
-  if (!shared.length) return (req) => req;
-  const memo = new WeakMap<UpstreamRequest, UpstreamRequest>();
-  return (req) => {
-    if (!req.body) return req;
-    let out = memo.get(req);
-    if (!out) {
-      const body = { ...req.body };
-      for (const [k, v] of shared) if (Object.hasOwn(body, k) && stableStringify(body[k]) === v) delete body[k];
-      out = { ...req, body };
-      memo.set(req, out);
-    }
-    return out;
-  };
-}
-
-/** The page's full request from what a cursor carried: the base's body keys it left out are put back. */
-export function restoredRequest(carried: UpstreamRequest, base: UpstreamRequest): UpstreamRequest {
-  if (!base.body || !carried.body) return carried;
-  return { ...carried, body: { ...base.body, ...carried.body } };
+/** True when the state holds one of the secrets, verbatim or as JSON escapes it. */
+function containsSecret(json: string, secrets: readonly string[]): boolean {
+  return secrets.some((s) => s.length >= 4 && (json.includes(s) || json.includes(JSON.stringify(s).slice(1, -1))));
 }
 
 /** A stable digest of what shapes the upstream query, so a cursor cannot be replayed with other filters. */

@@ -20,7 +20,7 @@ export const ERROR_CODES = {
   CATEGORY_MISMATCH: 'the account\'s provider does not serve the category asked for',
   UNSUPPORTED_FILTER: 'the provider cannot honour a filter, or this value of it, or (`filterValues`) cannot list its values',
   MISSING_REQUIRED_FILTER: "the provider needs a filter to list users (e.g. Jira's project)",
-  INVALID_CURSOR: 'forged, truncated, or issued for another account or other filters',
+  INVALID_CURSOR: 'forged, truncated, issued for another account or other filters, or its position (kept by the gateway process) expired: restart paging without `after`',
   BACKWARD_PAGINATION_UNSUPPORTED: '`last`/`before`: providers page forward only',
   BAD_USER_INPUT: '`first` outside 1–100, more than 100 node ids in a request, an empty or over-100 `filters.emails`, a malformed date or id, an id or path value of `.` or `..` or with `/` or `\\`, a filter value the provider does not know (its scoped endpoint answered 404; `extensions.filter` names it)',
   FILTER_SCAN_EXHAUSTED: 'a filter the engine tests while paging matched nothing within the scan budget (ten times `limits.maxScan` records, or five seconds); narrow with a filter served upstream, or pass `extensions.after` as `after` to keep scanning',

@@ -2,25 +2,19 @@
 // with the engine's own signed cursors), and fields filled by a second call only when a query selects
 // them (organization names by id, batched; a user's groups, one call per user with bounded concurrency).
 import DataLoader from 'dataloader';
-import type { CursorCodec, Position } from './cursor.js';
-import { queryKey } from './cursor.js';
-import type { Account } from './engine.js';
+import { queryKey, type Position, type Walk } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { FILTERS, FILTER_NAMES } from './filter-defs.js';
 import type { UpstreamCall } from './http.js';
+import { singlePage } from './paginators.js';
+import { secretsOf } from './redact.js';
+import { contextOf, type Account, type Scope } from './scope.js';
 import { USER_STATUSES, USER_TYPES, type Category, type EnrichableField, type FilterName, type ListDefinition, type Paginator, type ProviderDefinition, type Ref, type RenderedRequest, type RequestTemplate, type RequestVars, type UpstreamRequest } from './types.js';
-
-/** What a RequestScope lends its lookups: its page loader (deduped, debug-recorded) and its renderer. */
-export interface LookupIo {
-  loadPage(account: Account, def: ProviderDefinition, spec: { kind: string; records: (body: any) => unknown; paginator?: Paginator; idempotent: boolean }, request: UpstreamRequest, headers: Record<string, string>): Promise<{ records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }>;
-  render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
-  context(account: Account, def: ProviderDefinition): RequestVars['context'];
-  maxPages: number;
-}
 
 export interface FilterValue { id: string; name: string | null; remoteData: unknown }
 export interface ValuesArgs { category?: Category | null; filter: string; first: number; after?: string | null }
-export interface ValuesResult { edges: { value: FilterValue; position: Position }[]; hasNextPage: boolean; endPosition: Position | null; queryKey: string; calls: UpstreamCall[] }
+/** A connection of filter values; cursors are encoded when read, like the users connection's. */
+export interface ValuesResult { edges: { readonly node: FilterValue; readonly cursor: string }[]; hasNextPage: boolean; readonly endCursor: string | null; calls: UpstreamCall[] }
 
 /** Where a filter's values come from: the provider's own list, or the filter's enum (status, userType, isActive). */
 export type ValuesSource = 'UPSTREAM' | 'ENUM';
@@ -44,11 +38,12 @@ interface EnrichKey { account: Account; def: ProviderDefinition; field: Enrichab
 
 /** How many per-user lookups run at once (Okta: one call per user): bounded so a page cannot burst a rate limit. */
 const USER_LOOKUP_CONCURRENCY = 4;
+const ENUM_PAGINATOR = singlePage();
 
 export class Lookups {
   private readonly enriched: DataLoader<EnrichKey, Ref | Ref[] | null, string>;
 
-  constructor(private readonly io: LookupIo, private readonly cursors: CursorCodec) {
+  constructor(private readonly scope: Scope) {
     this.enriched = new DataLoader((keys) => this.batchEnrich(keys), { cacheKeyFn: (k) => `${k.account.id}|${k.field}|${k.id}` });
   }
 
@@ -67,29 +62,38 @@ export class Lookups {
       throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} (${def.slug}) ${why}. Filters with listable values here: ${listable.join(', ') || 'none'} (supportedFilters { valuesListable }).`, { provider: def.slug, filter });
     }
     const qk = queryKey({ p: def.slug, c: category, v: filter });
+    const codec = this.scope.engine.cursors;
     const first = args.first;
+    const secrets = secretsOf(account.credentials);
+    const result = (walk: Walk, edges: { value: FilterValue; position: Position }[], hasNextPage: boolean, end: Position | null): ValuesResult => ({
+      edges: edges.map(({ value, position }) => { let c: string | undefined; return { node: value, get cursor() { return (c ??= codec.encode(walk, position)); } }; }),
+      hasNextPage,
+      calls,
+      get endCursor() { return end ? codec.encode(walk, end) : (this.edges.at(-1)?.cursor ?? null); },
+    });
     if (source === 'ENUM') {
       // One synthetic page: the cursor machinery still signs offsets into it.
       const request: UpstreamRequest = { method: 'GET', path: `enum:${filter}`, query: [] };
-      const offset = args.after ? this.cursors.decode(args.after, account.id, qk).offset : 0;
+      const walk: Walk = { accountId: account.id, queryKey: qk, paginator: ENUM_PAGINATOR, base: request, pageSize: 1, secrets };
+      const offset = args.after ? codec.decode(args.after, walk).offset : 0;
       const all = ENUM_VALUES[FILTERS[filter].kind]!;
       const slice = all.slice(offset, offset + first);
-      return {
-        edges: slice.map((v, i) => ({ value: { id: v, name: v, remoteData: null }, position: { request, offset: offset + i + 1 } })),
-        hasNextPage: offset + slice.length < all.length,
-        endPosition: null,
-        queryKey: qk,
-        calls,
-      };
+      return result(walk, slice.map((v, i) => ({ value: { id: v, name: v, remoteData: null }, position: { request, offset: offset + i + 1 } })), offset + slice.length < all.length, null);
     }
     const spec = list.values![filter]!;
     const pag = spec.paginator;
-    const { request, headers } = this.io.render(account, def, spec, { context: this.io.context(account, def), filters: {} });
-    let pos: Position = args.after ? this.cursors.decode(args.after, account.id, qk) : { request: pag.first(request, Math.min(pag.maxPageSize, Math.max(first, 1))), offset: 0 };
+    const { request, headers } = this.scope.render(account, def, spec, { context: contextOf(account, def), filters: {} });
+    const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base: request, pageSize: Math.min(pag.maxPageSize, Math.max(first, 1)), secrets };
+    let pos: Position;
+    if (args.after) {
+      const resumed = codec.decode(args.after, walk);
+      walk.pageSize = resumed.pageSize;
+      pos = resumed;
+    } else pos = { request: pag.first(request, walk.pageSize), offset: 0 };
     const pageSpec = { kind: `values:${category}:${filter}`, records: spec.records, paginator: pag, idempotent: spec.idempotent };
-    const edges: ValuesResult['edges'] = [];
+    const edges: { value: FilterValue; position: Position }[] = [];
     for (let pages = 0; ; pages++) {
-      const page = await this.io.loadPage(account, def, pageSpec, pos.request, headers);
+      const page = await this.scope.loadPage(account, def, pageSpec, pos.request, headers);
       calls.push(page.call);
       let i = pos.offset;
       for (; i < page.records.length && edges.length < first; i++) {
@@ -99,9 +103,9 @@ export class Lookups {
         const after: Position = i + 1 === page.records.length && page.next ? { request: page.next, offset: 0 } : { request: pos.request, offset: i + 1 };
         edges.push({ value: { id, name: spec.name(raw), remoteData: raw }, position: after });
       }
-      if (edges.length === first) return { edges, hasNextPage: i < page.records.length || page.next !== null, endPosition: null, queryKey: qk, calls };
-      if (!page.next) return { edges, hasNextPage: false, endPosition: null, queryKey: qk, calls };
-      if (pages + 1 >= this.io.maxPages) return { edges, hasNextPage: true, endPosition: { request: page.next, offset: 0 }, queryKey: qk, calls };
+      if (edges.length === first) return result(walk, edges, i < page.records.length || page.next !== null, null);
+      if (!page.next) return result(walk, edges, false, null);
+      if (pages + 1 >= this.scope.engine.options.maxPages) return result(walk, edges, true, { request: page.next, offset: 0 });
       pos = { request: page.next, offset: 0 };
     }
   }
@@ -128,15 +132,15 @@ export class Lookups {
       const { account, def, field } = group[0]!;
       const spec = def.enrich?.[field];
       if (!spec) return group.forEach((k) => out.set(k, null));
-      const vars: RequestVars = { context: this.io.context(account, def), filters: {} };
+      const vars: RequestVars = { context: contextOf(account, def), filters: {} };
       const pageSpec = { kind: `enrich:${field}`, records: spec.records, idempotent: spec.idempotent };
       const read = (raw: unknown): Ref | null => { const id = spec.id(raw); return id === null ? null : { id, name: spec.name(raw) }; };
       if (spec.by === 'ids') {
         for (let i = 0; i < group.length; i += spec.maxBatch) {
           const chunk = group.slice(i, i + spec.maxBatch);
           try {
-            const { request, headers } = this.io.render(account, def, spec, { ...vars, ids: chunk.map((k) => k.id) });
-            const page = await this.io.loadPage(account, def, pageSpec, request, headers);
+            const { request, headers } = this.scope.render(account, def, spec, { ...vars, ids: chunk.map((k) => k.id) });
+            const page = await this.scope.loadPage(account, def, pageSpec, request, headers);
             const byId = new Map(page.records.map(read).filter((r): r is Ref => r !== null).map((r) => [r.id, r]));
             for (const k of chunk) out.set(k, byId.get(k.id) ?? null);
           } catch (e) {
@@ -147,8 +151,8 @@ export class Lookups {
       }
       await pool(group, USER_LOOKUP_CONCURRENCY, async (k) => {
         try {
-          const { request, headers } = this.io.render(account, def, spec, { ...vars, id: k.id });
-          const page = await this.io.loadPage(account, def, pageSpec, request, headers);
+          const { request, headers } = this.scope.render(account, def, spec, { ...vars, id: k.id });
+          const page = await this.scope.loadPage(account, def, pageSpec, request, headers);
           out.set(k, page.records.map(read).filter((r): r is Ref => r !== null));
         } catch (e) {
           out.set(k, e as Error);

@@ -1,10 +1,11 @@
 // Reusable paginator kinds. A paginator sets the page size on the first request and, from a response,
-// derives the *next request* (or null at the end). The engine stores that request, signed, in Relay
-// cursors, so any kind resumes exactly where it left off.
+// derives the *next request* (or null at the end). Cursors do not carry that request: each kind names a
+// page by its state relative to the list's base request (its own slot values, or a next link's
+// difference from the base), from which `resume` rebuilds the request exactly.
 import { getPath, setPath } from './paths.js';
 import type { PageResponse, PaginationKind, Paginator, UpstreamRequest } from './types.js';
 
-export type { PageResponse, PaginationKind, Paginator } from './types.js';
+export type { PageResponse, PaginationKind, Paginator, PaginatorState } from './types.js';
 
 /** Where a paginator puts a value: a query parameter or a dot path of the JSON body (GraphQL: 'variables.first'). */
 export type Slot = { query: string } | { body: string };
@@ -21,6 +22,53 @@ export function setSlot(req: UpstreamRequest, slot: Slot, value: string | number
 function getSlot(req: UpstreamRequest, slot: Slot): unknown {
   return 'query' in slot ? getParam(req, slot.query) : getPath(req.body, slot.body);
 }
+type Scalar = string | number;
+const isScalar = (v: unknown): v is Scalar => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * State as the values of the paginator's position slots (null: unset), in slot order. The page size is
+ * not among them: the engine resumes from `first(base, size)` with the walk's size.
+ */
+function slotState(...slots: Slot[]): Pick<Paginator, 'state' | 'resume'> {
+  return {
+    state: (req) => slots.map((s) => { const v = getSlot(req, s); return isScalar(v) ? v : null; }),
+    resume(first, state) {
+      if (state.length !== slots.length || !state.every((v) => v === null || isScalar(v))) return null;
+      return slots.reduce((req, s, i) => (state[i] === null ? req : setSlot(req, s, state[i] as Scalar)), first);
+    },
+  };
+}
+
+const samePair = (a: [string, string], b: [string, string]) => a[0] === b[0] && a[1] === b[1];
+const flat = (pairs: [string, string][]) => pairs.flat();
+function pairsOf(v: unknown): [string, string][] | null {
+  if (!Array.isArray(v) || v.length % 2 || !v.every((x) => typeof x === 'string')) return null;
+  const out: [string, string][] = [];
+  for (let i = 0; i < v.length; i += 2) out.push([v[i] as string, v[i + 1] as string]);
+  return out;
+}
+
+/**
+ * A next link as its difference from the walk's first request: the query pairs it adds, then (only when
+ * not empty or equal) the pairs it drops and its path. A link that echoes the filters costs only its token.
+ */
+const linkState: Pick<Paginator, 'state' | 'resume'> = {
+  state(req, first) {
+    const added = req.query.filter((p) => !first.query.some((b) => samePair(b, p)));
+    const dropped = first.query.filter((b) => !req.query.some((p) => samePair(b, p)));
+    if (req.path !== first.path) return [flat(added), flat(dropped), req.path];
+    return dropped.length ? [flat(added), flat(dropped)] : [flat(added)];
+  },
+  resume(first, state) {
+    const added = pairsOf(state[0]);
+    const dropped = state.length > 1 ? pairsOf(state[1]) : [];
+    const path = state.length > 2 ? state[2] : first.path;
+    if (!added || !dropped || typeof path !== 'string' || state.length > 3) return null;
+    const query = first.query.filter((b) => !dropped.some((d) => samePair(b, d)));
+    return { method: first.method, path, query: [...query, ...added] };
+  },
+};
+
 const slotName = (s: Slot) => ('query' in s ? `\`${s.query}\`` : `body \`${s.body}\``);
 const queryNames = (...slots: Slot[]) => slots.flatMap((s) => ('query' in s ? [s.query] : []));
 
@@ -70,6 +118,7 @@ export function tokenCursor(opts: {
     maxPageSize: opts.maxPageSize,
     reservedParams: [...queryNames(opts.send, opts.size), ...(opts.reservedParams ?? [])],
     first: (req, size) => setSlot(req, opts.size, size),
+    ...slotState(opts.send),
     next(req, res) {
       if (opts.stop?.(res.body)) return null;
       const token = opts.token(res);
@@ -88,6 +137,7 @@ export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; r
     maxPageSize: opts.maxPageSize,
     reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
     first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    ...linkState,
     next(req, res, base) {
       const next = parseLinkHeader(res.headers['link'] ?? '')[rel];
       return next ? requestFromUrl(next, base, req.method) : null;
@@ -103,6 +153,7 @@ export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: str
     maxPageSize: opts.maxPageSize,
     reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
     first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    ...linkState,
     next(req, res, base) {
       const next = opts.next(res.body);
       return typeof next === 'string' && next ? requestFromUrl(next, base, req.method) : null;
@@ -139,6 +190,7 @@ export function offsetLimit(opts: {
     maxPageSize: win ? win.size : opts.maxPageSize,
     reservedParams: [opts.offsetParam, opts.limitParam],
     first: (req, size) => setParam(setParam(req, opts.offsetParam, String(start)), opts.limitParam, String(win ? win.size : size)),
+    ...slotState({ query: opts.offsetParam }),
     next(req, res) {
       const offset = Number(getParam(req, opts.offsetParam) ?? start);
       const size = Number(getParam(req, opts.limitParam));
@@ -171,6 +223,7 @@ export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPage
     maxPageSize: opts.maxPageSize,
     reservedParams: queryNames(page, size),
     first: (req, n) => setSlot(setSlot(req, page, firstPage), size, n),
+    ...slotState(page),
     next(req, res) {
       const current = Number(getSlot(req, page));
       if (res.records.length === 0 || !opts.hasMore(res.body, current)) return null;
@@ -191,6 +244,7 @@ export function graphqlCursor(opts: { pageInfo: string; cursorVariable: string; 
     maxPageSize: opts.maxPageSize,
     reservedParams: [],
     first: (req, size) => setSlot(req, variable(opts.sizeVariable), size),
+    ...slotState(variable(opts.cursorVariable)),
     next(req, res) {
       const info = getPath(res.body, opts.pageInfo) as { endCursor?: unknown; hasNextPage?: unknown } | undefined;
       const cursor = info?.endCursor;
@@ -209,6 +263,8 @@ export function singlePage(): Paginator {
     reservedParams: [],
     first: (req) => req,
     next: () => null,
+    state: () => [],
+    resume: (base, state) => (state.length ? null : base),
   };
 }
 

@@ -20,7 +20,13 @@ export type PaginationKind = (typeof PAGINATION_KINDS)[number];
 
 export interface PageResponse { headers: Record<string, string>; body: any; records: unknown[] }
 
-/** Derives each page's request from the previous response; the engine signs that request into cursors. */
+/**
+ * What names one page relative to the walk's first request: the paginator's position slots (token,
+ * offset, page) or a next link's difference from the first request. Small JSON data; see cursor.ts.
+ */
+export type PaginatorState = unknown[];
+
+/** Derives each page's request from the previous response; the engine keeps only each page's state in cursors. */
 export interface Paginator {
   kind: PaginationKind;
   description: string;
@@ -30,6 +36,10 @@ export interface Paginator {
   first(req: UpstreamRequest, pageSize: number): UpstreamRequest;
   /** `base` is the account's base URL (origin and any base path). */
   next(req: UpstreamRequest, res: PageResponse, base: string): UpstreamRequest | null;
+  /** The page `req` as state relative to the walk's first request `first` (`resume(first, state(req, first))` rebuilds it). */
+  state(req: UpstreamRequest, first: UpstreamRequest): PaginatorState;
+  /** The page's request from the walk's first request and a state this paginator returned; null when the state is not its own. */
+  resume(first: UpstreamRequest, state: PaginatorState): UpstreamRequest | null;
 }
 
 export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS'] as const;

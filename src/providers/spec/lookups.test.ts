@@ -72,10 +72,10 @@ describe('filter values vocabulary', () => {
     let after: string | null = null;
     for (let n = 0; n < 10; n++) {
       const res = await engine.scope().lookups.values(account(), def, { filter: 'groupId', first: 2, after });
-      ids.push(...res.edges.map((e) => e.value.id));
-      names.push(...res.edges.map((e) => e.value.name));
+      ids.push(...res.edges.map((e) => e.node.id));
+      names.push(...res.edges.map((e) => e.node.name));
       if (!res.hasNextPage) break;
-      after = engine.cursors.encode('acct', res.queryKey, res.edges.at(-1)!.position);
+      after = res.endCursor;
     }
     expect(ids).toEqual(TEAMS.map((t) => t.id));
     expect(names[0]).toBe('Team 1');
@@ -85,7 +85,7 @@ describe('filter values vocabulary', () => {
 
   it('lists an enum filter from its enum, refuses a filter without listable values, and names a non-filter', async () => {
     const res = await engine.scope().lookups.values(account(), def, { filter: 'status', first: 10 });
-    expect(res.edges.map((e) => e.value.id)).toEqual(['ACTIVE', 'INACTIVE', 'DELETED', 'INVITED']);
+    expect(res.edges.map((e) => e.node.id)).toEqual(['ACTIVE', 'INACTIVE', 'DELETED', 'INVITED']);
     await expect(engine.scope().lookups.values(account(), def, { filter: 'name', first: 10 })).rejects.toMatchObject({ code: 'UNSUPPORTED_FILTER', extensions: { filter: 'name' } });
     await expect(engine.scope().lookups.values(account(), def, { filter: 'teamId', first: 10 })).rejects.toMatchObject({ code: 'UNSUPPORTED_FILTER' });
     await expect(engine.scope().lookups.values(account(), def, { filter: 'nope', first: 10 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -107,7 +107,7 @@ describe('scoped endpoints', () => {
     expect(err.extensions).toMatchObject({ code: 'BAD_USER_INPUT', filter: 'groupId', provider: 'lookup-test', upstreamStatus: 404 });
     expect(err.message).toContain('filterValues(integratedAccountId: "acct", filter: "groupId")');
     const ok = await engine.scope().list(account(), def, { first: 5, filter: { groupId: 't1' } });
-    expect(ok.edges.map((e) => e.user.remoteId)).toEqual(['u1']);
+    expect(ok.edges.map((e) => e.node.remoteId)).toEqual(['u1']);
   });
 });
 

@@ -102,9 +102,9 @@ async function walk(def: ProviderDefinition, first: number, args: Partial<ListAr
   let after: string | null = null;
   for (let n = 0; n < 50; n++) {
     const res = await engine.scope().list(acct, def, { first, after, filter: {}, ...args });
-    ids.push(...res.edges.map((e) => e.user.remoteId));
+    ids.push(...res.edges.map((e) => e.node.remoteId));
     if (!res.hasNextPage) break;
-    after = engine.cursors.encode(acct.id, res.queryKey, res.endPosition ?? res.edges.at(-1)!.position);
+    after = res.endCursor;
   }
   return { ids, requests: sandbox.requests.slice(before) };
 }
@@ -163,14 +163,14 @@ describe('paginators declared as data', () => {
     const before = sandbox.requests.length;
     for (let n = 0; n < 10; n++) {
       const res = await engine.scope().list(acct, def, { first: 2, after, filter: { userType: 'ADMIN' } });
-      ids.push(...res.edges.map((e) => e.user.remoteId));
+      ids.push(...res.edges.map((e) => e.node.remoteId));
       for (const e of res.edges) {
-        const cursor = engine.cursors.encode(acct.id, res.queryKey, e.position);
+        const cursor = e.cursor;
         expect(decoded(cursor)).not.toContain('query Users');
         expect(cursor).not.toContain('query Users');
       }
       if (!res.hasNextPage) break;
-      after = engine.cursors.encode(acct.id, res.queryKey, res.edges.at(-1)!.position);
+      after = res.endCursor;
     }
     expect(ids).toEqual(USERS.filter((u) => u.role === 'admin').map((u) => u.id));
     const requests = sandbox.requests.slice(before);
@@ -248,9 +248,9 @@ describe('filters, categories and remoteQuery', () => {
     expect(def.categories).toEqual(['USER_DIRECTORY', 'TICKETING']);
     const acct = account({ org: 'octo', owner: 'octo', repo: 'widgets' });
     const tickets = await engine.scope().list(acct, def, { category: 'TICKETING', first: 5, filter: {} });
-    expect(tickets.edges.map((e) => [e.user.remoteId, e.user.category, e.user.remoteStatus])).toEqual([['u1', 'TICKETING', 'octo/widgets'], ['u2', 'TICKETING', 'octo/widgets']]);
+    expect(tickets.edges.map((e) => [e.node.remoteId, e.node.category, e.node.remoteStatus])).toEqual([['u1', 'TICKETING', 'octo/widgets'], ['u2', 'TICKETING', 'octo/widgets']]);
     const dir = await engine.scope().list(acct, def, { category: 'USER_DIRECTORY', first: 1, filter: {} });
-    expect(dir.edges[0]!.user).toMatchObject({ category: 'USER_DIRECTORY', remoteStatus: 'octo' });
+    expect(dir.edges[0]!.node).toMatchObject({ category: 'USER_DIRECTORY', remoteStatus: 'octo' });
     const bad = await errorOf(engine.scope().list(acct, def, { category: 'CALENDAR', first: 1, filter: {} }));
     expect(bad.extensions.code).toBe('CATEGORY_MISMATCH');
     // A scoped endpoint path takes the filter value as one segment: "owner/repo" is refused, not split.
@@ -276,7 +276,7 @@ describe('filters read by the list path, with a context fallback, and context pe
     fields: ['emails'],
     map: (u: any) => ({ remoteId: u.id, remoteStatus: u.repo ?? u.org }),
   });
-  const repos = (res: { edges: { user: { remoteStatus?: string | null } }[] }) => [...new Set(res.edges.map((e) => e.user.remoteStatus))];
+  const repos = (res: { edges: { node: { remoteStatus?: string | null } }[] }) => [...new Set(res.edges.map((e) => e.node.remoteStatus))];
 
   it('takes "owner/repo" from the filter into two path segments, and falls back to the context when the filter is absent', async () => {
     const def = repoSpec();
@@ -428,11 +428,11 @@ describe('lookups and joins', () => {
       map: (u: any, joined) => ({ remoteId: u.id, lastActiveAt: (joined.usage?.[0] as any)?.day ?? null }),
     });
     const given = await engine.scope().list(account(), def, { first: 4, filter: { date: '2026-01-05' } });
-    expect(given.edges.map((e) => e.user.lastActiveAt)).toEqual(['2026-01-05', '2026-01-05', '2026-01-05', null]);
+    expect(given.edges.map((e) => e.node.lastActiveAt)).toEqual(['2026-01-05', '2026-01-05', '2026-01-05', null]);
     const defaulted = await engine.scope().list(account(), def, { first: 1, filter: {} });
-    expect(defaulted.edges[0]!.user.lastActiveAt).toBe(new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10));
+    expect(defaulted.edges[0]!.node.lastActiveAt).toBe(new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10));
     sandbox.inject({ status: 403, body: { message: 'no usage scope' }, match: /^\/usage$/ });
-    expect((await engine.scope().list(account(), def, { first: 1, filter: {} })).edges[0]!.user.lastActiveAt).toBeNull();
+    expect((await engine.scope().list(account(), def, { first: 1, filter: {} })).edges[0]!.node.lastActiveAt).toBeNull();
     sandbox.inject({ status: 403, body: { message: 'no usage scope' }, match: /^\/usage$/ });
     expect((await errorOf(engine.scope().list(account(), def, { first: 1, filter: { date: '2026-01-05' } }))).extensions.code).toBe('UPSTREAM_FORBIDDEN');
   });

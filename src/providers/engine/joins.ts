@@ -1,0 +1,91 @@
+// Joined lists (usage reports, spend): fetched once per request (and across requests when cached),
+// indexed by key, and merged into each mapped user by the record mapper.
+import { stableStringify } from './cursor.js';
+import { GatewayError } from './errors.js';
+import type { UpstreamCall } from './http.js';
+import type { Account, Page, Scope } from './scope.js';
+import type { Category, Joined, JoinDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
+
+/** Every record of a joined list for this request, indexed by its key; fetched once per request. */
+function joinIndex(scope: Scope, account: Account, def: ProviderDefinition, join: JoinDefinition, vars: RequestVars, calls: UpstreamCall[]): Promise<Map<string, unknown[]>> {
+  const { request, headers } = scope.render(account, def, join, vars);
+  const first = join.paginator.first(request, join.paginator.maxPageSize);
+  const key = `${account.id}|${join.name}|${stableStringify(first)}|${stableStringify(headers)}`;
+  const shared = scope.engine.joinCache;
+  let index = scope.joins.get(key) ?? shared?.get(key);
+  if (!index) {
+    index = (async () => {
+      const out = new Map<string, unknown[]>();
+      let req: UpstreamRequest | null = first;
+      const seen = new Set<string>();
+      for (let n = 0; req && n < (join.maxPages ?? scope.engine.options.maxJoinPages); n++) {
+        const page: Page = await scope.loadPage(account, def, { kind: `join:${join.name}`, records: join.records, paginator: join.paginator, idempotent: join.idempotent }, req, headers);
+        calls.push(page.call);
+        for (const rec of page.records) {
+          const k = join.key(rec);
+          if (k == null) continue;
+          const list = out.get(k);
+          if (list) list.push(rec);
+          else out.set(k, [rec]);
+        }
+        const nextKey = page.next ? stableStringify(page.next) : '';
+        if (page.next && seen.has(nextKey)) { page.call.isLooping = true; break; }
+        seen.add(nextKey);
+        req = page.next;
+      }
+      return out;
+    })();
+    shared?.set(key, index);
+    index.catch(() => shared?.delete(key)); // a failure is not worth remembering
+  }
+  scope.joins.set(key, index);
+  return index;
+}
+
+/**
+ * A record → UserRecord function with the joined data loaded. Joins enrich users; a join the spec marks
+ * optional (by default: one selected by a filter the caller did not give, such as a defaulted usage day)
+ * leaves the enrichment empty when it fails instead of failing the list.
+ */
+export async function mapper(scope: Scope, account: Account, def: ProviderDefinition, category: Category, vars: RequestVars, calls: UpstreamCall[]) {
+  const indexes = await Promise.all(
+    def.joins.map(async (j) => {
+      const given = (name: keyof UserFilter) => vars.filters[name] !== undefined && vars.filters[name] !== null;
+      const sel = j.selectedBy;
+      // Defaulted here, after the cursor's query key was taken, so a cursor survives midnight.
+      const joinVars = sel && !given(sel.filter) ? { ...vars, filters: { ...vars.filters, [sel.filter]: sel.default() } } : vars;
+      const optional = typeof j.optional === 'boolean' ? j.optional : !given(j.optional.unlessFilter);
+      try {
+        return [j, await joinIndex(scope, account, def, j, joinVars, calls)] as const;
+      } catch (e) {
+        if (!optional) throw e;
+        return [j, new Map<string, unknown[]>()] as const;
+      }
+    }),
+  );
+  const none: Joined = Object.freeze({}) as Joined;
+  return (raw: unknown, i: number): UserRecord => {
+    if (raw === null || typeof raw !== 'object')
+      throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record that is not an object (position ${i}).`, { provider: def.slug });
+    let joined = none;
+    if (indexes.length) {
+      joined = {};
+      for (const [j, index] of indexes) {
+        const k = j.userKey(raw);
+        joined[j.name] = (k != null && index.get(k)) || [];
+      }
+    }
+    let user: UserRecord;
+    try {
+      // The mapper returns a fresh object: tag it in place rather than copying it (hot path: every record).
+      user = def.map(raw, joined) as UserRecord;
+    } catch {
+      throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record the gateway could not read (position ${i}). The upstream shape may have changed.`, { provider: def.slug });
+    }
+    user.accountId = account.id;
+    user.category = category;
+    user.provider = def.slug;
+    user.remoteData = raw;
+    return user;
+  };
+}

@@ -1,0 +1,174 @@
+// One Relay page of users: plans the upstream query (filters, remoteQuery, the cursor's position), pages
+// through it splitting or joining upstream pages to honour `first`, maps and filters records, and hands
+// back edges whose cursors the codec encodes when read.
+import { queryKey, type CursorCodec, type Position, type Walk } from './cursor.js';
+import { GatewayError } from './errors.js';
+import { isSet, planFilters, servingOf, unknownFilterValue } from './filters.js';
+import { failedCallOf, withCall, type UpstreamCall } from './http.js';
+import { valuesHint } from './lookups.js';
+import { mapper } from './joins.js';
+import { underBase } from './paginators.js';
+import { getPath, setPath } from './paths.js';
+import { secretsOf } from './redact.js';
+import { contextOf, safePath, type Account, type PageSpec, type Scope } from './scope.js';
+import type { Category, FilterName, ListDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
+
+export interface ListArgs {
+  /** The category asked for; the provider's first category when absent. */
+  category?: Category;
+  first: number;
+  after?: string | null;
+  filter: UserFilter;
+  remoteQuery?: Record<string, unknown> | null;
+}
+
+/** A connection edge; its cursor is encoded when first read (a query that selects none pays nothing). */
+export interface Edge { readonly node: UserRecord; readonly cursor: string }
+export interface ListResult {
+  edges: Edge[];
+  hasNextPage: boolean;
+  /** Where the next page starts: the last edge's cursor, or past it when the scan limit was reached. */
+  readonly endCursor: string | null;
+  calls: UpstreamCall[];
+}
+
+/** Edges and endCursor encode their positions lazily, with the walk's codec. */
+function edgeOf(codec: CursorCodec, walk: Walk, node: UserRecord, position: Position): Edge {
+  let cursor: string | undefined;
+  return { node, get cursor() { return (cursor ??= codec.encode(walk, position)); } };
+}
+function resultOf(codec: CursorCodec, walk: Walk, edges: Edge[], hasNextPage: boolean, end: Position | null, calls: UpstreamCall[]): ListResult {
+  return { edges, hasNextPage, calls, get endCursor() { return end ? codec.encode(walk, end) : (edges.at(-1)?.cursor ?? null); } };
+}
+
+/** Past maxScan with no match yet, scanning goes on up to this many times maxScan records, or this long. */
+const EMPTY_SCAN_FACTOR = 10;
+const EMPTY_SCAN_MS = 5_000;
+
+/** The list a category is served by, or CATEGORY_MISMATCH. */
+function listOf(account: Account, def: ProviderDefinition, category: Category | undefined): [Category, ListDefinition] {
+  const cat = category ?? def.category;
+  const list = def.lists[cat];
+  if (!list)
+    throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in ${def.categories.length > 1 ? 'categories' : 'category'} ${def.categories.join(', ')}, not ${cat}. Ask with category: ${def.category}.`, { provider: def.slug });
+  return [cat, list];
+}
+
+/** One Relay page of users; `calls` collects the upstream calls as they happen (kept when the page fails). */
+export async function list(scope: Scope, account: Account, def: ProviderDefinition, args: ListArgs, calls: UpstreamCall[] = []): Promise<ListResult> {
+  const [category, list] = listOf(account, def, args.category);
+  const vars: RequestVars = { context: contextOf(account, def), filters: args.filter };
+  const plan = planFilters(def, list, vars);
+  const pag = list.paginator;
+  const { request: templ, headers, rendered } = scope.render(account, def, list, vars);
+  const { basePath } = scope.target(account, def);
+  // Compared loosely: some APIs read `$TOP` as `$top`, and some parsers trim `limit ` or `page[ size]`.
+  const loose = (k: string) => k.replace(/\s+/g, '').toLowerCase();
+  const reserved = new Set([...pag.reservedParams, ...rendered.query.map(([k]) => k), ...plan.params.map(([k]) => k)].map(loose));
+  const remote = Object.entries(args.remoteQuery ?? {}).filter(([k, v]) => !reserved.has(loose(k)) && v !== null && v !== undefined);
+  let body = templ.body;
+  let passthrough: [string, string][] = [];
+  if (list.remoteQueryIn === 'query') {
+    passthrough = remote.flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, String(x)] as [string, string]) : [[k, typeof v === 'object' ? JSON.stringify(v) : String(v)] as [string, string]]));
+  } else if (remote.length) {
+    // Into the POST body at the spec's path; what the spec, the filters and the paginator set there wins.
+    const at = list.remoteQueryIn.body;
+    const here = getPath(body, at);
+    body = setPath(body ?? {}, at, { ...Object.fromEntries(remote), ...(here && typeof here === 'object' ? here : {}) });
+  }
+  for (const [path, value] of plan.body) body = setPath(body ?? {}, path, value);
+  const base: UpstreamRequest = {
+    method: list.method,
+    path: plan.path !== undefined ? underBase(basePath, safePath(plan.path)) : templ.path,
+    query: [...templ.query, ...passthrough, ...plan.params],
+    ...(body !== undefined ? { body } : {}),
+  };
+  const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
+  const codec = scope.engine.cursors;
+  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize: Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1)), secrets: secretsOf(account.credentials) };
+  let pos: Position;
+  if (args.after) {
+    const resumed = codec.decode(args.after, walk);
+    walk.pageSize = resumed.pageSize;
+    pos = resumed;
+  } else pos = { request: pag.first(base, walk.pageSize), offset: 0 };
+  const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent };
+
+  const map = await mapper(scope, account, def, category, vars, calls);
+  const edges: Edge[] = [];
+  const first = pag.first(base, walk.pageSize);
+  // Pages are compared by paginator state: a resumed request may order its query differently.
+  const stateKey = (req: UpstreamRequest) => JSON.stringify(pag.state(req, first));
+  const seen = new Set([stateKey(pos.request)]);
+  let scanned = 0;
+  let pages = 0;
+  const started = performance.now();
+  let hasNextPage = false;
+  let endPosition: Position | null = null;
+  if (args.first === 0) return resultOf(codec, walk, edges, true, null, calls);
+
+  for (;;) {
+    const page = await scope.loadPage(account, def, pageSpec, pos.request, headers).catch((e) => {
+      // A 404 on the endpoint a filter chose means the filter's value does not exist (Okta groupId "everyone").
+      if (!plan.scopedBy) throw e;
+      const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));
+      const call = failedCallOf(e);
+      throw mapped !== e && call ? withCall(mapped as Error, call) : mapped;
+    });
+    calls.push(page.call);
+    const { records, next } = page;
+    let i = pos.offset;
+    for (; i < records.length && edges.length < args.first; i++) {
+      scanned++;
+      const user = map(records[i], i);
+      if (plan.predicates.every((p) => p(user))) {
+        const after: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+        edges.push(edgeOf(codec, walk, user, after));
+      }
+      if (plan.predicates.length && scanned >= scope.engine.options.maxScan && edges.length < args.first) {
+        const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+        const more = i + 1 < records.length || next !== null;
+        if (edges.length) return resultOf(codec, walk, edges, more, rest, calls);
+        // A page with no edges must be the last one (urql's relayPagination skips empty pages, so
+        // "load more" would stall): keep scanning within a budget, then say so instead.
+        if (more && (scanned >= scope.engine.options.maxScan * EMPTY_SCAN_FACTOR || performance.now() - started > EMPTY_SCAN_MS))
+          throw scanExhausted(def, list, args.filter, scanned, codec.encode(walk, rest));
+      }
+    }
+    if (edges.length === args.first) {
+      hasNextPage = i < records.length || next !== null;
+      break;
+    }
+    if (!next) break;
+    // Bounded work per request, whatever the upstream does (e.g. endless empty pages with fresh cursors):
+    // answer with what we have and a cursor to continue.
+    if (++pages >= scope.engine.options.maxPages) {
+      if (!edges.length && plan.predicates.length) throw scanExhausted(def, list, args.filter, scanned, codec.encode(walk, { request: next, offset: 0 }));
+      hasNextPage = true;
+      endPosition = { request: next, offset: 0 };
+      break;
+    }
+    const nextKey = stateKey(next);
+    if (seen.has(nextKey)) {
+      page.call.isLooping = true;
+      break;
+    }
+    seen.add(nextKey);
+    pos = { request: next, offset: 0 };
+  }
+  return resultOf(codec, walk, edges, hasNextPage, endPosition, calls);
+}
+
+/** No match within the scan budget: names the filters the gateway tested and those the upstream serves. */
+function scanExhausted(def: ProviderDefinition, list: ListDefinition, filter: UserFilter, scanned: number, after: string): GatewayError {
+  const served = (n: string) => { const s = list.filters[n as FilterName]; return s ? servingOf(s) : undefined; };
+  const tested = Object.keys(filter).filter((n) => isSet(filter[n as FilterName]) && served(n) === 'ENGINE');
+  const pushed = Object.keys(list.filters).filter((n) => served(n) === 'QUERY_PARAMETER' || served(n) === 'SCOPED_ENDPOINT');
+  const names = (tested.length ? tested : Object.keys(filter)).map((n) => `filters.${n}`).join(', ');
+  const hint = pushed.length ? `add a filter ${def.displayName} serves upstream (${pushed.join(', ')}) to narrow the list` : 'narrow the query';
+  return new GatewayError(
+    'FILTER_SCAN_EXHAUSTED',
+    `No user matched ${names} in the ${scanned} ${def.displayName} records read for this page; the gateway tests ${tested.length > 1 ? 'these filters' : 'this filter'} while paging and stopped at its scan budget. To go on, ${hint}, or pass extensions.after as after to keep scanning.`,
+    { provider: def.slug, filter: tested[0], after },
+  );
+}

@@ -1,0 +1,54 @@
+// What the engine's jobs (list.ts, lookups.ts, joins.ts) share: the account and option types, a page, and
+// the request scope's interface they call (engine.ts implements it), so no job imports engine.ts.
+import type { LRUCache } from 'lru-cache';
+import type { CursorCodec, CursorStoreOptions } from './cursor.js';
+import { GatewayError } from './errors.js';
+import type { UpstreamCall } from './http.js';
+import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest } from './types.js';
+
+export interface Account {
+  id: string;
+  tenant: string;
+  provider: string;
+  context: ProviderContext;
+  credentials: Credentials;
+}
+
+export interface EngineOptions {
+  /** Most records the engine reads for one connection page while it filters in memory. */
+  maxScan: number;
+  /** Most pages a joined list (e.g. a usage report) may span. */
+  maxJoinPages: number;
+  /** Most upstream pages read to answer one connection page. */
+  maxPages: number;
+  /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
+  joinCacheMs: number;
+  /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
+  cursorStore?: CursorStoreOptions;
+}
+
+export interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
+/** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
+export interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator; idempotent: boolean }
+
+/** The request scope as the jobs see it (engine.ts: RequestScope). */
+export interface Scope {
+  readonly engine: { readonly cursors: CursorCodec; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null };
+  readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
+  target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
+  render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
+  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page>;
+}
+
+/** The account's context with the provider's defaults for keys it leaves out. */
+export function contextOf(account: Account, def: ProviderDefinition): ProviderContext {
+  const defaults = def.contextKeys.filter((k) => k.default !== undefined && account.context[k.key] === undefined);
+  return defaults.length ? { ...Object.fromEntries(defaults.map((k) => [k.key, k.default])), ...account.context } : account.context;
+}
+
+/** Refuses `.`/`..` segments a filter value or id could put into a scoped path (an upstream may normalise them). */
+export function safePath(path: string): string {
+  if (path.split('/').some((seg) => seg === '.' || seg === '..' || /^%2e(%2e)?$|^\.%2e$|^%2e\.$/i.test(seg)))
+    throw new GatewayError('BAD_USER_INPUT', 'An id or filter value may not be "." or "..". Use the id as the provider gives it.');
+  return path;
+}
