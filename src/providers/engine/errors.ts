@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   UPSTREAM_RATE_LIMITED: 'upstream 429 after retries, or a response the provider\'s error rules read as a rate limit (a GraphQL `RATELIMITED`, a secondary limit); with `retryAfter` seconds',
   UPSTREAM_UNAVAILABLE: 'upstream 5xx, timeout or network failure after retries',
   UPSTREAM_BAD_REQUEST: 'upstream rejected the request (other 4xx, or errors in a 200 body)',
-  UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape',
+  UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

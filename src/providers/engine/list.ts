@@ -144,6 +144,9 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
     // answer with what we have and a cursor to continue.
     if (++pages >= scope.engine.options.maxPages) {
       if (!edges.length && plan.predicates.length) throw scanExhausted(def, list, args.filter, scanned, codec.encode(walk, { request: next, offset: 0 }));
+      // A page with no edges must be the last one (clients stop, or stall, on it): an upstream that keeps
+      // answering empty pages with a next link is reported, with a cursor to go on, instead.
+      if (!edges.length) throw emptyPages(def, pages, codec.encode(walk, { request: next, offset: 0 }));
       hasNextPage = true;
       endPosition = { request: next, offset: 0 };
       break;
@@ -157,6 +160,14 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
     pos = { request: next, offset: 0 };
   }
   return resultOf(codec, walk, edges, hasNextPage, endPosition, calls);
+}
+
+function emptyPages(def: ProviderDefinition, pages: number, after: string): GatewayError {
+  return new GatewayError(
+    'UPSTREAM_BAD_RESPONSE',
+    `${def.displayName} answered ${pages} pages in a row without a record while still pointing to a next page; the gateway stopped there (limits.maxPages). Pass extensions.after as after to keep going, or check the upstream.`,
+    { provider: def.slug, after },
+  );
 }
 
 /** No match within the scan budget: names the filters the gateway tested and those the upstream serves. */
