@@ -76,10 +76,10 @@ describe('bounded work', () => {
     const h = startGateway([{ id: 'endless', provider: 'okta', context: { baseUrl: endless.url }, credentials: { apiToken: 'endless-token' } }], { limits: { maxPages: 7 } });
     const res = await h.query(`{ users(category: USER_DIRECTORY, integratedAccountId: "endless", first: 5) { edges { cursor } pageInfo { hasNextPage endCursor } } }`);
     expect(res.body.data.users).toBeNull();
-    expect(res.body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'okta', after: expect.any(String) });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'okta', after: expect.any(String) });
     expect(endless.requests.length).toBe(7);
-    const more = await h.query(`query($after: String) { users(category: USER_DIRECTORY, integratedAccountId: "endless", first: 5, after: $after) { edges { cursor } } }`, { after: res.body.errors[0].extensions.after });
-    expect(more.body.errors[0].extensions.code).toBe('UPSTREAM_BAD_RESPONSE');
+    const more = await h.query(`query($after: String) { users(category: USER_DIRECTORY, integratedAccountId: "endless", first: 5, after: $after) { edges { cursor } } }`, { after: res.body.errors![0].extensions.after });
+    expect(more.body.errors![0].extensions.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(endless.requests.length).toBe(14);
     await h.close();
   });
