@@ -54,7 +54,7 @@ export interface ListResult {
 
 interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
 /** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
-interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator; idempotent: boolean }
+interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator; idempotent: boolean; prepare?: (records: unknown[]) => Promise<void> }
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest; headers: Record<string, string> }
 
 /** Past maxScan with no match yet, scanning goes on up to this many times maxScan records, or this long. */
@@ -152,6 +152,8 @@ export class RequestScope {
     }
     if (!Array.isArray(records))
       throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
+    // Pages whose records are mapped get the provider's async preparation here, once (pages are cached).
+    if (spec.prepare) await spec.prepare(records).catch((e: Error) => Promise.reject(withCall(e, res.call)));
     const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
@@ -296,7 +298,7 @@ export class RequestScope {
     const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
     const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
     let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
-    const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent };
+    const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent, prepare: def.preparePage };
 
     const map = await this.mapper(account, def, category, vars, calls);
     const edges: Edge[] = [];
@@ -379,7 +381,7 @@ export class RequestScope {
       try {
         for (let i = 0; i < ids.length; i += spec.maxBatch) {
           const { request, headers } = this.render(account, def, spec, { ...vars, ids: ids.slice(i, i + spec.maxBatch) });
-          const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records, idempotent: spec.idempotent }, request, headers);
+          const page = await this.loadPage(account, def, { kind: 'byIds', records: spec.records, idempotent: spec.idempotent, prepare: def.preparePage }, request, headers);
           page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
         }
         pending = [];
@@ -394,7 +396,7 @@ export class RequestScope {
         pending.map(async (id) => {
           const { request, headers } = this.render(account, def, spec, { ...vars, id });
           try {
-            const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record(b)], idempotent: spec.idempotent }, request, headers);
+            const page = await this.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record(b)], idempotent: spec.idempotent, prepare: def.preparePage }, request, headers);
             if (page.records[0]) found.set(id, map(page.records[0], 0));
           } catch (e) {
             if (!(e instanceof GatewayError && e.code === 'UPSTREAM_NOT_FOUND')) throw e;
