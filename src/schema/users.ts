@@ -6,7 +6,6 @@ import { UserStatusEnum, UserTypeEnum } from './enums.js';
 import { EmailType, GroupType, LicenseType, MoneyType, OrganizationType, PhoneType, RoleType, UrlType, WorkspaceType } from './objects.js';
 import { IntegratedAccountType, accountView } from './accounts.js';
 import type { Category, UserRecord } from '../providers/engine/types.js';
-import { providerBySlug } from '../providers/registry.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
 const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
@@ -37,7 +36,7 @@ export const UserInterface = builder.interfaceRef<UserRecord>('User').implement(
       resolve: async (u, _args, ctx) => {
         // Loaded through the tenant-scoped loader (one store read per account per request).
         const account = await ctx.accounts.load(u.accountId);
-        return accountView(account ?? { id: u.accountId, tenant: ctx.tenantId, provider: u.provider, context: {}, credentials: {} }, providerBySlug(u.provider)!);
+        return accountView(account ?? { id: u.accountId, tenant: ctx.tenantId, provider: u.provider, context: {}, credentials: {} }, ctx.providers.get(u.provider)!);
       },
     }),
   }),
