@@ -149,3 +149,65 @@ describe('a custom provider in the running gateway', () => {
     expect(node.body.data.node).toEqual({ name: nodes[1].name });
   });
 });
+
+describe("the README's worked custom provider", () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const yaml = /<!-- custom-example:start -->\s*```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+  const file = join(dir, 'providers', 'readme-acme-hr.yaml');
+  writeFileSync(file, yaml);
+  const TOKEN_HR = 'acme-hr-sandbox-token-0123456789';
+  const PEOPLE = Array.from({ length: 7 }, (_, i) => ({
+    id: `e${i}`, state: i === 2 ? 'terminated' : 'active', work_email: `p${i}@acme.example`, job_title: 'Engineer',
+    name: { given: `Given${i}`, family: `Family${i}`, preferred: i === 1 ? 'Pref' : null }, department: { id: i % 2 ? 'sales' : 'eng' },
+    hired_at: '2024-01-02T03:04:05Z', updated_at: '2024-02-03T04:05:06Z',
+  }));
+  let sandbox: Sandbox;
+  let h: Harness;
+  beforeAll(async () => {
+    const { startSandbox } = await import('../src/providers/engine/sandbox-kit.js');
+    sandbox = await startSandbox({
+      name: 'acme-hr',
+      authenticate: (req) => req.headers.authorization === `Bearer ${TOKEN_HR}`,
+      unauthorized: { status: 401, body: { error: { detail: 'bad token' } } },
+      notFound: { status: 404, body: { error: { detail: 'not found' } } },
+      routes: [
+        { method: 'GET', path: /^\/api\/v2\/employees$/, handle: (req) => {
+          const pool = PEOPLE.filter((p) => !req.query.get('department') || p.department.id === req.query.get('department'));
+          const from = Number(req.query.get('cursor') ?? 0);
+          const size = Number(req.query.get('limit'));
+          return { body: { data: pool.slice(from, from + size), meta: { next_cursor: from + size < pool.length ? String(from + size) : null } } };
+        } },
+        { method: 'GET', path: /^\/api\/v2\/employees\/([^/]+)$/, handle: (_req, [id]) => {
+          const p = PEOPLE.find((x) => x.id === id);
+          return p ? { body: { data: p } } : { status: 404, body: { error: { detail: 'no such employee' } } };
+        } },
+      ],
+    });
+    h = startGateway([{ id: 'hr', provider: 'acme-hr', context: { baseUrl: `${sandbox.url}/api` }, credentials: { accessToken: TOKEN_HR } }], { customProviders: [file] });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await sandbox?.close();
+  });
+
+  it('pages by cursor, serves teamId upstream and name in the engine, and composes the name with JSONata', async () => {
+    const q = `query($f: UserFilter, $after: String) { users(category: USER_DIRECTORY, integratedAccountId: "hr", first: 2, after: $after, filters: $f) { edges { node { id ... on DirectoryUser { remoteId name status emails { email } } } } pageInfo { hasNextPage endCursor } } }`;
+    const all: any[] = [];
+    let after: string | null = null;
+    do {
+      const res: any = await h.query(q, { f: {}, after });
+      expect(res.body.errors).toBeUndefined();
+      all.push(...res.body.data.users.edges.map((e: any) => e.node));
+      after = res.body.data.users.pageInfo.hasNextPage ? res.body.data.users.pageInfo.endCursor : null;
+    } while (after);
+    expect(all.map((n) => n.remoteId)).toEqual(PEOPLE.map((p) => p.id));
+    expect(all[1]).toMatchObject({ name: 'Pref Family1', status: 'ACTIVE', emails: [{ email: 'p1@acme.example' }] });
+    expect(all[2].status).toBe('INACTIVE');
+    const before = sandbox.requests.length;
+    const sales = await h.query(`{ users(category: USER_DIRECTORY, integratedAccountId: "hr", first: 10, filters: { teamId: "sales", name: "family3" }) { edges { node { ... on DirectoryUser { remoteId } } } } }`);
+    expect(sales.body.data.users.edges.map((e: any) => e.node.remoteId)).toEqual(['e3']);
+    expect(sandbox.requests.slice(before).every((r) => r.query.get('department') === 'sales')).toBe(true);
+    const node = await h.query(`query($id: ID!) { node(id: $id) { ... on DirectoryUser { remoteId name } } }`, { id: all[4].id });
+    expect(node.body.data.node).toEqual({ remoteId: 'e4', name: 'Given4 Family4' });
+  });
+});
