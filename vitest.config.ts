@@ -11,7 +11,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Starting an embedded PostgreSQL (PGlite) can take tens of seconds on a loaded 2-core machine.
+    hookTimeout: 60_000,
     pool: 'threads',
     // Test files share a worker's module cache instead of re-importing the whole gateway each (about 20 s of
     // setup for 15 files on 2 cores). Safe here: no test mocks modules or changes globals, every gateway and

@@ -5,7 +5,7 @@ import type { AccountStore, StoredAccount } from './accounts/store.js';
 import { storeFailure, usableAccount } from './accounts/usable.js';
 import type { Account, Engine, RequestScope } from './providers/engine/engine.js';
 import { GatewayError } from './providers/engine/errors.js';
-import type { UserRecord } from './providers/engine/types.js';
+import type { Category, UserRecord } from './providers/engine/types.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { resolveUserNode } from './resolvers/nodes.js';
 
@@ -19,7 +19,7 @@ export interface GatewayContext {
   accounts: DataLoader<string, StoredAccount | null>;
   /** Every account of the caller's tenant. */
   listAccounts(): Promise<StoredAccount[]>;
-  /** Users by `${accountId}:${remoteId}`, batched per account into the provider's bulk endpoint. */
+  /** Users by `${category}:${accountId}:${remoteId}`, batched per account and category into the provider's bulk endpoint. */
   users: DataLoader<string, UserRecord | null>;
   /** Resolves a decoded global ID for Query.node/nodes. */
   loadNode(id: { typename: string; id: string }): Promise<UserRecord | null>;
@@ -36,25 +36,29 @@ export function contextFactory(engine: Engine, store: AccountStore, providers: P
     // A disabled or unreachable account is an Error for its own key only (DataLoader's per-key errors).
     const accounts = new DataLoader<string, StoredAccount | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id).then(usableAccount, storeFailure))));
     const users = new DataLoader<string, UserRecord | null>(async (keys) => {
-      // Group "accountId:remoteId" keys per account, then one bulk lookup per account.
-      const byAccount = new Map<string, string[]>();
+      // Group "category:accountId:remoteId" keys per account and category, then one bulk lookup each: the
+      // category picks what a provider serving several maps the user as (a TicketingUser, a DirectoryUser).
+      const groups = new Map<string, { category: Category; accountId: string; remoteIds: string[] }>();
       for (const k of keys) {
-        const i = k.indexOf(':');
-        const list = byAccount.get(k.slice(0, i)) ?? [];
-        list.push(k.slice(i + 1));
-        byAccount.set(k.slice(0, i), list);
+        const a = k.indexOf(':');
+        const b = k.indexOf(':', a + 1);
+        const group = k.slice(0, b);
+        const g = groups.get(group) ?? { category: k.slice(0, a) as Category, accountId: k.slice(a + 1, b), remoteIds: [] };
+        g.remoteIds.push(k.slice(b + 1));
+        groups.set(group, g);
       }
       const found = new Map<string, UserRecord | null | Error>();
       await Promise.all(
-        [...byAccount].map(async ([accountId, remoteIds]) => {
+        [...groups].map(async ([group, { category, accountId, remoteIds }]) => {
           try {
             const account = await accounts.load(accountId);
             const def = account && providers.get(account.provider);
-            if (!account || !def) return remoteIds.forEach((r) => found.set(`${accountId}:${r}`, null));
-            const users = await scope.byIds(account, def, remoteIds);
-            remoteIds.forEach((r, n) => found.set(`${accountId}:${r}`, users[n] ?? null));
+            // An id typed for a category the provider does not serve names no user of it: no upstream call.
+            if (!account || !def || !def.lists[category]) return remoteIds.forEach((r) => found.set(`${group}:${r}`, null));
+            const users = await scope.byIds(account, def, remoteIds, category);
+            remoteIds.forEach((r, n) => found.set(`${group}:${r}`, users[n] ?? null));
           } catch (e) {
-            remoteIds.forEach((r) => found.set(`${accountId}:${r}`, e as Error));
+            remoteIds.forEach((r) => found.set(`${group}:${r}`, e as Error));
           }
         }),
       );

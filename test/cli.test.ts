@@ -4,10 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { transcript } from './helpers.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+
+// Each test spawns a fresh process that loads TypeScript and the whole schema: on a busy 2-core machine that
+// can take tens of seconds, so waits here are generous (they bound a hang, they do not measure speed).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const ROOT = join(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'rollcall-cli-'));
@@ -23,7 +27,7 @@ function start(args: string[], env: Record<string, string> = {}): Run {
   return run;
 }
 
-async function until(run: Run, test: () => boolean, what: string, ms = 15_000): Promise<void> {
+async function until(run: Run, test: () => boolean, what: string, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!test()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stdout: ${run.stdout} stderr: ${run.stderr}`);

@@ -55,15 +55,15 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
   const gatewayWith = (accounts: Parameters<typeof startGateway>[0], overrides: Parameters<typeof startGateway>[1] = {}) =>
     startGateway(accounts, file ? { customProviders: [file], ...overrides } : overrides);
 
-  describe(`${slug} provider contract`, () => {
+  describe(`${slug} provider contract${opts.category && def && def.categories.length > 1 ? ` (${opts.category})` : ''}`, () => {
     if (!def) throw new Error(`no provider registered as ${slug}`);
     if (!opts.sandbox.expectedUsers) throw new Error(`${slug}: the sandbox must export expectedUsers() for the conformance suite`);
-    const raws = opts.sandbox.expectedUsers();
+    const category = opts.category ?? def.category;
+    const raws = opts.sandbox.expectedUsers(category);
     // Mapped as the engine maps a page (a custom provider's JSONata fields are evaluated asynchronously first).
     let expected: UnifiedUser[] = [];
     let ids: string[] = [];
     const required = (opts.sandbox.demoFilters ?? {}) as UserFilter;
-    const category = opts.category ?? def.category;
     const list = def.lists[category];
     if (!list) throw new Error(`${slug} serves no ${category} list`);
     const typeName = USER_TYPE_NAME[category];

@@ -34,7 +34,7 @@ describe('demo mode', () => {
     expect(Object.keys(demo.accounts).sort()).toEqual(PROVIDERS.map((p) => p.slug).sort());
   });
 
-  it.each(PROVIDERS.map((p) => [p.slug, p.category] as const))('lists users of the %s demo account', async (slug, category) => {
+  it.each(PROVIDERS.flatMap((p) => p.categories.map((c) => [p.slug, c] as const)))('lists users of the %s demo account in %s', async (slug, category) => {
     const filters = SANDBOXES.find((s) => s.slug === slug)!.demoFilters ?? null;
     const res = await query(
       `query($c: Category!, $a: ID!, $f: UserFilter) { users(category: $c, integratedAccountId: $a, first: 5, filters: $f) { edges { node { __typename ... on Node { id } } } pageInfo { hasNextPage } } }`,

@@ -46,6 +46,17 @@ describe('engine units', () => {
     expect(q(offset.next(o1, page(10), 'https://a.test'))).toEqual({ startIndex: '11', count: '10' });
     expect(offset.next(o1, page(4), 'https://a.test')).toBeNull(); // a short page is the end
 
+    // With a total (SCIM totalResults), a capped page is not the end: advance by what came back.
+    const totalled = offsetLimit({ offsetParam: 'startIndex', limitParam: 'count', maxPageSize: 100, start: 1, total: (r) => r.body.totalResults });
+    const t1 = totalled.first(base, 100);
+    const t2 = totalled.next(t1, page(40, { totalResults: 90 }), 'https://a.test');
+    expect(q(t2)).toEqual({ startIndex: '41', count: '100' });
+    const t3 = totalled.next(t2!, page(40, { totalResults: 90 }), 'https://a.test');
+    expect(q(t3)).toEqual({ startIndex: '81', count: '100' });
+    expect(totalled.next(t3!, page(10, { totalResults: 90 }), 'https://a.test')).toBeNull(); // 90 of 90 seen
+    expect(totalled.next(t1, page(0, { totalResults: 90 }), 'https://a.test')).toBeNull(); // an empty page ends it whatever the total says
+    expect(q(totalled.next(t1, page(3, {}), 'https://a.test'))).toEqual({ startIndex: '4', count: '100' }); // no total: on to an empty page
+
     const windows = offsetLimit({ offsetParam: 'startAt', limitParam: 'maxResults', maxPageSize: 50, filteredWindows: { size: 50, reach: 100 } });
     const w1 = windows.first(base, 7);
     expect(q(w1)).toEqual({ startAt: '0', maxResults: '50' });

@@ -168,7 +168,7 @@ describe('the User interface', () => {
   });
 
   it('gives ticketing users a unified status that agrees with isActive, from every ticketing provider', async () => {
-    for (const def of PROVIDERS.filter((p) => p.category === 'TICKETING')) {
+    for (const def of PROVIDERS.filter((p) => p.categories.includes('TICKETING'))) {
       const s = SANDBOXES.find((x) => x.slug === def.slug)!;
       const res = await h.query(`query($a: ID!, $f: UserFilter) { users(category: TICKETING, integratedAccountId: $a, first: 100, filters: $f) { edges { node { ... on TicketingUser { status remoteStatus isActive } } } } }`, {
         a: `every-${def.slug}`,
@@ -213,7 +213,7 @@ describe('integratedAccounts', () => {
     expect(jira.supportedFilters).toContainEqual({ name: 'collectionId', required: true });
     expect(accounts.find((a: any) => a.provider === 'zendesk').contextKeys).toEqual(['baseUrl', 'subdomain']);
     const ticketing = await h.query(Q, { c: 'TICKETING' });
-    expect(ticketing.body.data!.integratedAccounts.map((a: any) => a.provider).sort()).toEqual(PROVIDERS.filter((p) => p.category === 'TICKETING').map((p) => p.slug).sort());
+    expect(ticketing.body.data!.integratedAccounts.map((a: any) => a.provider).sort()).toEqual(PROVIDERS.filter((p) => p.categories.includes('TICKETING')).map((p) => p.slug).sort());
     const other = await h.query(Q, {}, OTHER_TENANT_TOKEN);
     expect(other.body.data!.integratedAccounts.map((a: any) => a.id)).toEqual(['okta-globex']);
   });

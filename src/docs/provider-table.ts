@@ -13,8 +13,11 @@ export function providerTable(providers: readonly ProviderDefinition[] = PROVIDE
   const rows = providers.flatMap((p) =>
     p.categories.map((category) => {
       const list = p.lists[category]!;
-      const ctx = p.contextKeys.map((k) => `\`context.${k.key}\`${k.required ? ' (required)' : ''}: ${k.description}`);
-      const filters = filterCapabilities(list).map((f) => `${f.required ? '**' : ''}${f.name}${f.required ? '**' : ''} (${SERVED[f.servedBy]})`);
+      // A row is one category: a key that category needs is required there.
+      const ctx = p.contextKeys.map((k) => `\`context.${k.key}\`${k.required || list.requiredContext.includes(k.key) ? ' (required)' : ''}: ${k.description}`);
+      const defaults: Record<string, string | undefined> = list.filterDefaults;
+      const fallback = (name: string) => (defaults[name] ? `, else ${defaults[name].replace(/[{}]/g, '')}` : '');
+      const filters = filterCapabilities(list).map((f) => `${f.required ? '**' : ''}${f.name}${f.required ? '**' : ''} (${SERVED[f.servedBy]}${fallback(f.name)})`);
       return `| \`${p.slug}\` | ${category} | ${cell([p.auth.description, ...ctx].join('<br>'))} | ${list.paginator.kind}: ${cell(list.paginator.description)} | ${filters.join(', ') || '—'} | [docs](${p.docsUrl}) |`;
     }),
   );

@@ -13,7 +13,7 @@ builder.queryField('integratedAccounts', (t) =>
       const out: AccountView[] = [];
       for (const account of await ctx.listAccounts()) {
         const def = ctx.providers.get(account.provider);
-        if (def && (!category || def.category === category)) out.push(accountView(account, def));
+        if (def && (!category || def.categories.includes(category))) out.push(accountView(account, def));
       }
       return out;
     },

@@ -4,14 +4,17 @@
 import type DataLoader from 'dataloader';
 import { builder, decodeId } from '../schema/builder.js';
 import { GatewayError } from '../providers/engine/errors.js';
-import type { UserRecord } from '../providers/engine/types.js';
+import type { Category, UserRecord } from '../providers/engine/types.js';
 import { USER_TYPE_NAME } from '../schema/users.js';
 
-const TYPE_NAMES = new Set(Object.values(USER_TYPE_NAME));
+/** The category a global id's type names: a provider serving several looks the id up in that one. */
+const CATEGORY_OF = new Map(Object.entries(USER_TYPE_NAME).map(([c, t]) => [t, c as Category]));
 
+/** `users` is keyed by `${category}:${accountId}:${remoteId}`. */
 export async function resolveUserNode(users: DataLoader<string, UserRecord | null>, id: { typename: string; id: string }): Promise<UserRecord | null> {
-  if (!TYPE_NAMES.has(id.typename)) return null;
-  const user = await users.load(String(id.id));
+  const category = CATEGORY_OF.get(id.typename);
+  if (!category || !id.id.includes(':')) return null;
+  const user = await users.load(`${category}:${id.id}`);
   return user && USER_TYPE_NAME[user.category] === id.typename ? user : null;
 }
 

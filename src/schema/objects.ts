@@ -21,10 +21,13 @@ export const RoleType = builder.objectRef<Role>('Role').implement({
     workspace: t.string({ nullable: true, resolve: (r) => r.workspace ?? null }),
   }),
 });
-export const OrganizationType = builder.objectRef<Ref>('Organization').implement({ fields: (t) => refFields<Ref>(t) });
+/** `loadName`: a name the provider looks up by id (Zendesk organizations), fetched only when selected. */
+type LazyRef = Ref & { loadName?: () => Promise<string | null> };
+const lazyName = <T extends LazyRef>(t: any) => t.string({ nullable: true, resolve: (r: T) => r.name ?? r.loadName?.() ?? null });
+export const OrganizationType = builder.objectRef<LazyRef>('Organization').implement({ fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t) }) });
 export const WorkspaceType = builder.objectRef<Ref>('Workspace').implement({ fields: (t) => refFields<Ref>(t) });
-export const GroupType = builder.objectRef<Group>('Group').implement({
-  fields: (t) => ({ ...refFields<Group>(t), organization: t.string({ nullable: true, resolve: (g) => g.organization ?? null }) }),
+export const GroupType = builder.objectRef<Group & LazyRef>('Group').implement({
+  fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t), organization: t.string({ nullable: true, resolve: (g) => g.organization ?? null }) }),
 });
 export const LicenseType = builder.objectRef<License>('License').implement({
   fields: (t) => ({

@@ -6,6 +6,8 @@ import { UserStatusEnum, UserTypeEnum } from './enums.js';
 import { EmailType, GroupType, LicenseType, MoneyType, OrganizationType, PhoneType, RoleType, UrlType, WorkspaceType } from './objects.js';
 import { IntegratedAccountType, accountView } from './accounts.js';
 import type { Category, UserRecord } from '../providers/engine/types.js';
+import type { GatewayContext } from '../context.js';
+import { enrichedRef, enrichedRefs } from '../resolvers/enrich.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
 const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
@@ -69,6 +71,12 @@ export const TicketingUser = userNode('TICKETING', 'A user of a ticketing or iss
   avatar: t.exposeString('avatar', { nullable: true }),
   isActive: t.exposeBoolean('isActive', { nullable: true, description: 'The provider\'s active flag (see `status` for the unified value).' }),
   teamIds: t.stringList({ resolve: list('teamIds') }),
+  organization: t.field({
+    type: OrganizationType,
+    nullable: true,
+    description: "The user's organization (Zendesk). Its `name` is looked up only when selected, one batched call per page; a failing lookup nulls only `name`.",
+    resolve: (u: UserRecord, _a: unknown, ctx: GatewayContext) => enrichedRef(u, ctx, 'organization'),
+  }),
 }));
 
 const directoryFields = (t: T) => ({
@@ -79,7 +87,12 @@ const directoryFields = (t: T) => ({
   avatar: t.exposeString('avatar', { nullable: true }),
   bio: t.exposeString('bio', { nullable: true }),
   externalId: t.exposeString('externalId', { nullable: true }),
-  groups: t.field({ type: [GroupType], resolve: list('groups') }),
+  groups: t.field({
+    type: [GroupType],
+    nullable: true,
+    description: "Groups the user belongs to. Okta lists them with one call per user (only when selected, a few at a time): null with an error when that call fails.",
+    resolve: (u: UserRecord, _a: unknown, ctx: GatewayContext) => enrichedRefs(u, ctx, 'groups'),
+  }),
   identifiers: t.expose('identifiers', { type: 'JSON', nullable: true } as any),
   is2faEnabled: t.exposeBoolean('is2faEnabled', { nullable: true }),
   isEmailVerified: t.exposeBoolean('isEmailVerified', { nullable: true }),
@@ -87,7 +100,7 @@ const directoryFields = (t: T) => ({
   lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true } as any),
   lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true } as any),
   licenses: t.field({ type: [LicenseType], resolve: list('licenses') }),
-  organizations: t.field({ type: [OrganizationType], resolve: list('organizations') }),
+  organizations: t.field({ type: [OrganizationType], resolve: (u: UserRecord, _a: unknown, ctx: GatewayContext) => enrichedRefs(u, ctx, 'organizations') }),
   phones: t.field({ type: [PhoneType], resolve: list('phones') }),
   timezone: t.exposeString('timezone', { nullable: true }),
   title: t.exposeString('title', { nullable: true }),

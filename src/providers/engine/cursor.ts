@@ -71,6 +71,35 @@ export class CursorCodec {
   }
 }
 
+/**
+ * What a cursor carries of a page's request: its body without the top-level keys it shares with the list's
+ * base request (a GraphQL document is the same on every page; only its variables move). The base is
+ * rebuilt from the spec, the filters and remoteQuery — all bound by the query key — when the cursor returns.
+ * Memoised per request object, so the edges of one page keep sharing one object (and one signed page).
+ */
+export function carriedRequest(base: UpstreamRequest): (req: UpstreamRequest) => UpstreamRequest {
+  const shared = base.body ? Object.entries(base.body).map(([k, v]) => [k, stableStringify(v)] as const) : [];
+  if (!shared.length) return (req) => req;
+  const memo = new WeakMap<UpstreamRequest, UpstreamRequest>();
+  return (req) => {
+    if (!req.body) return req;
+    let out = memo.get(req);
+    if (!out) {
+      const body = { ...req.body };
+      for (const [k, v] of shared) if (Object.hasOwn(body, k) && stableStringify(body[k]) === v) delete body[k];
+      out = { ...req, body };
+      memo.set(req, out);
+    }
+    return out;
+  };
+}
+
+/** The page's full request from what a cursor carried: the base's body keys it left out are put back. */
+export function restoredRequest(carried: UpstreamRequest, base: UpstreamRequest): UpstreamRequest {
+  if (!base.body || !carried.body) return carried;
+  return { ...carried, body: { ...base.body, ...carried.body } };
+}
+
 /** A stable digest of what shapes the upstream query, so a cursor cannot be replayed with other filters. */
 export function queryKey(parts: unknown): string {
   return createHash('sha256').update(stableStringify(parts)).digest('base64url').slice(0, 16);

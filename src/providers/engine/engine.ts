@@ -5,10 +5,11 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { AuthIo } from './auth.js';
-import { CursorCodec, queryKey, stableStringify, type Position } from './cursor.js';
+import { carriedRequest, CursorCodec, queryKey, restoredRequest, stableStringify, type Position } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { isSet, planFilters, servingOf } from './filters.js';
-import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { isSet, planFilters, servingOf, unknownFilterValue } from './filters.js';
+import { failedCallOf, UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { Lookups, valuesHint } from './lookups.js';
 import { underBase } from './paginators.js';
 import { getPath, setPath } from './paths.js';
 import { secretsOf, secretsOfHeaders } from './redact.js';
@@ -84,8 +85,16 @@ export class RequestScope {
   debug = false;
   private readonly pages: DataLoader<PageKey, Page, string>;
   private readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
+  /** Filter values and fields filled only when selected, through this scope's page loader. */
+  readonly lookups: Lookups;
 
   constructor(private readonly engine: Engine) {
+    this.lookups = new Lookups({
+      loadPage: (a, d, spec, req, headers) => this.loadPage(a, d, spec, req, headers),
+      render: (a, d, tpl, vars) => this.render(a, d, tpl, vars),
+      context: contextOf,
+      maxPages: engine.options.maxPages,
+    }, engine.cursors);
     this.pages = new DataLoader(async (keys) => Promise.all(keys.map((k) => this.fetchPage(k).catch((e: Error) => e))), {
       cacheKeyFn: (k) => `${k.account.id}|${k.spec.kind}|${stableStringify(k.request)}|${stableStringify(k.headers)}`,
     });
@@ -297,7 +306,11 @@ export class RequestScope {
     };
     const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
     const pageSize = Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1));
-    let pos: Position = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : { request: pag.first(base, pageSize), offset: 0 };
+    // Cursors carry only what moves between pages (not, say, a GraphQL document): see carriedRequest.
+    const carry = carriedRequest(base);
+    const at = (request: UpstreamRequest, offset: number): Position => ({ request: carry(request), offset });
+    const decoded = args.after ? this.engine.cursors.decode(args.after, account.id, qk) : null;
+    let pos: Position = decoded ? { request: restoredRequest(decoded.request, base), offset: decoded.offset } : { request: pag.first(base, pageSize), offset: 0 };
     const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent, prepare: def.preparePage };
 
     const map = await this.mapper(account, def, category, vars, calls);
@@ -311,7 +324,12 @@ export class RequestScope {
     if (args.first === 0) return { edges, hasNextPage: true, endPosition: null, queryKey: qk, calls };
 
     for (;;) {
-      const page = await this.loadPage(account, def, pageSpec, pos.request, headers);
+      const page = await this.loadPage(account, def, pageSpec, pos.request, headers).catch((e) => {
+        if (!plan.scopedBy) throw e;
+        const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));
+        const call = failedCallOf(e);
+        throw mapped !== e && call ? withCall(mapped as Error, call) : mapped;
+      });
       calls.push(page.call);
       const { records, next } = page;
       let i = pos.offset;
@@ -319,11 +337,11 @@ export class RequestScope {
         scanned++;
         const user = map(records[i], i);
         if (plan.predicates.every((p) => p(user))) {
-          const after: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+          const after = i + 1 === records.length && next ? at(next, 0) : at(pos.request, i + 1);
           edges.push({ user, position: after });
         }
         if (plan.predicates.length && scanned >= this.engine.options.maxScan && edges.length < args.first) {
-          const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
+          const rest = i + 1 === records.length && next ? at(next, 0) : at(pos.request, i + 1);
           const more = i + 1 < records.length || next !== null;
           if (edges.length) return { edges, hasNextPage: more, endPosition: rest, queryKey: qk, calls };
           // A page with no edges must be the last one (urql's relayPagination skips empty pages, so
@@ -340,9 +358,9 @@ export class RequestScope {
       // Bounded work per request, whatever the upstream does (e.g. endless empty pages with fresh cursors):
       // answer with what we have and a cursor to continue.
       if (++pages >= this.engine.options.maxPages) {
-        if (!edges.length && plan.predicates.length) throw this.scanExhausted(account, def, list, args.filter, scanned, qk, { request: next, offset: 0 });
+        if (!edges.length && plan.predicates.length) throw this.scanExhausted(account, def, list, args.filter, scanned, qk, at(next, 0));
         hasNextPage = true;
-        endPosition = { request: next, offset: 0 };
+        endPosition = at(next, 0);
         break;
       }
       const nextKey = stableStringify(next);

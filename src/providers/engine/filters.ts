@@ -21,7 +21,7 @@ export const FILTER_SERVINGS = {
 export type FilterServing = keyof typeof FILTER_SERVINGS;
 
 const SERVING: Record<FilterServe['by'], FilterServing> = {
-  query: 'QUERY_PARAMETER', params: 'QUERY_PARAMETER', body: 'REQUEST_BODY', endpoint: 'SCOPED_ENDPOINT', engine: 'ENGINE', usage: 'USAGE_DATA',
+  query: 'QUERY_PARAMETER', params: 'QUERY_PARAMETER', body: 'REQUEST_BODY', endpoint: 'SCOPED_ENDPOINT', path: 'SCOPED_ENDPOINT', engine: 'ENGINE', usage: 'USAGE_DATA',
 };
 export function servingOf(spec: FilterServe): FilterServing {
   return SERVING[spec.by];
@@ -30,10 +30,23 @@ export function servingOf(spec: FilterServe): FilterServing {
 export interface FilterPlan {
   /** A scoped endpoint's path (relative to the base URL) and its own query parameters. */
   path?: string;
+  /** The filter that chose the scoped endpoint: a 404 there means its value names nothing. */
+  scopedBy?: FilterName;
   params: [string, string][];
   /** Values to set at dot paths of the request body. */
   body: [string, unknown][];
   predicates: ((u: UnifiedUser) => boolean)[];
+}
+
+/**
+ * A 404 from a scoped endpoint chosen by a filter (Okta's /groups/{id}/users, Zendesk's
+ * /organizations/{id}/users): the value names no group or organization, which is the caller's input to
+ * fix, not an upstream failure. Other errors pass through unchanged.
+ */
+export function unknownFilterValue(e: unknown, def: ProviderDefinition, filter: FilterName, value: unknown, hint: string): unknown {
+  if (!(e instanceof GatewayError) || e.code !== 'UPSTREAM_NOT_FOUND') return e;
+  const shown = JSON.stringify(String(value).slice(0, 80));
+  return new GatewayError('BAD_USER_INPUT', `${def.displayName} knows no filters.${filter} ${shown}: its scoped endpoint answered 404. ${hint}`, { provider: def.slug, filter, upstreamStatus: 404 });
 }
 
 export function isSet(v: unknown): boolean {
@@ -73,7 +86,7 @@ export function planFilters(def: ProviderDefinition, list: ListDefinition, vars:
         throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} cannot combine filters.${name} with filters.${exclusive}. Use one of them.`, { provider: def.slug, filter: name });
       spec = { by: 'engine' };
     }
-    if (spec.by === 'usage') continue;
+    if (spec.by === 'usage' || spec.by === 'path') continue; // the list's template reads it
     if (spec.by === 'engine') {
       const test = predicateOf(name);
       if (!test) throw new Error(`${def.slug}: no engine predicate for filter ${name}`);
@@ -83,6 +96,7 @@ export function planFilters(def: ProviderDefinition, list: ListDefinition, vars:
     if (spec.by === 'endpoint') {
       if (plan.path) throw new GatewayError('UNSUPPORTED_FILTER', `${def.displayName} cannot combine filters.${name} with another scoped filter. Use one of them.`, { provider: def.slug, filter: name });
       plan.path = served(name, () => spec.path(value, vars));
+      plan.scopedBy = name;
       plan.params.push(...served(name, () => spec.query(value, vars)));
       continue; // scoped endpoints are trusted: their scope is not a field of the user
     }

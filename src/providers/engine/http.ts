@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
 import { redactSecrets, redactUrl } from './redact.js';
-import { getPath } from './paths.js';
+import { getAll, getPath, pathSegments } from './paths.js';
 import type { ErrorClass, ErrorPolicy, ErrorRule, RateLimitSpec, UpstreamRequest } from './types.js';
 
 export interface RetryOptions { maxRetries: number; baseDelayMs: number; maxDelayMs: number; maxTotalMs: number }
@@ -71,8 +71,13 @@ export function buildUrl(origin: string, req: UpstreamRequest): string {
   return `${origin}${req.path}${qs ? `?${qs}` : ''}`;
 }
 
-/** Seconds to wait before retrying, from Retry-After or the provider's reset header; undefined when absent. */
+/** Seconds to wait before retrying: Retry-After, else the provider's reset header (when its resetWhen holds), else
+ *  the provider's default wait; undefined when none applies. */
 export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpec, now = Date.now()): number | undefined {
+  return namedWait(headers, spec, now) ?? spec?.defaultWaitSeconds;
+}
+
+function namedWait(headers: Record<string, string>, spec: RateLimitSpec | undefined, now: number): number | undefined {
   const ra = headers['retry-after'];
   if (ra !== undefined) {
     const secs = Number(ra);
@@ -80,7 +85,8 @@ export function waitSeconds(headers: Record<string, string>, spec?: RateLimitSpe
     const at = Date.parse(ra);
     if (!Number.isNaN(at)) return Math.max(0, (at - now) / 1000);
   }
-  const reset = spec?.resetHeader ? headers[spec.resetHeader.toLowerCase()] : undefined;
+  const counts = !spec?.resetWhen || headers[spec.resetWhen.header.toLowerCase()] === spec.resetWhen.equals;
+  const reset = spec?.resetHeader && counts ? headers[spec.resetHeader.toLowerCase()] : undefined;
   if (reset !== undefined && reset !== '') {
     const n = Number(reset);
     const format = spec!.resetFormat ?? 'epoch-seconds';
@@ -98,20 +104,27 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
   return typeof found === 'string' && found ? found : undefined;
 }
 
-/** The first rule that matches the response, if any. */
+/**
+ * The first rule that matches the response, if any. A path with a `*` segment tests every element it
+ * reaches and matches when any one does ('errors.*.extensions.code': a rate limit need not be the first error).
+ */
 export function matchRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorClass | undefined {
   for (const { when, as } of rules ?? []) {
     if (when.status && !when.status.includes(status)) continue;
     const probed = when.path !== undefined || when.header !== undefined;
     if (probed) {
-      const v = when.path !== undefined ? getPath(body, when.path) : headers[when.header!.toLowerCase()];
       const isHeader = when.path === undefined;
-      const same = (x: unknown) => (isHeader ? String(x) === v : x === v);
-      if (when.exists !== undefined && (v !== undefined && v !== null) !== when.exists) continue;
-      if (when.equals !== undefined && !same(when.equals)) continue;
-      if (when.in !== undefined && !when.in.some(same)) continue;
-      if (when.contains !== undefined && !(typeof v === 'string' && v.toLowerCase().includes(when.contains.toLowerCase()))) continue;
-      if (when.exists === undefined && when.equals === undefined && when.in === undefined && when.contains === undefined && (v === undefined || v === null)) continue;
+      const found = isHeader ? [headers[when.header!.toLowerCase()]] : pathSegments(when.path!).includes('*') ? getAll(body, when.path!) : [getPath(body, when.path!)];
+      const present = found.filter((v) => v !== undefined && v !== null);
+      const same = (x: unknown, v: unknown) => (isHeader ? String(x) === v : x === v);
+      const test = (v: unknown) =>
+        (when.equals === undefined || same(when.equals, v)) &&
+        (when.in === undefined || when.in.some((x) => same(x, v))) &&
+        (when.contains === undefined || (typeof v === 'string' && v.toLowerCase().includes(when.contains.toLowerCase())));
+      if (when.exists !== undefined && (present.length > 0) !== when.exists) continue;
+      const valued = when.equals !== undefined || when.in !== undefined || when.contains !== undefined;
+      if (valued && !present.some(test)) continue;
+      if (when.exists === undefined && !valued && !present.length) continue;
     } else if (!when.status) continue; // a rule with no condition would match everything: never
     return as;
   }

@@ -112,19 +112,30 @@ export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: str
 
 /**
  * Offset/limit paging (SCIM startIndex/count, Jira startAt/maxResults). Plain: the offset advances by the
- * records returned and a short page is the end. `filteredWindows`: for APIs that take the window first and
- * filter it afterwards (Jira's assignable-user search), a fixed window is always asked for, the offset
- * advances by the window (advancing by the records returned would re-read part of it: duplicates), and
- * short or empty windows are not the end until the offset passes `reach` candidates.
+ * records returned and a short page is the end. `total`: for APIs that report the result's size and may
+ * return fewer records than asked for while more follow (SCIM servers cap `count`, RFC 7644 §3.4.2.4), a
+ * short page is not the end: the offset still advances by what came back, and the list ends once the
+ * records seen reach the total, or at an empty page (also when the total is missing). `filteredWindows`:
+ * for APIs that take the window first and filter it afterwards (Jira's assignable-user search), a fixed
+ * window is always asked for, the offset advances by the window (advancing by the records returned would
+ * re-read part of it: duplicates), and short or empty windows are not the end until the offset passes
+ * `reach` candidates.
  */
-export function offsetLimit(opts: { offsetParam: string; limitParam: string; maxPageSize: number; start?: number; filteredWindows?: { size: number; reach: number } }): Paginator {
+export function offsetLimit(opts: {
+  offsetParam: string; limitParam: string; maxPageSize: number; start?: number;
+  total?: (res: PageResponse) => unknown; totalName?: string;
+  filteredWindows?: { size: number; reach: number };
+}): Paginator {
   const start = opts.start ?? 0;
   const win = opts.filteredWindows;
+  const total = opts.total;
   return {
     kind: 'OFFSET',
     description: win
       ? `\`${opts.offsetParam}\` + \`${opts.limitParam}\` = ${win.size}, advanced by the window (the API filters after windowing); empty windows are skipped up to the ${win.reach}th candidate`
-      : `\`${opts.offsetParam}\` + \`${opts.limitParam}\` ≤ ${opts.maxPageSize}`,
+      : total
+        ? `\`${opts.offsetParam}\` + \`${opts.limitParam}\` ≤ ${opts.maxPageSize}, advanced by the records returned (a short page is not the end) until \`${opts.totalName ?? 'the total'}\``
+        : `\`${opts.offsetParam}\` + \`${opts.limitParam}\` ≤ ${opts.maxPageSize}`,
     maxPageSize: win ? win.size : opts.maxPageSize,
     reservedParams: [opts.offsetParam, opts.limitParam],
     first: (req, size) => setParam(setParam(req, opts.offsetParam, String(start)), opts.limitParam, String(win ? win.size : size)),
@@ -135,6 +146,11 @@ export function offsetLimit(opts: { offsetParam: string; limitParam: string; max
       if (win) {
         const next = offset + size;
         return n === 0 && next >= win.reach ? null : setParam(req, opts.offsetParam, String(next));
+      }
+      if (total) {
+        const t = Number(total(res) ?? NaN);
+        if (n === 0 || (Number.isFinite(t) && offset - start + n >= t)) return null;
+        return setParam(req, opts.offsetParam, String(offset + n));
       }
       if (n === 0 || n < size) return null;
       return setParam(req, opts.offsetParam, String(offset + n));

@@ -1,5 +1,6 @@
 // Dot paths into JSON: 'data.users.nodes', 'errors.0.extensions.code' (numeric segments index arrays),
 // '' for the value itself. A key that itself contains a dot is written with a backslash: '@odata\.nextLink'.
+// getAll also reads `*` as every element of an array ('errors.*.extensions.code': any GraphQL error).
 
 /** The segments of a dot path; `\.` keeps a dot inside a segment. */
 export function pathSegments(path: string): string[] {
@@ -44,4 +45,19 @@ export function setPath<T>(target: T, path: string, value: unknown): T {
     return copy;
   };
   return put(target, 0);
+}
+
+/** Every value a path reaches, `*` standing for each element of an array; missing steps are skipped. */
+export function getAll(value: unknown, path: string): unknown[] {
+  let cur: unknown[] = [value];
+  for (const seg of segmentsOf(path)) {
+    const next: unknown[] = [];
+    for (const v of cur) {
+      if (v === null || typeof v !== 'object') continue;
+      if (seg === '*' && Array.isArray(v)) next.push(...v);
+      else if (Object.hasOwn(v, seg)) next.push((v as any)[seg]);
+    }
+    cur = next;
+  }
+  return cur;
 }

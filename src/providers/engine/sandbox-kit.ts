@@ -2,6 +2,7 @@
 // format. They power the demo mode and every adapter test (real HTTP through undici, never mocks).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Category } from './user.js';
 
 export interface SandboxRequest {
   method: string;
@@ -193,8 +194,10 @@ export interface ProviderSandbox {
   /** Filters the provider requires, with values that exist in the sandbox (e.g. a Jira project key). */
   demoFilters?: Record<string, unknown>;
   /**
-   * The raw records the plain list returns (with `demoFilters`), in upstream order: what the shared
-   * conformance suite expects a walk to yield, computed from the dataset rather than through the gateway.
+   * The raw records the plain list of `category` (the provider's first when absent) returns with its demo
+   * filters, in upstream order: what the shared conformance suite expects a walk to yield, computed from the
+   * dataset rather than through the gateway.
    */
-  expectedUsers?(): unknown[];
+  expectedUsers?(category?: Category): unknown[];
 }
+

@@ -91,7 +91,8 @@ export type QueryValue = string | string[] | undefined;
  * - `body`: a value at a dot path of the POST body;
  * - `endpoint`: a scoped endpoint (`exclusive`: it takes no other filter parameters);
  * - `engine`: the engine tests the mapped user while it pages;
- * - `usage`: the value selects joined data (a usage day).
+ * - `usage`: the value selects joined data (a usage day);
+ * - `path`: the list's own path template reads it (a repository in the path).
  * `recheck`: an upstream-served filter is re-tested on the mapped user (false when the payload lacks the field).
  */
 export type FilterServe = { note?: string } & (
@@ -101,14 +102,29 @@ export type FilterServe = { note?: string } & (
   | { by: 'endpoint'; path: (v: any, vars: RequestVars) => string; query: (v: any, vars: RequestVars) => [string, string][]; exclusive: boolean }
   | { by: 'engine' }
   | { by: 'usage' }
+  | { by: 'path' }
 );
+
+/** An upstream list of the values a filter takes (groups, organizations, projects), read as { id, name }. */
+export interface ValuesDefinition extends RequestTemplate {
+  records: (body: any) => unknown;
+  paginator: Paginator;
+  id: (record: any) => string | null;
+  name: (record: any) => string | null;
+}
 
 export interface ListDefinition extends RequestTemplate {
   /** Pulls the records out of a response body; must return an array or the engine reports UPSTREAM_BAD_RESPONSE. */
   records: (body: any) => unknown;
   paginator: Paginator;
   filters: Partial<Record<FilterName, FilterServe>>;
+  /** Filters whose values the provider can list (Query.filterValues). */
+  values?: Partial<Record<FilterName, ValuesDefinition>>;
   requiredFilters: FilterName[];
+  /** Context keys this category needs, beyond those every category needs (for docs; render checks them). */
+  requiredContext: string[];
+  /** Filters that fall back to a value from the account's context (for docs; render applies them). */
+  filterDefaults: Partial<Record<FilterName, string>>;
   /** Where remoteQuery goes: query parameters, or an object at a body path (a POST upstream). */
   remoteQueryIn: 'query' | { body: string };
 }
@@ -129,6 +145,22 @@ export interface JoinDefinition extends RequestTemplate {
 
 export type Joined = Record<string, unknown[]>;
 
+/** Unified fields a second lookup may fill when a query selects them. */
+export const ENRICHABLE_FIELDS = ['organization', 'organizations', 'groups'] as const;
+export type EnrichableField = (typeof ENRICHABLE_FIELDS)[number];
+
+/**
+ * Fills a field the list payload leaves incomplete: `ids` looks names up for ids the user carries, batched
+ * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only.
+ */
+export interface EnrichDefinition extends RequestTemplate {
+  by: 'ids' | 'user';
+  records: (body: any) => unknown;
+  id: (record: any) => string | null;
+  name: (record: any) => string | null;
+  maxBatch: number;
+}
+
 export interface ByIdDefinition extends RequestTemplate {
   record: (body: any) => unknown;
 }
@@ -144,6 +176,11 @@ export interface RateLimitSpec {
   /** Header carrying when the window resets, and its format. */
   resetHeader?: string;
   resetFormat?: ResetFormat;
+  /** The reset header counts only when this header has this value (GitHub sends x-ratelimit-reset on every
+   *  response; it means "wait until then" only with x-ratelimit-remaining: 0). */
+  resetWhen?: { header: string; equals: string };
+  /** The wait for a rate limit that names none (no Retry-After, no reset that counts), e.g. GitHub's "at least a minute". */
+  defaultWaitSeconds?: number;
 }
 
 export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;
@@ -153,7 +190,7 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export interface ErrorRule {
   when: {
     status?: number[];
-    /** A dot path into the JSON body, or a response header; tested with equals/in/exists/contains. */
+    /** A dot path into the JSON body (`*` = any element of an array), or a response header; tested with equals/in/exists/contains. */
     path?: string;
     header?: string;
     equals?: unknown;
@@ -200,6 +237,7 @@ export interface ProviderDefinition<Raw = any> {
   joins: JoinDefinition[];
   byId?: ByIdDefinition;
   byIds?: ByIdsDefinition;
+  enrich?: Partial<Record<EnrichableField, EnrichDefinition>>;
   rateLimit?: RateLimitSpec;
   errors: ErrorPolicy;
   /** Unified fields this provider fills (advertised in the capability matrix). */

@@ -9,6 +9,9 @@
 //   GET /rest/api/3/user/bulk?accountId=a&accountId=b (repeated), PageBeanUser `{ values, isLast, … }`, maxResults default 10.
 // Rate limits: https://developer.atlassian.com/cloud/jira/platform/rate-limiting/ — 429 with Retry-After (seconds)
 //   and X-RateLimit-Reset (ISO 8601, `yyyy-MM-ddTHH:mmZ`). Errors: `{"errorMessages":[…],"errors":{…}}`.
+// Projects (filterValues for collectionId): https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get
+//   GET /rest/api/3/project/search, `startAt` (0-based) + `maxResults` (default 50, ≤ 100), PageBeanProject
+//   `{ values: [{ id, key, name }], isLast, nextPage, total }`; projects the caller can browse. The key is the value.
 // Auth: Basic `email:apiToken` (https://developer.atlassian.com/cloud/jira/software/basic-auth-for-rest-apis/).
 // Paging: the window is over candidate users, not over the assignable ones, so the next `startAt` is the previous
 //   one plus the *window* (advancing by the users returned would re-read part of the window: duplicates). A short or
@@ -58,6 +61,9 @@ export const jira = defineProvider<JiraUser>({
         email: { query: 'query', note: 'Jira `query` prefix-matches emailAddress (and displayName); hidden e-mails never match' },
         name: { engine: true, note: 'substring of displayName, tested by the gateway (`query` would only prefix-match and is used by email)' },
         isActive: { engine: true, note: 'the `active` flag, tested by the gateway' },
+      },
+      values: {
+        collectionId: { path: '/rest/api/3/project/search', records: 'values', paginator: { kind: 'offset', offsetParam: 'startAt', limitParam: 'maxResults', max: 50 }, id: 'key', name: 'name' },
       },
     },
   },

@@ -2,7 +2,7 @@
 // GET /rest/api/3/user/assignable/search (Basic email:apiToken auth, `project` key or id, `query` prefix match,
 // `startAt`/`maxResults` windows taken over the site's users *before* dropping those not assignable to the
 // project — so pages come back short, or empty, mid-list — nothing past the 1000th user), GET /rest/api/3/user/bulk
-// (repeated accountId, PageBeanUser), GET /rest/api/3/user?accountId=, and Jira's `errorMessages` envelope.
+// (repeated accountId, PageBeanUser), GET /rest/api/3/user?accountId=, GET /rest/api/3/project/search (PageBeanProject), and Jira's `errorMessages` envelope.
 // Projects: ENG (id 10000) and OPS (id 10001); customers belong to no project, app users only to OPS.
 import { people, startSandbox, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
 import { JIRA_REACH, type JiraUser } from './adapter.js';
@@ -92,6 +92,23 @@ export function startJiraSandbox(opts: { email?: string; token?: string; users?:
       notFound: error(404, 'null for uri: the requested resource does not exist'),
       routes: [
         { method: 'GET', path: /^\/rest\/api\/3\/user\/assignable\/search$/, handle: assignable },
+        {
+          method: 'GET',
+          path: /^\/rest\/api\/3\/project\/search$/,
+          handle: (req) => {
+            const startAt = nonNegativeInt(req.query, 'startAt', 0);
+            const asked = nonNegativeInt(req.query, 'maxResults', 50);
+            if (startAt === null || asked === null) return error(400, "The 'startAt' and 'maxResults' parameters must be non-negative integers.");
+            const maxResults = Math.min(asked, 100); // "If a value greater than 100 is provided, maxResults defaults to 100"
+            const values = JIRA_PROJECTS.slice(startAt, startAt + maxResults).map((p) => ({
+              self: `${req.origin}/rest/api/3/project/${p.id}`, id: p.id, key: p.key, name: p.name,
+              avatarUrls: { '48x48': `${req.origin}/secure/projectavatar?pid=${p.id}` }, projectTypeKey: 'software', simplified: false, style: 'classic', isPrivate: false, properties: {},
+            }));
+            const isLast = startAt + values.length >= JIRA_PROJECTS.length;
+            const self = `${req.origin}/rest/api/3/project/search?startAt=${startAt}&maxResults=${maxResults}`;
+            return { body: { self, ...(isLast ? {} : { nextPage: `${req.origin}/rest/api/3/project/search?startAt=${startAt + maxResults}&maxResults=${maxResults}` }), maxResults, startAt, total: JIRA_PROJECTS.length, isLast, values } };
+          },
+        },
         {
           method: 'GET',
           path: /^\/rest\/api\/3\/user\/bulk$/,

@@ -4,7 +4,13 @@
 //   `limit` (default 200), `after` via `Link: <…>; rel="next"`, `search` (SCIM-like expressions, returns
 //   DEPROVISIONED users; the plain list omits them), `Authorization: SSWS {token}`.
 // Rate limits: https://developer.okta.com/docs/reference/rl-best-practices/ (X-Rate-Limit-Reset, epoch s).
-// Unconfirmed: the hard maximum of `limit` (200 assumed, it is the documented default).
+// Groups (filterValues for groupId): https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listGroups
+//   GET /api/v1/groups, a bare array of groups ({ id, profile: { name, description } }), `limit` (≤ 10000; Okta
+//   "strongly encourages" ≤ 200), `after` via `Link: rel="next"`. An unknown group id on /groups/{id}/users is 404.
+// A user's groups (DirectoryUser.groups, only when selected): https://developer.okta.com/docs/api/openapi/okta-management/management/tags/userresources/other/listusergroups
+//   GET /api/v1/users/{id}/groups, `limit` ≤ 200 (default 200), `after` via the Link header; one call per user.
+// Unconfirmed: the hard maximum of `limit` on /users (200 assumed, it is the documented default); the gateway
+//   reads a user's first 200 groups only.
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import type { FilterName, UserFilter, UserStatus } from '../engine/types.js';
 import { defineProvider, isSet, QUOTES, type FilterSpec } from '../spec/index.js';
@@ -72,12 +78,18 @@ export const okta = defineProvider<OktaUser>({
         name: { engine: true, note: 'Okta cannot search displayName with co; the gateway filters while paging' },
         groupId: { endpoint: '/api/v1/groups/{value}/users', exclusive: true, note: 'GET /api/v1/groups/{id}/users' },
       },
+      values: {
+        groupId: { path: '/api/v1/groups', records: '', paginator: { kind: 'link-header', pageSize: { param: 'limit', max: 200 }, reservedParams: ['after'] }, id: 'id', name: 'profile.name' },
+      },
     },
+  },
+  enrich: {
+    groups: { by: 'user', path: '/api/v1/users/{id}/groups', query: { limit: '200' }, records: '', id: 'id', name: 'profile.name' },
   },
   byId: { path: '/api/v1/users/{id}' },
   rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds' },
   errors: { message: (b) => (typeof b?.errorSummary === 'string' ? `${b.errorCode ?? 'error'}: ${b.errorSummary}` : undefined) },
-  fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'statusChangedAt', 'activatedAt', 'title', 'timezone', 'languages', 'phones', 'organizations', 'externalId', 'lastLoginAt', 'createdAt', 'updatedAt'],
+  fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'statusChangedAt', 'activatedAt', 'title', 'timezone', 'languages', 'phones', 'organizations', 'groups', 'externalId', 'lastLoginAt', 'createdAt', 'updatedAt'],
   map(u) {
     const p = u.profile ?? {};
     const first = str(p.firstName);

@@ -47,6 +47,20 @@ export const OKTA_GROUPS: Record<string, (u: OktaUser, i: number) => boolean> = 
   '00gengineering': (_u, i) => i % 3 === 0,
   '00gempty': () => false,
 };
+/** The groups of the org as GET /api/v1/groups lists them (the Everyone group first, as in every org). */
+export const OKTA_GROUP_RECORDS = [
+  { id: '00geveryone', name: 'Everyone', type: 'BUILT_IN', member: () => true },
+  { id: '00gengineering', name: 'Engineering', type: 'OKTA_GROUP', member: OKTA_GROUPS['00gengineering']! },
+  { id: '00gempty', name: 'Empty group', type: 'OKTA_GROUP', member: OKTA_GROUPS['00gempty']! },
+].map(({ member, ...g }) => ({
+  record: {
+    id: g.id, created: '2023-01-01T00:00:00.000Z', lastUpdated: '2023-01-01T00:00:00.000Z', lastMembershipUpdated: '2023-06-01T00:00:00.000Z',
+    objectClass: ['okta:user_group'], type: g.type, profile: { name: g.name, description: g.type === 'BUILT_IN' ? 'All users in your organization' : null },
+    _links: { users: { href: `/api/v1/groups/${g.id}/users` } },
+  },
+  member,
+}));
+OKTA_GROUPS['00geveryone'] = () => true;
 
 // --- a small evaluator for Okta search expressions -------------------------------------------
 type Tok = { t: 'word' | 'str' | 'lp' | 'rp'; v: string };
@@ -107,6 +121,17 @@ const error = (status: number, code: string, summary: string) => ({
 export function startOktaSandbox(opts: { token?: string; users?: OktaUser[]; port?: number } = {}): Promise<Sandbox> {
   const token = opts.token ?? OKTA_SANDBOX_TOKEN;
   const users = opts.users ?? oktaDataset();
+  /** Groups, paged like users: `limit`, an opaque `after` (the last id), `Link: rel="next"`. */
+  const groupsPage = (req: SandboxRequest, pool: { id: string }[], path: string) => {
+    const limit = intParam(req.query, 'limit', 10000, 10000);
+    const after = req.query.get('after');
+    const start = after ? pool.findIndex((g) => g.id === after) + 1 : 0;
+    if (after && start === 0) return error(400, 'E0000001', 'Api validation failed: after');
+    const page = pool.slice(start, start + limit);
+    const links = [`<${new URL(path, req.origin)}>; rel="self"`];
+    if (start + limit < pool.length) links.push(`<${req.origin}${path}?after=${page.at(-1)!.id}&limit=${limit}>; rel="next"`);
+    return { body: page, headers: { link: links.join(', ') } };
+  };
   const list = (req: SandboxRequest, base: OktaUser[], path: string) => {
     const limit = intParam(req.query, 'limit', 200, 200);
     let pool = base;
@@ -155,6 +180,16 @@ export function startOktaSandbox(opts: { token?: string; users?: OktaUser[]; por
           handle: (_req, [id]) => {
             const u = users.find((x) => x.id === id || x.profile?.login === id);
             return u ? { body: u } : error(404, 'E0000007', `Not found: Resource not found: ${id} (User)`);
+          },
+        },
+        { method: 'GET', path: /^\/api\/v1\/groups$/, handle: (req) => groupsPage(req, OKTA_GROUP_RECORDS.map((g) => g.record), '/api/v1/groups') },
+        {
+          method: 'GET',
+          path: /^\/api\/v1\/users\/([^/]+)\/groups$/,
+          handle: (req, [id]) => {
+            const i = users.findIndex((x) => x.id === id || x.profile?.login === id);
+            if (i < 0) return error(404, 'E0000007', `Not found: Resource not found: ${id} (User)`);
+            return groupsPage(req, OKTA_GROUP_RECORDS.filter((g) => g.member(users[i]!, i)).map((g) => g.record), `/api/v1/users/${id}/groups`);
           },
         },
         {

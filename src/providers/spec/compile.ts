@@ -1,5 +1,6 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
+import { GatewayError } from '../engine/errors.js';
 import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../engine/auth.js';
 import { daysAgo } from '../engine/engine.js';
 import { joinKey } from '../engine/map-helpers.js';
@@ -8,14 +9,14 @@ import { getPath } from '../engine/paths.js';
 import {
   predicateOf,
   type AuthScheme, type ByIdDefinition, type ByIdsDefinition, type Category, type ContextKey, type ErrorPolicy, type FilterName, type FilterServe,
-  type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars,
+  type EnrichableField, type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
 } from '../engine/types.js';
 import { compileDeclarativeMap } from './declarative.js';
 import { bodyReader, firstString, locate } from './locator.js';
 import { QUOTES } from './quote.js';
 import { ProviderSpecError, validateSpec } from './schema.js';
 import { placeholders, renderHeaders, renderJson, renderPath, renderQuery, renderText, renderUrl, type TemplateValues } from './template.js';
-import type { AuthSpec, ByIdsSpec, DeclarativeMap, ErrorSpec, FilterSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
+import type { AuthSpec, ByIdsSpec, DeclarativeMap, EnrichSpec, ErrorSpec, FilterSpec, FilterValuesSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
 import { compileValue } from './values.js';
 
 /** Tried after a provider's own message locators: OAuth (RFC 6749), problem details (RFC 9457) and the usual fields. */
@@ -39,7 +40,11 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
 
   const categories = Object.keys(spec.lists) as Category[];
   const lists: Partial<Record<Category, ListDefinition>> = {};
-  for (const c of categories) lists[c] = compileList(spec.lists[c]!, spec.slug, `lists.${c}`, fail);
+  for (const c of categories) {
+    for (const key of spec.lists[c]!.requiredContext ?? [])
+      if (!spec.context?.[key]) fail(`lists.${c}.requiredContext`, `context.${key} is not declared under context`);
+    lists[c] = compileList(spec.lists[c]!, spec.slug, c, fail);
+  }
   const joins = (spec.joins ?? []).map((j) => compileJoin(j, spec.slug));
   for (const c of categories)
     for (const [name, f] of Object.entries(spec.lists[c]!.filters) as [FilterName, FilterSpec][])
@@ -67,6 +72,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
     joins,
     byId: spec.byId && { ...compileRequest(spec.byId, spec.slug), record: spec.byId.record ? bodyReader(spec.byId.record) : (b) => b },
     byIds: spec.byIds && compileByIds(spec.byIds, spec.slug),
+    ...(spec.enrich ? { enrich: compileEnrich(spec.enrich, spec.slug) } : {}),
     rateLimit: spec.rateLimit,
     errors: compileErrors(spec.errors),
     fields: spec.fields,
@@ -100,27 +106,90 @@ function compileRequest(spec: RequestSpec, slug: string, ids?: (ids: string[]) =
 
 function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
   const quote = spec.idsQuote ? QUOTES[spec.idsQuote] : undefined;
+  const each = spec.idsTemplate;
   const idsValue = (ids: string[]) => {
-    const q = quote ? ids.map(quote) : ids;
+    const quoted = quote ? ids.map(quote) : ids;
+    const q = each === undefined ? quoted : quoted.map((id) => renderText(each, { id }) ?? '');
     return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
   };
   return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
 }
 
-function compileList(spec: ListSpec, slug: string, at: string, fail: (path: string, message: string) => never): ListDefinition {
+function compileList(spec: ListSpec, slug: string, category: Category, fail: (path: string, message: string) => never): ListDefinition {
+  const at = `lists.${category}`;
   const filters: Partial<Record<FilterName, FilterServe>> = {};
+  const inPath = new Set(placeholders(spec.path).filter((p) => p.scope === 'filters').map((p) => p.key));
   for (const [name, f] of Object.entries(spec.filters) as [FilterName, FilterSpec][]) {
     filters[name] = compileFilter(f, slug);
     if ('engine' in f && !predicateOf(name)) fail(`${at}.filters.${name}`, `the engine cannot test ${name} on a user; serve it upstream`);
+    if ('path' in f && !inPath.has(name)) fail(`${at}.filters.${name}`, `served by path, but ${at}.path does not read {filters.${name}}`);
   }
+  const defaults = Object.entries(spec.filterDefaults ?? {}) as [FilterName, string][];
+  for (const [name] of defaults) if (!filters[name]) fail(`${at}.filterDefaults.${name}`, `${name} is not one of this list's filters`);
+  const requiredContext = spec.requiredContext ?? [];
+  const request = compileRequest(spec, slug);
   return {
-    ...compileRequest(spec, slug),
+    ...request,
+    render(vars) {
+      const missing = requiredContext.filter((k) => vars.context[k] === undefined || vars.context[k] === null || vars.context[k] === '');
+      if (missing.length)
+        throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `The integrated account has no ${missing.map((k) => `context.${k}`).join(', ')}, which ${slug} needs to list ${category} users; set it in the account's context.`, { provider: slug });
+      if (!defaults.length) return request.render(vars);
+      const filled: Record<string, unknown> = { ...vars.filters };
+      for (const [name, tpl] of defaults) {
+        if (filled[name] !== undefined && filled[name] !== null) continue;
+        const v = renderText(tpl, { context: vars.context });
+        if (v !== undefined) filled[name] = v;
+        else if (inPath.has(name)) {
+          const keys = placeholders(tpl).map((p) => `context.${p.key}`).join(' + ');
+          throw new GatewayError('MISSING_REQUIRED_FILTER', `${slug} needs filters.${name} (or ${keys} in the account's context) to list ${category} users. Add it to the users query.`, { provider: slug, filter: name });
+        }
+      }
+      return request.render({ ...vars, filters: filled as RequestVars['filters'] });
+    },
+    requiredContext,
+    filterDefaults: Object.fromEntries(defaults),
     records: bodyReader(spec.records),
     paginator: compilePaginator(spec.paginator),
     filters,
     requiredFilters: spec.requiredFilters ?? [],
     remoteQueryIn: spec.remoteQueryIn ?? 'query',
+    ...(spec.values ? { values: compileValues(spec.values, slug, at, fail, spec.filters) } : {}),
   };
+}
+
+/** A dot path read as a non-empty string (numbers too: Zendesk ids), else null. */
+function textAt(path: string): (record: unknown) => string | null {
+  return (r) => {
+    const v = getPath(r, path);
+    return (typeof v === 'string' && v !== '') || typeof v === 'number' ? String(v) : null;
+  };
+}
+
+function compileValues(specs: NonNullable<ListSpec['values']>, slug: string, at: string, fail: (path: string, message: string) => never, filters: ListSpec['filters']): NonNullable<ListDefinition['values']> {
+  const out: NonNullable<ListDefinition['values']> = {};
+  for (const [name, v] of Object.entries(specs) as [FilterName, FilterValuesSpec][]) {
+    if (!filters[name]) fail(`${at}.values.${name}`, `lists values for ${name}, which this list does not serve as a filter`);
+    out[name] = { ...compileRequest(v, slug), records: bodyReader(v.records), paginator: compilePaginator(v.paginator), id: textAt(v.id), name: textAt(v.name) };
+  }
+  return out;
+}
+
+function compileEnrich(specs: NonNullable<ProviderSpec['enrich']>, slug: string): NonNullable<ProviderDefinition['enrich']> {
+  const out: NonNullable<ProviderDefinition['enrich']> = {};
+  for (const [field, e] of Object.entries(specs) as [EnrichableField, EnrichSpec][]) {
+    const join = e.by === 'ids' ? e.idsJoin : undefined;
+    const ids = e.by === 'ids' ? (list: string[]) => (join !== undefined ? list.join(join) : list) : undefined;
+    out[field] = {
+      ...compileRequest(e, slug, ids),
+      by: e.by,
+      records: bodyReader(e.records),
+      id: textAt(e.id),
+      name: textAt(e.name),
+      maxBatch: e.by === 'ids' ? e.maxBatch : 1,
+    };
+  }
+  return out;
 }
 
 function compileFilter(f: FilterSpec, slug: string): FilterServe {
@@ -134,6 +203,7 @@ function compileFilter(f: FilterSpec, slug: string): FilterServe {
   }
   if ('query' in f) return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note };
   if ('engine' in f) return { by: 'engine', note };
+  if ('path' in f) return { by: 'path', note };
   return { by: 'usage', note };
 }
 
@@ -168,8 +238,11 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         if (!fromHeader) return paginator;
         return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: '' }).next(req, res, base) };
       }
-      case 'offset':
-        return offsetLimit({ offsetParam: p.offsetParam, limitParam: p.limitParam, maxPageSize: p.max, start: p.start, filteredWindows: p.filteredWindows });
+      case 'offset': {
+        const total = p.total === undefined ? undefined : locate(p.total);
+        const totalName = p.total === undefined ? undefined : typeof p.total === 'string' ? p.total : 'body' in p.total ? p.total.body : p.total.header;
+        return offsetLimit({ offsetParam: p.offsetParam, limitParam: p.limitParam, maxPageSize: p.max, start: p.start, total, totalName: totalName && unescape(totalName), filteredWindows: p.filteredWindows });
+      }
       case 'page-number': {
         const { totalPages, hasMore } = p;
         return pageNumber({

@@ -149,6 +149,35 @@ describe('paginators declared as data', () => {
     expect(requests.every((r) => r.method === 'POST' && String(r.body.query).startsWith('query Users'))).toBe(true);
   });
 
+  it('keeps the GraphQL document out of its cursors, and still resumes every page with it', async () => {
+    const query = 'query Users($first: Int, $after: String, $filter: F) { users(first: $first, after: $after, filter: $filter) { nodes { id email role } pageInfo { hasNextPage endCursor } } }';
+    const def = provider({
+      method: 'POST', path: '/graphql', idempotent: true, records: 'data.users.nodes', body: { query, variables: {} },
+      paginator: { kind: 'graphql', pageInfo: 'data.users.pageInfo', cursorVariable: 'after', pageSize: { variable: 'first', max: 50 } },
+      filters: { userType: { body: 'variables.filter.role.eq', value: { map: { ADMIN: 'admin' } }, recheck: false } },
+    });
+    const acct = account();
+    const decoded = (cursor: string) => cursor.split('.').map((p) => Buffer.from(p, 'base64url').toString('utf8')).join('.');
+    const ids: string[] = [];
+    let after: string | null = null;
+    const before = sandbox.requests.length;
+    for (let n = 0; n < 10; n++) {
+      const res = await engine.scope().list(acct, def, { first: 2, after, filter: { userType: 'ADMIN' } });
+      ids.push(...res.edges.map((e) => e.user.remoteId));
+      for (const e of res.edges) {
+        const cursor = engine.cursors.encode(acct.id, res.queryKey, e.position);
+        expect(decoded(cursor)).not.toContain('query Users');
+        expect(cursor).not.toContain('query Users');
+      }
+      if (!res.hasNextPage) break;
+      after = engine.cursors.encode(acct.id, res.queryKey, res.edges.at(-1)!.position);
+    }
+    expect(ids).toEqual(USERS.filter((u) => u.role === 'admin').map((u) => u.id));
+    const requests = sandbox.requests.slice(before);
+    expect(requests.every((r) => r.body.query === query && r.body.variables.filter.role.eq === 'admin')).toBe(true);
+    expect(requests.slice(1).every((r) => typeof r.body.variables.after === 'string')).toBe(true);
+  });
+
   it('sends a body cursor and the page size at body paths, stopping on the body flag', async () => {
     const def = provider({ method: 'POST', path: '/search', body: { page: {} }, records: 'results', paginator: { kind: 'cursor', next: 'meta.next', send: { body: 'page.after' }, pageSize: { body: 'page.size', max: 4 }, stop: { path: 'meta.more', equals: false } }, filters: {} });
     const { ids, requests } = await walk(def, 7);
@@ -230,6 +259,64 @@ describe('filters, categories and remoteQuery', () => {
   });
 });
 
+describe('filters read by the list path, with a context fallback, and context per category', () => {
+  const repoSpec = (more: Partial<ListSpec> = {}) => defineProvider({
+    slug: 'spec-repo', displayName: 'Repo', docsUrl: 'https://spec.test/docs',
+    context: { org: { description: 'an org' }, owner: { description: 'a repository owner' }, repo: { description: 'a repository' } },
+    auth: { kind: 'bearer', key: 'accessToken', description: 'a token' },
+    lists: {
+      USER_DIRECTORY: { path: '/orgs/{context.org}/members', requiredContext: ['org'], records: '', paginator: { kind: 'link-header', pageSize: { param: 'per_page', max: 100 } }, filters: {} },
+      TICKETING: {
+        path: '/repos/{filters.collectionId/2}/assignees', records: '', paginator: { kind: 'none' },
+        filterDefaults: { collectionId: '{context.owner}/{context.repo}' },
+        filters: { collectionId: { path: true } },
+        ...more,
+      },
+    },
+    fields: ['emails'],
+    map: (u: any) => ({ remoteId: u.id, remoteStatus: u.repo ?? u.org }),
+  });
+  const repos = (res: { edges: { user: { remoteStatus?: string | null } }[] }) => [...new Set(res.edges.map((e) => e.user.remoteStatus))];
+
+  it('takes "owner/repo" from the filter into two path segments, and falls back to the context when the filter is absent', async () => {
+    const def = repoSpec();
+    const acct = account({ owner: 'octo', repo: 'widgets' });
+    expect(repos(await engine.scope().list(acct, def, { category: 'TICKETING', first: 5, filter: {} }))).toEqual(['octo/widgets']);
+    expect(repos(await engine.scope().list(acct, def, { category: 'TICKETING', first: 5, filter: { collectionId: 'acme/tiny.dots_repo' } }))).toEqual(['acme/tiny.dots_repo']);
+    expect(sandbox.requests.at(-1)!.path).toBe('/repos/acme/tiny.dots_repo/assignees');
+  });
+
+  it('refuses a value that is not exactly two clean segments, before any upstream call', async () => {
+    const def = repoSpec();
+    const before = sandbox.requests.length;
+    for (const collectionId of ['acme', 'acme/widgets/extra', 'acme/', '/widgets', '../x', 'acme/..', 'a/%2e%2e', 'a\\b/c'])
+      expect((await errorOf(engine.scope().list(account({ owner: 'octo', repo: 'widgets' }), def, { category: 'TICKETING', first: 1, filter: { collectionId } }))).extensions.code, collectionId).toBe('BAD_USER_INPUT');
+    expect(sandbox.requests.length).toBe(before);
+  });
+
+  it('asks for the filter, naming the context keys too, when neither is there; and names a missing per-category context key', async () => {
+    const def = repoSpec();
+    const before = sandbox.requests.length;
+    const missing = await errorOf(engine.scope().list(account({ owner: 'octo' }), def, { category: 'TICKETING', first: 1, filter: {} }));
+    expect(missing.extensions).toMatchObject({ code: 'MISSING_REQUIRED_FILTER', filter: 'collectionId', provider: 'spec-repo' });
+    expect(missing.message).toContain('context.owner + context.repo');
+    const noOrg = await errorOf(engine.scope().list(account({ owner: 'octo', repo: 'widgets' }), def, { category: 'USER_DIRECTORY', first: 1, filter: {} }));
+    expect(noOrg.extensions.code).toBe('INTEGRATED_ACCOUNT_NOT_FOUND');
+    expect(noOrg.message).toContain('context.org, which spec-repo needs to list USER_DIRECTORY users');
+    expect(sandbox.requests.length).toBe(before);
+    // The other category of the same account does not need it.
+    expect(repos(await engine.scope().list(account({ owner: 'octo', repo: 'widgets' }), def, { category: 'TICKETING', first: 1, filter: {} }))).toEqual(['octo/widgets']);
+    expect(def.lists.USER_DIRECTORY!.requiredContext).toEqual(['org']);
+    expect(def.lists.TICKETING!.filterDefaults).toEqual({ collectionId: '{context.owner}/{context.repo}' });
+  });
+
+  it('refuses a path filter the path does not read, a default for a filter the list lacks, and undeclared required context', () => {
+    expect(() => repoSpec({ path: '/repos/{context.owner}/{context.repo}/assignees' })).toThrow(/served by path, but lists\.TICKETING\.path does not read \{filters\.collectionId\}/);
+    expect(() => repoSpec({ filterDefaults: { teamId: '{context.owner}' } })).toThrow(/lists\.TICKETING\.filterDefaults\.teamId/);
+    expect(() => repoSpec({ requiredContext: ['project'] })).toThrow(/context\.project is not declared/);
+  });
+});
+
 describe('error rules and retries', () => {
   const gql = (more: Partial<ProviderSpec> = {}, idempotent = true) =>
     provider({
@@ -283,6 +370,21 @@ describe('error rules and retries', () => {
     expect((await walk(gql(), 7)).ids).toEqual(ALL); // retried after Retry-After: 0
     sandbox.inject({ status: 403, body: { message: 'Resource not accessible by integration' }, match: /^\/graphql$/ });
     expect((await errorOf(walk(gql(), 2))).extensions).toMatchObject({ code: 'UPSTREAM_FORBIDDEN', upstreamStatus: 403 });
+  });
+
+  it('waits until the reset only when resetWhen holds, and the default wait for a limit that names none', async () => {
+    const def = gql({ rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-ms', resetWhen: { header: 'x-ratelimit-remaining', equals: '0' }, defaultWaitSeconds: 60 } });
+    const secondary = { status: 403, headers: { 'x-ratelimit-remaining': '4987', 'x-ratelimit-reset': String(Date.now() + 3_000_000) }, body: { message: 'You have exceeded a secondary rate limit.' }, match: /^\/graphql$/ };
+    sandbox.inject(secondary);
+    let before = sandbox.requests.length;
+    const e = await errorOf(walk(def, 2));
+    expect(e.extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 403, retryAfter: 60 }); // not the hour-long primary reset
+    expect(sandbox.requests.length - before).toBe(1); // longer than one backoff step: not retried
+    sandbox.clearFaults();
+    sandbox.inject({ ...secondary, headers: { ...secondary.headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Date.now() + 600) } });
+    before = sandbox.requests.length;
+    expect((await walk(def, 7)).ids).toEqual(ALL); // a primary limit reopening in 0.6 s: waited out, then the page
+    expect(sandbox.requests.length - before).toBe(2);
   });
 
   it('retries a POST only when the spec marks it idempotent', async () => {

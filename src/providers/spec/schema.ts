@@ -2,7 +2,7 @@
 // `data` (YAML/JSON provider files: hooks refused, only what data can say). Templates are checked for the
 // placeholders each place may use, filter names against the filter table, patterns for valid regexes.
 import { z } from 'zod';
-import { CATEGORIES, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
+import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
 import { UNIFIED_FIELDS } from './fields.js';
 import { QUOTE_NAMES } from './quote.js';
 import { placeholders, placeholdersIn, type Scope } from './template.js';
@@ -18,13 +18,16 @@ function schemaFor(mode: SpecMode) {
   const orHook = <T extends z.ZodType>(t: T) => z.union([t, hook]);
 
   /** A template string whose placeholders are all of the allowed scopes (and name known filters). */
-  const check = (allowed: readonly Scope[]) => (value: unknown, ctx: z.RefinementCtx) => {
+  const check = (allowed: readonly Scope[], path = false) => (value: unknown, ctx: z.RefinementCtx) => {
     for (const p of typeof value === 'string' ? placeholders(value) : placeholdersIn(value)) {
+      if (p.split && !path) ctx.addIssue({ code: 'custom', message: `${p.raw}: a /N split is allowed in paths only` });
       if (!allowed.includes(p.scope)) ctx.addIssue({ code: 'custom', message: `${p.raw} is not allowed here (use ${allowed.map((s) => `{${s}${s === 'context' || s === 'filters' || s === 'credentials' ? '.…' : ''}}`).join(', ')})` });
       else if (p.scope === 'filters' && !(FILTER_NAMES as readonly string[]).includes(p.key!)) ctx.addIssue({ code: 'custom', message: `${p.raw}: unknown filter "${p.key}"` });
     }
   };
   const template = (allowed: readonly Scope[]) => z.string().superRefine(check(allowed));
+  /** A path template: like template, and `{…/N}` may split a value into N segments. */
+  const pathTemplate = (allowed: readonly Scope[]) => z.string().superRefine(check(allowed, true));
   const noFunctions = (value: unknown, ctx: z.RefinementCtx) => {
     const walk = (v: unknown, path: (string | number)[]) => {
       if (typeof v === 'function') ctx.addIssue({ code: 'custom', message: 'hooks (functions) are not allowed in a data-only spec', path });
@@ -49,7 +52,7 @@ function schemaFor(mode: SpecMode) {
 
   const request = (allowed: Scope[]) => ({
     method: z.enum(['GET', 'POST']).optional(),
-    path: template(allowed),
+    path: pathTemplate(allowed),
     query: query(allowed).optional(),
     headers: headers(allowed).optional(),
     body: json(allowed).optional(),
@@ -69,8 +72,8 @@ function schemaFor(mode: SpecMode) {
     z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
     z.strictObject({
       kind: z.literal('offset'), ...reserved, offsetParam: z.string().min(1), limitParam: z.string().min(1), max: size, start: z.number().int().min(0).optional(),
-      filteredWindows: z.strictObject({ size, reach: size }).optional(),
-    }),
+      total: locator.optional(), filteredWindows: z.strictObject({ size, reach: size }).optional(),
+    }).refine((p) => p.total === undefined || p.filteredWindows === undefined, { message: 'give at most one of total and filteredWindows' }),
     z.strictObject({
       kind: z.literal('page-number'), ...reserved, pageParam: z.string().min(1), sizeParam: z.string().min(1), max: size, first: z.number().int().min(0).optional(),
       in: z.enum(['query', 'body']).optional(), totalPages: dotPath.optional(), hasMore: dotPath.optional(),
@@ -91,9 +94,10 @@ function schemaFor(mode: SpecMode) {
     query: z.strictObject({ ...note, query: z.string().min(1), value: value.optional(), join: z.string().optional(), recheck: z.boolean().optional() }),
     body: z.strictObject({ ...note, body: z.string().min(1), value: value.optional(), recheck: z.boolean().optional() }),
     params: z.strictObject({ ...note, params: hook, recheck: z.boolean().optional() }),
-    endpoint: z.strictObject({ ...note, endpoint: template(['value', 'context', 'filters']), query: z.record(z.string(), template(['value', 'context', 'filters'])).optional(), exclusive: z.boolean().optional() }),
+    endpoint: z.strictObject({ ...note, endpoint: pathTemplate(['value', 'context', 'filters']), query: z.record(z.string(), template(['value', 'context', 'filters'])).optional(), exclusive: z.boolean().optional() }),
     engine: z.strictObject({ ...note, engine: z.literal(true) }),
     usage: z.strictObject({ ...note, usage: z.literal(true) }),
+    path: z.strictObject({ ...note, path: z.literal(true) }),
   } as const;
   // Filter specs have no common discriminator: the key that names how it is served picks the schema.
   const filterSpec = z.unknown().superRefine((v, ctx) => {
@@ -104,12 +108,16 @@ function schemaFor(mode: SpecMode) {
   });
   const filterMap = z.partialRecord(FILTER, filterSpec);
 
+  const filterValues = z.strictObject({ ...request(['context']), records: bodyLocator, paginator, id: dotPath.min(1), name: dotPath.min(1) });
   const list = z.strictObject({
     ...request(REQ),
     records: bodyLocator,
     paginator,
     filters: filterMap,
+    values: z.partialRecord(FILTER, filterValues).optional(),
     requiredFilters: z.array(FILTER).optional(),
+    filterDefaults: z.partialRecord(FILTER, template(['context'])).optional(),
+    requiredContext: z.array(z.string().min(1)).optional(),
     remoteQueryIn: z.union([z.literal('query'), z.strictObject({ body: z.string() })]).optional(),
   });
 
@@ -150,7 +158,7 @@ function schemaFor(mode: SpecMode) {
 
   const lookup = (allowed: Scope[]) => ({
     method: z.enum(['GET', 'POST']).optional(),
-    path: template(allowed),
+    path: pathTemplate(allowed),
     query: query(allowed).optional(),
     headers: headers(allowed).optional(),
     body: json(allowed).optional(),
@@ -173,7 +181,12 @@ function schemaFor(mode: SpecMode) {
     })).optional(),
     auth: z.union([auth, z.array(auth).min(1)]),
     headers: headers(['context']).optional(),
-    rateLimit: z.strictObject({ resetHeader: z.string().min(1), resetFormat: z.enum(RESET_FORMATS) }).optional(),
+    rateLimit: z.strictObject({
+      resetHeader: z.string().min(1),
+      resetFormat: z.enum(RESET_FORMATS),
+      resetWhen: z.strictObject({ header: z.string().min(1), equals: z.string() }).optional(),
+      defaultWaitSeconds: z.number().min(0).optional(),
+    }).optional(),
     errors: z.strictObject({
       message: z.union([locator, z.array(locator), hook]).optional(),
       retryable: z.array(status).optional(),
@@ -185,11 +198,16 @@ function schemaFor(mode: SpecMode) {
       ...lookup(['context', 'ids']),
       idsJoin: z.string().optional(),
       idsQuote: z.enum(QUOTE_NAMES as [string, ...string[]]).optional(),
+      idsTemplate: template(['id']).optional(),
       records: bodyLocator,
       idOf: dotPath,
       maxBatch: z.number().int().min(1),
     }).optional(),
     joins: z.array(join).optional(),
+    enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [
+      z.strictObject({ ...lookup(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
+      z.strictObject({ ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
+    ])).optional(),
     fields: z.array(FIELD),
     map: mode === 'typescript' ? z.union([hook, declarativeMap]) : declarativeMap,
   });

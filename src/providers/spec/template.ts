@@ -1,13 +1,14 @@
 // Templates: `{context.<key>}`, `{credentials.<key>}` (auth only), `{filters.<name>}`, `{value}` (a filter's
 // value), `{id}`/`{ids}` (lookups). In a path every value is one segment: encoded, and refused when it is
-// (or decodes to) `.`/`..` or holds `/` or `\`. In query, header and body strings values go in verbatim; a
+// (or decodes to) `.`/`..` or holds `/` or `\`; `{filters.collectionId/2}` (paths only) splits the value at `/`
+// into exactly that many such segments ("owner/repo"). In query, header and body strings values go in verbatim; a
 // body string that is exactly one placeholder keeps the value's type. A missing value drops the query
 // parameter, header or body key that needs it; a path cannot do without it.
 import { GatewayError } from '../engine/errors.js';
 
 export const SCOPES = ['context', 'credentials', 'filters', 'value', 'id', 'ids'] as const;
 export type Scope = (typeof SCOPES)[number];
-export interface Placeholder { scope: Scope; key?: string; raw: string }
+export interface Placeholder { scope: Scope; key?: string; raw: string; /** `/N`: split into N path segments. */ split?: number }
 
 export interface TemplateValues {
   context?: Record<string, unknown>;
@@ -18,11 +19,11 @@ export interface TemplateValues {
   ids?: unknown;
 }
 
-const PLACEHOLDER = /\{(?:(context|credentials|filters)\.([A-Za-z0-9_-]+)|(value|id|ids))\}/g;
+const PLACEHOLDER = /\{(?:(context|credentials|filters)\.([A-Za-z0-9_-]+)|(value|id|ids))(?:\/([2-9]))?\}/g;
 const WHOLE = /^\{(?:(context|credentials|filters)\.([A-Za-z0-9_-]+)|(value|id|ids))\}$/;
 
 export function placeholders(tpl: string): Placeholder[] {
-  return [...tpl.matchAll(PLACEHOLDER)].map((m) => ({ scope: (m[1] ?? m[3]) as Scope, key: m[2], raw: m[0] }));
+  return [...tpl.matchAll(PLACEHOLDER)].map((m) => ({ scope: (m[1] ?? m[3]) as Scope, key: m[2], raw: m[0], ...(m[4] ? { split: Number(m[4]) } : {}) }));
 }
 
 /** Every placeholder in a JSON template (strings at any depth, keys excluded). */
@@ -50,12 +51,12 @@ class Missing extends Error {
   constructor(readonly scope: Scope, readonly key: string | undefined) { super(`missing ${scope}${key ? `.${key}` : ''}`); }
 }
 
-function substitute(tpl: string, values: TemplateValues, each: (v: string, at: number) => string): string {
-  return tpl.replace(PLACEHOLDER, (_m, scope: string | undefined, key: string | undefined, bare: string | undefined, at: number) => {
+function substitute(tpl: string, values: TemplateValues, each: (v: string, at: number, split?: number) => string): string {
+  return tpl.replace(PLACEHOLDER, (_m, scope: string | undefined, key: string | undefined, bare: string | undefined, split: string | undefined, at: number) => {
     const s = (scope ?? bare) as Scope;
     const v = lookup(values, s, key);
     if (v === undefined) throw new Missing(s, key);
-    return each(text(v), at);
+    return each(text(v), at, split ? Number(split) : undefined);
   });
 }
 
@@ -78,10 +79,18 @@ export function pathSegment(v: string): string {
   return encodeURIComponent(v);
 }
 
-/** A path template; each value becomes one encoded segment. A missing value is an error that names it. */
+/** `owner/repo` → exactly `n` checked segments, or BAD_USER_INPUT saying the shape it needs. */
+export function splitSegments(v: string, n: number): string {
+  const parts = v.split('/');
+  if (parts.length !== n || parts.some((p) => p === ''))
+    throw new GatewayError('BAD_USER_INPUT', `"${v.slice(0, 80)}" must be ${n} non-empty parts separated by "/" (e.g. ${n === 2 ? 'owner/repo' : Array.from({ length: n }, (_, i) => `part${i + 1}`).join('/')}).`);
+  return parts.map(pathSegment).join('/');
+}
+
+/** A path template; each value becomes one encoded segment (`/N`: N segments). A missing value is an error that names it. */
 export function renderPath(tpl: string, values: TemplateValues, slug = 'the provider'): string {
   try {
-    return substitute(tpl, values, pathSegment);
+    return substitute(tpl, values, (v, _at, split) => (split ? splitSegments(v, split) : pathSegment(v)));
   } catch (e) {
     if (!(e instanceof Missing)) throw e;
     if (e.scope === 'filters')

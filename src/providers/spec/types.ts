@@ -1,7 +1,7 @@
 // The provider spec vocabulary: what an adapter (src/providers/<slug>/adapter.ts) or a user's YAML/JSON
 // provider file declares. Plain data, validated by zod (schema.ts), plus a few named TypeScript hooks
 // where data cannot say it (a mapper, a filter value function). compile.ts turns it into what the engine runs.
-import type { AuthScheme, Category, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../engine/types.js';
+import type { AuthScheme, Category, EnrichableField, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../engine/types.js';
 import type { QuoteName } from './quote.js';
 
 /** Where a value is read from a response: a dot path into the JSON body ('' = the body itself; numeric
@@ -61,7 +61,12 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
   | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
-  | { kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number; filteredWindows?: { size: number; reach: number } }
+  | {
+      kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number;
+      /** The result's size (SCIM totalResults): a short page is then not the end; the walk stops at the total or an empty page. */
+      total?: Locator;
+      filteredWindows?: { size: number; reach: number };
+    }
   | {
       kind: 'page-number'; pageParam: string; sizeParam: string; max: number; first?: number; in?: 'query' | 'body';
       /** More pages while page < this body path (totalPages), or while this path is true. */
@@ -87,13 +92,34 @@ export type FilterSpec = { note?: string } & (
   | { endpoint: string; query?: Record<string, string>; exclusive?: boolean }
   | { engine: true }
   | { usage: true }
+  /** The list's own path reads it (`{filters.collectionId/2}`): a repository, project or workspace in the path. */
+  | { path: true }
 );
+
+/** How the values a filter takes are listed (Query.filterValues): a paged upstream list, each record read
+ *  as { id, name } by dot paths. Templates may read `{context.…}`. */
+export interface FilterValuesSpec extends RequestSpec {
+  records: Locator | ((body: any) => unknown);
+  paginator: PaginatorSpec;
+  /** Dot path of what to pass as the filter's value (a group id, a project key). */
+  id: string;
+  /** Dot path of a label for people ('profile.name'). */
+  name: string;
+}
 
 export interface ListSpec extends RequestSpec {
   records: Locator | ((body: any) => unknown);
   paginator: PaginatorSpec;
   filters: Partial<Record<FilterName, FilterSpec>>;
+  /** Per filter, the upstream list of the values it takes (groups, organizations, projects). */
+  values?: Partial<Record<FilterName, FilterValuesSpec>>;
   requiredFilters?: FilterName[];
+  /** A filter the caller leaves out takes this context template's value ('{context.owner}/{context.repo}'); the
+   *  filter wins. A path that needs it and finds neither answers MISSING_REQUIRED_FILTER naming both. */
+  filterDefaults?: Partial<Record<FilterName, string>>;
+  /** Context keys this category needs (declared under `context`); checked before any upstream call. Keys
+   *  required for every category go in `context.<key>.required` instead, which is checked at start. */
+  requiredContext?: string[];
   /** 'query' (default) or a body path for a POST upstream (GraphQL: 'variables'). */
   remoteQueryIn?: 'query' | { body: string };
 }
@@ -102,6 +128,7 @@ export interface ErrorSpec {
   /** Where the provider's own message is (tried in order, then the usual fields); a hook in TS. */
   message?: Locator | Locator[] | ((body: any) => string | undefined);
   retryable?: number[];
+  /** Tested on every response, in order. A `path` may hold `*` for any element of an array: 'errors.*.extensions.code'. */
   rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass }[];
 }
 
@@ -117,6 +144,8 @@ export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
   idsJoin?: string;
   /** Quote each id with a named helper first (Graph's `id in ('a','b')`). */
   idsQuote?: QuoteName;
+  /** Each (quoted) id through this template before joining: SCIM's `id eq {id}` joined by ' or '. */
+  idsTemplate?: string;
   records: Locator | ((body: any) => unknown);
   /** Dot path of the id in a record. */
   idOf: string;
@@ -139,6 +168,18 @@ export interface JoinSpec extends RequestSpec {
   optional?: boolean | { unlessFilter: FilterName };
 }
 
+/**
+ * How a unified field the list payload leaves incomplete is filled, only when a query selects it:
+ * - `ids`: names for ids the mapped user already carries, batched (`{ids}`, at most maxBatch per call),
+ *   e.g. Zendesk organization_id → GET /api/v2/organizations/show_many?ids=…;
+ * - `user`: one list per user (`{id}` = the user's remoteId), e.g. Okta GET /api/v1/users/{id}/groups;
+ *   its first page only (put the page size in `query`).
+ */
+export type EnrichSpec = Omit<RequestSpec, 'path'> & { path: string; records: Locator | ((body: any) => unknown); id: string; name: string } & (
+  | { by: 'ids'; idsJoin?: string; maxBatch: number }
+  | { by: 'user' }
+);
+
 /** Each unified field is a dot path in the raw record, a constant ({ value }), or ({ jsonata }) an expression. */
 export type DeclarativeMap = Record<string, string | { jsonata: string } | { value: unknown }>;
 
@@ -153,12 +194,16 @@ export interface ProviderSpec<Raw = any> {
   auth: AuthSpec | AuthSpec[];
   /** Sent on every request (templates allowed). */
   headers?: Record<string, string>;
-  rateLimit?: { resetHeader: string; resetFormat: ResetFormat };
+  /** `resetWhen`: the reset header counts only when another header has a value (GitHub: x-ratelimit-remaining
+   *  "0"); `defaultWaitSeconds`: the wait for a rate limit that names none. Retry-After always comes first. */
+  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number };
   errors?: ErrorSpec;
   lists: Partial<Record<Category, ListSpec>>;
   byId?: ByIdSpec;
   byIds?: ByIdsSpec;
   joins?: JoinSpec[];
+  /** Fields filled by a second lookup when selected (organization names, a user's groups). */
+  enrich?: Partial<Record<EnrichableField, EnrichSpec>>;
   fields: (keyof UnifiedUser)[];
   map: ((raw: Raw, joined: Joined) => UnifiedUser) | DeclarativeMap;
 }

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../engine/errors.js';
 import { RefusedValue } from '../engine/filters.js';
-import { getPath, setPath } from '../engine/paths.js';
-import { waitSeconds } from '../engine/http.js';
+import { getAll, getPath, setPath } from '../engine/paths.js';
+import { matchRule, waitSeconds } from '../engine/http.js';
 import { defineProvider, ProviderSpecDataSchema, ProviderSpecError, validateSpec } from './index.js';
 import { locate } from './locator.js';
 import { jql, ldap, lucene, odata, okta, scim } from './quote.js';
@@ -37,6 +37,14 @@ describe('templates', () => {
   it('names what a path misses: a filter as MISSING_REQUIRED_FILTER, context as an account problem', () => {
     expect(code(() => renderPath('/x/{filters.teamId}', values))).toBe('MISSING_REQUIRED_FILTER');
     expect(code(() => renderPath('/x/{context.repo}', values))).toBe('INTEGRATED_ACCOUNT_NOT_FOUND');
+  });
+
+  it('splits a path value into exactly N checked segments with {…/N}', () => {
+    expect(renderPath('/repos/{filters.collectionId/2}/assignees', values)).toBe('/repos/octo/widgets/assignees');
+    expect(renderPath('/r/{value/2}', { value: 'a b/c?d' })).toBe('/r/a%20b/c%3Fd');
+    for (const value of ['octo', 'a/b/c', 'a/', '/b', 'a/..', './b', 'a/%2F', 'a\\b/c'])
+      expect(code(() => renderPath('/r/{value/2}', { value })), value).toBe('BAD_USER_INPUT');
+    expect(code(() => renderPath('/r/{value/2}', { value: 'octo' }))).toBe('BAD_USER_INPUT');
   });
 
   it('substitutes query, header and body values verbatim, dropping what is missing, and keeps an exact placeholder typed', () => {
@@ -73,6 +81,45 @@ describe('locators', () => {
     expect(next).toEqual({ query: 'q', variables: { filter: { a: 1, email: { eq: 'x@y.test' } } } });
     expect(req).toEqual({ query: 'q', variables: { filter: { a: 1 } } });
     expect(getPath(next, 'variables.filter.email.eq')).toBe('x@y.test');
+  });
+});
+
+describe('error rules over every element', () => {
+  const errors = (...codes: (string | undefined)[]) => ({ errors: codes.map((code) => ({ message: 'm', extensions: code === undefined ? {} : { code } })) });
+  const rules = [
+    { when: { path: 'errors.*.extensions.code', equals: 'RATELIMITED' }, as: 'RATE_LIMITED' as const },
+    { when: { status: [200], path: 'errors.*.extensions.code', in: ['AUTHENTICATION_ERROR'] }, as: 'UNAUTHORIZED' as const },
+    { when: { path: 'errors.*.message', contains: 'not found' }, as: 'NOT_FOUND' as const },
+    { when: { path: 'errors.*', exists: true }, as: 'BAD_REQUEST' as const },
+  ];
+
+  it('reads `*` as each element of an array, skipping elements without the rest of the path', () => {
+    expect(getAll(errors('A', undefined, 'B'), 'errors.*.extensions.code')).toEqual(['A', 'B']);
+    expect(getAll({ a: [{ b: [1, 2] }, { b: [3] }] }, 'a.*.b.*')).toEqual([1, 2, 3]);
+    expect(getAll({ a: 'text' }, 'a.*')).toEqual([]);
+    expect(getAll({ a: { b: 1 } }, 'a.b')).toEqual([1]);
+  });
+
+  it('matches a rule when any element satisfies it, not only the first', () => {
+    expect(matchRule(rules, 400, {}, errors('INVALID_INPUT', 'RATELIMITED'))).toBe('RATE_LIMITED');
+    expect(matchRule(rules, 200, {}, errors(undefined, 'AUTHENTICATION_ERROR'))).toBe('UNAUTHORIZED');
+    expect(matchRule(rules, 401, {}, errors(undefined, 'AUTHENTICATION_ERROR'))).toBe('BAD_REQUEST'); // status still applies
+    expect(matchRule(rules, 200, {}, { errors: [{ message: 'x' }, { message: 'Entity not found: User' }] })).toBe('NOT_FOUND');
+    expect(matchRule(rules, 200, {}, errors('INVALID_INPUT'))).toBe('BAD_REQUEST');
+  });
+
+  it('matches nothing on an empty or missing array, and exists: false only when no element has the value', () => {
+    expect(matchRule(rules, 200, {}, { errors: [] })).toBeUndefined();
+    expect(matchRule(rules, 200, {}, { data: {} })).toBeUndefined();
+    const absent = [{ when: { path: 'errors.*.extensions.code', exists: false }, as: 'BAD_RESPONSE' as const }];
+    expect(matchRule(absent, 200, {}, errors(undefined, undefined))).toBe('BAD_RESPONSE');
+    expect(matchRule(absent, 200, {}, errors(undefined, 'X'))).toBeUndefined();
+  });
+
+  it('keeps plain paths as they were: errors.0 reads only the first error', () => {
+    const first = [{ when: { path: 'errors.0.extensions.code', equals: 'RATELIMITED' }, as: 'RATE_LIMITED' as const }];
+    expect(matchRule(first, 400, {}, errors('RATELIMITED'))).toBe('RATE_LIMITED');
+    expect(matchRule(first, 400, {}, errors('INVALID_INPUT', 'RATELIMITED'))).toBeUndefined();
   });
 });
 
@@ -117,6 +164,18 @@ describe('reset headers', () => {
     expect(at('http-date', new Date(now + 20_000).toUTCString())).toBe(20);
     expect(at('iso-date', new Date(now + 60_000).toISOString())).toBe(60);
     expect(at('epoch-ms', String(now - 5000))).toBe(0); // already reopened
+  });
+
+  it('counts a reset header only when resetWhen holds, else the default wait; Retry-After always first', () => {
+    const now = 1_700_000_000_000;
+    const spec = { resetHeader: 'X-RateLimit-Reset', resetFormat: 'epoch-seconds', resetWhen: { header: 'X-RateLimit-Remaining', equals: '0' }, defaultWaitSeconds: 60 } as const;
+    const reset = String(now / 1000 + 3000);
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0' }, spec, now)).toBe(3000); // primary limit
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '4987' }, spec, now)).toBe(60); // secondary, no Retry-After
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '4987', 'retry-after': '7' }, spec, now)).toBe(7);
+    expect(waitSeconds({ 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': '0', 'retry-after': '0' }, spec, now)).toBe(0);
+    expect(waitSeconds({}, { resetHeader: 'x', resetFormat: 'epoch-seconds' }, now)).toBeUndefined(); // no default: none
+    expect(() => validateSpec({ ...minimal(), rateLimit: { ...spec, defaultWaitSeconds: -1 } })).toThrow(/rateLimit\.defaultWaitSeconds/);
   });
 });
 
@@ -166,6 +225,18 @@ describe('spec validation', () => {
     expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.path: \{credentials\.accessToken\} is not allowed here[\s\S]*lists\.USER_DIRECTORY\.query\.team: \{filters\.squad\}: unknown filter "squad"/);
   });
 
+  it('allows a /N split in paths only, and filter defaults from the context only', () => {
+    const ok: any = minimal();
+    ok.lists.USER_DIRECTORY.path = '/repos/{filters.collectionId/2}/members';
+    ok.lists.USER_DIRECTORY.filters.collectionId = { path: true };
+    ok.lists.USER_DIRECTORY.filterDefaults = { collectionId: '{context.owner}/{context.repo}' };
+    expect(() => validateSpec(ok)).not.toThrow();
+    const bad: any = minimal();
+    bad.lists.USER_DIRECTORY.query = { team: '{filters.teamId/2}' };
+    bad.lists.USER_DIRECTORY.filterDefaults = { teamId: '{filters.collectionId}' };
+    expect(() => validateSpec(bad)).toThrow(/lists\.USER_DIRECTORY\.query\.team: \{filters\.teamId\/2\}: a \/N split is allowed in paths only[\s\S]*lists\.USER_DIRECTORY\.filterDefaults\.teamId: \{filters\.collectionId\} is not allowed here/);
+  });
+
   it('refuses hooks in a data-only spec (YAML/JSON providers), naming where', () => {
     const spec: any = minimal();
     const r = ProviderSpecDataSchema.safeParse(spec);
@@ -185,6 +256,27 @@ describe('spec validation', () => {
     const usage: any = minimal();
     usage.lists.USER_DIRECTORY.filters = { date: { usage: true } };
     expect(() => defineProvider(usage)).toThrow(/filters\.date: served by usage, but no join is selectedBy date/);
+  });
+
+  it('compiles an offset paginator with a total locator that pages past short pages, and refuses it beside filteredWindows', () => {
+    const spec: any = minimal();
+    spec.lists.USER_DIRECTORY.paginator = { kind: 'offset', offsetParam: 'startIndex', limitParam: 'count', max: 100, start: 1, total: 'totalResults' };
+    const p = defineProvider(spec).lists.USER_DIRECTORY!.paginator;
+    expect(p.description).toContain('until `totalResults`');
+    const req = p.first({ method: 'GET', path: '/Users', query: [] }, 50);
+    const res = (n: number) => ({ headers: {}, body: { totalResults: 45 }, records: Array.from({ length: n }) });
+    expect(Object.fromEntries(p.next(req, res(20), 'https://a.test')!.query)).toEqual({ startIndex: '21', count: '50' });
+    expect(p.next(req, res(45), 'https://a.test')).toBeNull();
+    spec.lists.USER_DIRECTORY.paginator.filteredWindows = { size: 50, reach: 1000 };
+    expect(() => validateSpec(spec)).toThrow(/paginator: give at most one of total and filteredWindows/);
+  });
+
+  it('quotes bulk ids one by one through idsTemplate before joining, so an id cannot widen the filter', () => {
+    const spec: any = { ...minimal(), byIds: { path: '/Users', query: { filter: '{ids}' }, idsQuote: 'scim', idsTemplate: 'id eq {id}', idsJoin: ' or ', records: 'Resources', idOf: 'id', maxBatch: 10 } };
+    const rendered = defineProvider(spec).byIds!.render({ context: {}, filters: {}, ids: ['a1', 'x" or id pr or id eq "y'] });
+    expect(rendered.query).toEqual([['filter', 'id eq "a1" or id eq "x\\" or id pr or id eq \\"y"']]);
+    spec.byIds.idsTemplate = 'id eq {ids}';
+    expect(() => validateSpec(spec)).toThrow(/byIds\.idsTemplate: \{ids\} is not allowed here/);
   });
 
   it('maps declaratively by path and constant', () => {

@@ -7,15 +7,22 @@
 //   — 429 + Retry-After; X-Rate-Limit / X-Rate-Limit-Remaining; list endpoints add ratelimit-reset (seconds).
 //   https://support.zendesk.com/hc/en-us/articles/4408834530458 — GET /api/v2/groups/{id}/users and
 //   /api/v2/organizations/{id}/users are List Users variants.
+// Filter values: https://developer.zendesk.com/api-reference/ticketing/groups/groups/#list-groups — GET /api/v2/groups
+//   ({ groups: [{ id, name, deleted, … }] }, cursor pagination recommended); https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#list-organizations
+//   — GET /api/v2/organizations ({ organizations: [{ id, name, … }] }). Both page like users (page[size] ≤ 100,
+//   page[after], meta.has_more). An unknown group or organization id on the scoped user lists is 404 RecordNotFound.
+// Organization names (TicketingUser.organization.name, only when selected): Show Many Organizations,
+//   GET /api/v2/organizations/show_many?ids=1,2 (comma-separated, ≤ 100) → { organizations }.
 // Checked against Zendesk's Support OpenAPI (as vendored by botbrains-io/python-zendesk): ListUsers `role`
 //   (end-user|agent|admin), ShowManyUsers `ids` (≤ 100, comma-separated) → { users }, UserObject fields
 //   (active = false when deleted, suspended, photo Attachment, remote_photo_url, custom_role_id, default_group_id).
 // Unconfirmed: which `sort` values List Users accepts (the pagination guide documents `sort` with a `-` prefix
 //   for cursor paging; name/created_at/updated_at assumed), and whether the group/organization variants honour
-//   `sort`; the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
+//   `sort`; that List Organizations takes cursor pagination (the pagination guide says most list endpoints do;
+//   the excerpt read documented it for groups); the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
 import { isoDate, splitName, str } from '../engine/map-helpers.js';
 import type { Role, SortInput, UserStatus, UserType } from '../engine/types.js';
-import { defineProvider, refuse } from '../spec/index.js';
+import { defineProvider, refuse, type PaginatorSpec } from '../spec/index.js';
 
 export interface ZendeskUser {
   id: number;
@@ -46,6 +53,9 @@ export function zendeskStatus(u: Pick<ZendeskUser, 'active' | 'suspended'>): Use
   return u.active === true ? 'ACTIVE' : null;
 }
 
+// has_more is the documented stop signal; a missing/null after_cursor also ends the list.
+const ZENDESK_CURSOR: PaginatorSpec = { kind: 'cursor', next: 'meta.after_cursor', stop: { path: 'meta.has_more', equals: false }, send: { query: 'page[after]' }, pageSize: { param: 'page[size]', max: 100 }, reservedParams: ['page', 'per_page', 'page[before]'] };
+
 export const zendesk = defineProvider<ZendeskUser>({
   slug: 'zendesk',
   displayName: 'Zendesk Support',
@@ -62,8 +72,7 @@ export const zendesk = defineProvider<ZendeskUser>({
     TICKETING: {
       path: '/api/v2/users',
       records: 'users',
-      // has_more is the documented stop signal; a missing/null after_cursor also ends the list.
-      paginator: { kind: 'cursor', next: 'meta.after_cursor', stop: { path: 'meta.has_more', equals: false }, send: { query: 'page[after]' }, pageSize: { param: 'page[size]', max: 100 }, reservedParams: ['page', 'per_page', 'page[before]'] },
+      paginator: ZENDESK_CURSOR,
       filters: {
         teamId: { endpoint: '/api/v2/groups/{value}/users', note: 'GET /api/v2/groups/{id}/users (group membership, not only default_group_id)' },
         organizationId: { endpoint: '/api/v2/organizations/{value}/users', note: 'GET /api/v2/organizations/{id}/users' },
@@ -94,7 +103,14 @@ export const zendesk = defineProvider<ZendeskUser>({
         createdAfter: { engine: true },
         updatedAfter: { engine: true },
       },
+      values: {
+        teamId: { path: '/api/v2/groups', records: 'groups', paginator: ZENDESK_CURSOR, id: 'id', name: 'name' },
+        organizationId: { path: '/api/v2/organizations', records: 'organizations', paginator: ZENDESK_CURSOR, id: 'id', name: 'name' },
+      },
     },
+  },
+  enrich: {
+    organization: { by: 'ids', path: '/api/v2/organizations/show_many', query: { ids: '{ids}' }, idsJoin: ',', records: 'organizations', id: 'id', name: 'name', maxBatch: 100 },
   },
   byIds: { path: '/api/v2/users/show_many', query: { ids: '{ids}' }, idsJoin: ',', records: 'users', idOf: 'id', maxBatch: 100 },
   rateLimit: { resetHeader: 'ratelimit-reset', resetFormat: 'delta-seconds' },

@@ -2,7 +2,7 @@
 // List Users — Basic `{email}/token:{token}` or Bearer auth, cursor paging (`page[size]` ≤ 100, opaque
 // `page[after]`/`page[before]`, `meta.has_more`/`after_cursor`/`before_cursor`, `links.next`/`prev`), offset
 // paging when `page[size]` is absent (`page`, `per_page`, `next_page`, `count`), `role`/`role[]`, `permission_set`, `sort`,
-// the group and organization variants, Show User, Show Many Users, rate-limit headers and Zendesk's
+// the group and organization variants, List Groups, List Organizations, Show Many Organizations, Show User, Show Many Users, rate-limit headers and Zendesk's
 // `{ error, description }` envelope.
 import { people, startSandbox, intParam, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { ZendeskUser } from './adapter.js';
@@ -65,6 +65,16 @@ export function zendeskDataset(count = 260): ZendeskUser[] {
   });
 }
 
+const stamp = '2023-01-02T09:00:00Z';
+/** The groups (GET /api/v2/groups) and organizations (GET /api/v2/organizations) as Zendesk lists them. */
+export const ZENDESK_GROUP_RECORDS = ZENDESK_GROUPS.map((id, i) => ({
+  id, url: `https://acme.zendesk.com/api/v2/groups/${id}.json`, name: ['Tier 1', 'Tier 2', 'Escalations'][i]!, description: '', default: i === 0, deleted: false, is_public: true, created_at: stamp, updated_at: stamp,
+}));
+export const ZENDESK_ORGANIZATION_RECORDS = ZENDESK_ORGANIZATIONS.map((id, i) => ({
+  id, url: `https://acme.zendesk.com/api/v2/organizations/${id}.json`, name: ['Acme Corp', 'Globex', 'Initech'][i]!, domain_names: [], details: '', notes: '', group_id: null,
+  shared_tickets: false, shared_comments: false, tags: [], external_id: null, created_at: stamp, updated_at: stamp, organization_fields: {},
+}));
+
 /** Group membership: staff belong to their default group, and every admin also to the last group. */
 export function zendeskGroupMembers(users: ZendeskUser[], groupId: number): ZendeskUser[] {
   return users.filter((u) => u.default_group_id === groupId || (u.role === 'admin' && groupId === ZENDESK_GROUPS[2]));
@@ -88,7 +98,8 @@ function decodeCursor(token: string, sort: string): number | null {
   }
 }
 
-function list(req: SandboxRequest, base: ZendeskUser[]) {
+/** A list endpoint's paging (cursor with page[size], else offset), over users or any records with an id. */
+function list(req: SandboxRequest, base: ZendeskUser[], as = 'users') {
   let pool = base;
   const roles = [...req.query.getAll('role'), ...req.query.getAll('role[]')];
   if (roles.length) pool = pool.filter((u) => roles.includes(String(u.role)));
@@ -111,7 +122,7 @@ function list(req: SandboxRequest, base: ZendeskUser[]) {
     const perPage = intParam(req.query, 'per_page', 100, 100);
     const page = intParam(req.query, 'page', 1, Number.MAX_SAFE_INTEGER);
     const users = pool.slice((page - 1) * perPage, page * perPage);
-    return { body: { users, next_page: page * perPage < pool.length ? url({ page: String(page + 1) }) : null, previous_page: page > 1 ? url({ page: String(page - 1) }) : null, count: pool.length } };
+    return { body: { [as]: users, next_page: page * perPage < pool.length ? url({ page: String(page + 1) }) : null, previous_page: page > 1 ? url({ page: String(page - 1) }) : null, count: pool.length } };
   }
   const size = intParam(req.query, 'page[size]', 100, 100);
   let start = 0;
@@ -132,7 +143,7 @@ function list(req: SandboxRequest, base: ZendeskUser[]) {
   const beforeCursor = users.length ? encodeCursor(users[0]!.id, sort) : null;
   return {
     body: {
-      users,
+      [as]: users,
       // As on Zendesk, cursors and links are present on the last page too: has_more is the stop signal.
       meta: { has_more: hasMore, after_cursor: afterCursor, before_cursor: beforeCursor },
       links: {
@@ -176,6 +187,17 @@ export function startZendeskSandbox(opts: { email?: string; apiToken?: string; a
           handle: (_req, [id]) => {
             const u = users.find((x) => String(x.id) === id);
             return u ? { body: { user: u } } : notFound();
+          },
+        },
+        { method: 'GET', path: /^\/api\/v2\/groups(?:\.json)?$/, handle: (req) => list(req, ZENDESK_GROUP_RECORDS as never, 'groups') },
+        { method: 'GET', path: /^\/api\/v2\/organizations(?:\.json)?$/, handle: (req) => list(req, ZENDESK_ORGANIZATION_RECORDS as never, 'organizations') },
+        {
+          method: 'GET',
+          path: /^\/api\/v2\/organizations\/show_many(?:\.json)?$/,
+          handle: (req) => {
+            const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
+            if (ids.length > 100) return error(400, 'InvalidValue', 'ids accepts up to 100 organization ids');
+            return { body: { organizations: ZENDESK_ORGANIZATION_RECORDS.filter((o) => ids.includes(String(o.id))) } };
           },
         },
         {

@@ -145,10 +145,12 @@ describe('zendesk adapter', () => {
     expect(last.query.get('role')).toBe('end-user');
   });
 
-  it('reports an unknown group as UPSTREAM_NOT_FOUND with Zendesk\'s message', async () => {
-    const res = await h.query(Q, { account: 'zd-1', filters: { teamId: '999' } });
-    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_NOT_FOUND', upstreamStatus: 404 });
-    expect(res.body.errors![0].message).toContain('RecordNotFound: Not found');
+  it('reports an unknown group or organization as BAD_USER_INPUT naming the filter and filterValues', async () => {
+    for (const filter of ['teamId', 'organizationId']) {
+      const res = await h.query(Q, { account: 'zd-1', filters: { [filter]: '999' } });
+      expect(res.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', filter, provider: 'zendesk', upstreamStatus: 404 });
+      expect(res.body.errors![0].message).toContain(`filterValues(integratedAccountId: "zd-1", filter: "${filter}")`);
+    }
   });
 
   it('sends sort as the sort parameter, with a minus for descending, across pages', async () => {
