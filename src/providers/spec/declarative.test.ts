@@ -108,6 +108,12 @@ describe('declarative maps', () => {
     expect(u).toEqual({ remoteId: '100', emails: [{ email: 'ada0@acme.test' }], status: null, languages: ['fr'], phones: [{ number: '42' }] });
   });
 
+  it('leaves out a field whose JSONata expression yields nothing, while a missing path reads as null', async () => {
+    const def = compileProvider(spec({ remoteId: 'id', avatar: { jsonata: 'no_such_key' }, bio: 'no.such.path', title: { jsonata: 'person.given' } }));
+    const [u] = await mapRecords(def, [RECORDS[0]]);
+    expect(u).toEqual({ remoteId: '100', bio: null, title: 'Ada0' });
+  });
+
   it('built-in TS mappers get no page preparation: their mapping stays synchronous', () => {
     expect(defineProvider({ ...spec(), map: (r: any) => ({ remoteId: String(r.id) }) }).preparePage).toBeUndefined();
     expect(compileProvider(spec({ remoteId: 'id', name: 'person.given' })).preparePage).toBeUndefined();

@@ -37,19 +37,25 @@ export function compileDeclarativeMap(slug: string, spec: DeclarativeMap, fail: 
   const computed = new WeakMap<object, Record<string, unknown>>();
   const readers = fields.map((f) => {
     const how = spec[f]!;
-    if (typeof how === 'string') return [f, (raw: unknown) => getPath(raw, how)] as const;
-    if ('value' in how) return [f, () => how.value] as const;
+    if (typeof how === 'string') return [f, (raw: unknown) => getPath(raw, how), false] as const;
+    if ('value' in how) return [f, () => how.value, false] as const;
     return [f, (raw: unknown) => {
       const done = computed.get(raw as object);
       // The engine prepares every page it maps; anything else is a programming error, reported as such.
       if (!done) throw new Error(`${slug}: map.${f} is a JSONata field; prepare the page first (preparePage)`);
       return done[f];
-    }] as const;
+    }, true] as const;
   });
   const map = (raw: any): UnifiedUser => {
     const out: Record<string, unknown> = {};
-    for (const [f, read] of readers) out[f] = coerceField(f, read(raw));
-    if (out.remoteId === null) out.remoteId = '';
+    for (const [f, read, omitUndefined] of readers) {
+      const v = read(raw);
+      // A JSONata expression that yields nothing leaves its field out (read as null or empty), so one map can
+      // describe records of several shapes (GitHub's members and invitations fill different fields).
+      if (v === undefined && omitUndefined) continue;
+      out[f] = coerceField(f, v);
+    }
+    if (out.remoteId === null || out.remoteId === undefined) out.remoteId = '';
     return out as unknown as UnifiedUser;
   };
   if (!expressions.length) return { map };
