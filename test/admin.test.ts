@@ -275,3 +275,16 @@ describe('admin tokens', () => {
     expect(() => adminTokensOf(config, { ROLLCALL_ADMIN_TOKEN: 'aaaaaaaaaaaaaaaaaaaa' })).toThrow(/^ROLLCALL_ADMIN_TOKEN: API tokens need at least 8 different characters/);
   });
 });
+
+describe('the admin schema', () => {
+  it('is committed as admin-schema.graphql (run `npm run schema:print`) and shares nothing with the tenant schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { printSchema } = await import('graphql');
+    const { adminSchema } = await import('../src/admin/schema/index.js');
+    const { schema } = await import('../src/schema/index.js');
+    expect(readFileSync(new URL('../admin-schema.graphql', import.meta.url), 'utf8')).toBe(`${printSchema(adminSchema)}\n`);
+    expect(schema.getMutationType()).toBeUndefined();
+    for (const name of ['Tenant', 'ApiToken', 'AuditEntry', 'CreateIntegratedAccountInput']) expect(schema.getType(name)).toBeUndefined();
+    expect(adminSchema.getType('User')).toBeUndefined();
+  });
+});
