@@ -1,23 +1,29 @@
-// Writes the SDL to schema.graphql; with --check, fails when the committed file is stale.
+// Writes the SDL of both schemas — the tenant API to schema.graphql, the admin API to admin-schema.graphql;
+// with --check, fails when either committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { printSchema } from 'graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { adminSchema } from '../src/admin/schema/index.js';
 import { schema } from '../src/schema/index.js';
 
-const sdl = `${printSchema(schema)}\n`;
-const file = new URL('../schema.graphql', import.meta.url);
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(file, 'utf8');
-  } catch {
-    /* missing counts as stale */
+const files: [string, GraphQLSchema][] = [['schema.graphql', schema], ['admin-schema.graphql', adminSchema]];
+let stale = false;
+for (const [name, s] of files) {
+  const sdl = `${printSchema(s)}\n`;
+  const file = new URL(`../${name}`, import.meta.url);
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
+    if (current !== sdl) {
+      console.error(`${name} is stale: run \`npm run schema:print\` and commit it.`);
+      stale = true;
+    } else console.log(`${name} is up to date.`);
+  } else {
+    writeFileSync(file, sdl);
+    console.log(`wrote ${name}`);
   }
-  if (current !== sdl) {
-    console.error('schema.graphql is stale: run `npm run schema:print` and commit it.');
-    process.exit(1);
-  }
-  console.log('schema.graphql is up to date.');
-} else {
-  writeFileSync(file, sdl);
-  console.log('wrote schema.graphql');
 }
+if (stale) process.exit(1);

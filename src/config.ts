@@ -17,7 +17,7 @@ const id = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'use letters, digits, "."
 /** Fewest different characters a tenant API token must have: rules out "aaaa…" and runs of spaces. */
 export const MIN_TOKEN_DISTINCT_CHARS = 8;
 // Messages never quote a token: it is a secret.
-const apiToken = z
+export const apiToken = z
   .string()
   .min(16, 'API tokens must be at least 16 characters')
   .refine((t) => !/\s/.test(t), 'API tokens cannot contain whitespace (a bearer token is one word); generate one with `openssl rand -base64 32`')
@@ -52,6 +52,8 @@ export const configSchema = (providers: ProviderRegistry) => z
     customProviders: z.array(z.string().min(1)).default([]),
     cursorSecret: z.string().min(16, 'must be at least 16 characters'),
     tenants: z.array(z.strictObject({ id, apiTokens: z.array(apiToken).min(1) })).min(1),
+    // Tokens of the admin API (/admin/graphql); `id` names the caller in the audit log, the token never does.
+    adminTokens: z.array(z.strictObject({ id, token: apiToken })).default([]),
     integratedAccounts: z.array(
       z.strictObject({
         id,
@@ -100,6 +102,15 @@ export const configSchema = (providers: ProviderRegistry) => z
         else tokenAt.set(tok, `tenants["${t.id}"].apiTokens[${j}]`);
       }),
     );
+    const adminIds = new Set<string>();
+    cfg.adminTokens.forEach((a, i) => {
+      if (adminIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['adminTokens', i, 'id'], message: `duplicate admin token id "${a.id}"` });
+      adminIds.add(a.id);
+      const first = tokenAt.get(a.token);
+      // An admin token that is also a tenant token would let a tenant caller administer every tenant.
+      if (first) ctx.addIssue({ code: 'custom', path: ['adminTokens', i, 'token'], message: `this token is already listed at ${first}; an admin token must differ from every other token` });
+      else tokenAt.set(a.token, `adminTokens["${a.id}"]`);
+    });
     const seen = new Set<string>();
     cfg.integratedAccounts.forEach((a, i) => {
       const at = (field: string) => ['integratedAccounts', i, field];

@@ -1,6 +1,7 @@
 // Starts the gateway: with --config path (or GATEWAY_CONFIG=path) from that file, otherwise — only when no
 // configuration is given at all — in demo mode. stdout carries JSON log lines only; what a person at the
 // terminal must read (usage, the demo banner, why the start failed) goes to stderr, one clear line each.
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
     res.once('close', () => {
       if (--l.inflight === 0 && l.retired) void l.gateway.close();
     });
-    void l.gateway.yoga(req, res);
+    // The admin API is a yoga of its own (src/admin): same port, its own schema and tokens.
+    const target = l.gateway.admin && req.url?.startsWith('/admin/') ? l.gateway.admin : l.gateway.yoga;
+    void target(req, res);
   });
   // Demo mode serves its token to anyone who opens GraphiQL: loopback only, unless HOST says otherwise.
   const host = s.host ?? (demo ? '127.0.0.1' : undefined);
@@ -114,21 +117,33 @@ async function main(): Promise<void> {
   const { configSecrets, createGateway, EXAMPLE_QUERY } = await import('./server.js');
   const { CompositeStore: Composite } = await import('./accounts/composite.js');
   const { StaticAccountStore } = await import('./accounts/store.js');
+  const { adminTokensOf } = await import('./admin/tokens.js');
+  // Demo mode makes an admin token when none is given, shown in the banner like the tenant token.
+  const env = demo && !process.env.ROLLCALL_ADMIN_TOKEN ? { ...process.env, ROLLCALL_ADMIN_TOKEN: `rc_admin_${randomBytes(24).toString('base64url')}` } : process.env;
+  const adminTokens = (l: LoadedConfig) => {
+    try {
+      return adminTokensOf(l.config, env);
+    } catch (e) {
+      throw new StartError(`rollcall: ${(e as Error).message}`);
+    }
+  };
   const opts: GatewayOptions = {
     logger,
     ...(demo && {
       graphiql: {
         headers: JSON.stringify({ Authorization: `Bearer ${demo.token}` }, null, 2),
         defaultQuery: EXAMPLE_QUERY.replace('$account: ID!', `$account: ID! = "${demo.accounts.okta}"`),
+        adminHeaders: JSON.stringify({ Authorization: `Bearer ${env.ROLLCALL_ADMIN_TOKEN}` }, null, 2),
       },
     }),
   };
   const start = (l: LoadedConfig): Live => {
-    for (const x of configSecrets(l.config)) secrets.add(x);
+    const admins = adminTokens(l);
+    for (const x of [...configSecrets(l.config), ...admins.map((a) => a.token)]) secrets.add(x);
     for (const w of l.warnings) logger.warn(w);
     // A reload swaps the config file's read-only entries; the database behind them stays open.
     const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), store.database, l.config.providers);
-    return { gateway: createGateway(l.config, { ...opts, store: entries }), inflight: 0, retired: false };
+    return { gateway: createGateway(l.config, { ...opts, store: entries, adminTokens: admins }), inflight: 0, retired: false };
   };
   live = start(loaded);
   ready();
@@ -146,6 +161,7 @@ async function main(): Promise<void> {
         `Rollcall demo mode (no --config or GATEWAY_CONFIG given): ${demo.sandboxes.length} provider sandboxes on 127.0.0.1, no credentials needed.`,
         `GraphiQL: ${url}`,
         `Demo tenant API token: ${demo.token}`,
+        `Admin API: http://${shown}:${port}/admin/graphql (admin token: ${env.ROLLCALL_ADMIN_TOKEN})`,
         `Demo accounts: ${Object.entries(demo.accounts).map(([p, id]) => `${id} (${p})`).join(', ')}`,
         '',
       ].join('\n'),

@@ -4,7 +4,10 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { LRUCache } from 'lru-cache';
+import { CompositeStore } from './accounts/composite.js';
 import { StaticAccountStore, type AccountStore } from './accounts/store.js';
+import { createAdminYoga, type AdminYoga } from './admin/server.js';
+import type { AdminToken } from './admin/tokens.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { createLogger, requestContext, type Logger } from './logger.js';
@@ -21,11 +24,15 @@ import { schema } from './schema/index.js';
 export interface GatewayOptions {
   logger?: Logger;
   store?: AccountStore;
-  graphiql?: { headers?: string; defaultQuery?: string };
+  graphiql?: { headers?: string; defaultQuery?: string; adminHeaders?: string };
+  /** The admin tokens, when more than the config's (main adds ROLLCALL_ADMIN_TOKEN: see adminTokensOf). */
+  adminTokens?: readonly AdminToken[];
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
+  /** /admin/graphql, served when the store can be written (a CompositeStore); main routes /admin/ here. */
+  admin?: AdminYoga;
   engine: Engine;
   logger: Logger;
   close(): Promise<void>;
@@ -47,7 +54,7 @@ query DirectoryUsers($account: ID!) {
 
 /** Every secret a config holds, for the log redactor. */
 export function configSecrets(config: GatewayConfig): string[] {
-  return [...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)), ...config.tenants.flatMap((t) => t.apiTokens), config.cursorSecret];
+  return [...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)), ...config.tenants.flatMap((t) => t.apiTokens), ...config.adminTokens.map((a) => a.token), config.cursorSecret];
 }
 
 /** Automatic persisted queries, in memory: bounded in entries and in bytes (a query is up to 256 KiB). */
@@ -103,5 +110,9 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     },
   });
 
-  return { yoga, engine, logger, close: () => client.close() };
+  const admin = store instanceof CompositeStore
+    ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
+    : undefined;
+
+  return { yoga, admin, engine, logger, close: () => client.close() };
 }

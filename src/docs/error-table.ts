@@ -1,6 +1,15 @@
-// The README's error table, generated from the one table of error codes (src/providers/engine/errors.ts).
+// The README's error tables, generated from the tables of error codes: the gateway's
+// (src/providers/engine/errors.ts) and the account store's, which the admin API answers with (src/accounts/errors.ts).
+import { STORE_ERROR_CODES } from '../accounts/errors.js';
 import { ERROR_CODES } from '../providers/engine/errors.js';
 
+const table = (rows: [string, string][]) => ['| code | when |', '|---|---|', ...rows.map(([code, when]) => `| \`${code}\` | ${when.replace(/\|/g, '\\|')} |`)].join('\n');
+
 export function errorTable(): string {
-  return ['| code | when |', '|---|---|', ...Object.entries(ERROR_CODES).map(([code, when]) => `| \`${code}\` | ${when.replace(/\|/g, '\\|')} |`)].join('\n');
+  return table(Object.entries(ERROR_CODES));
+}
+
+/** Codes only the admin API answers with: the store's, less those the gateway table already lists. */
+export function adminErrorTable(): string {
+  return table(Object.entries(STORE_ERROR_CODES).filter(([code]) => !(code in ERROR_CODES)));
 }
