@@ -1,10 +1,12 @@
 // Gateway configuration: a JSON or YAML file, `${VAR}` expanded from the environment, validated with zod.
 // A bad file stops the start with a message naming the bad field.
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isPrivateLiteralHost } from './providers/engine/guard.js';
-import { providerBySlug, PROVIDERS } from './providers/registry.js';
+import { CustomProviderError, registryWithCustomProviders } from './providers/custom.js';
+import { BUILT_IN_PROVIDERS, type ProviderRegistry } from './providers/registry.js';
 
 // Numbers and booleans may come from `${VAR}` (always a string): accept their string forms.
 const int = (min: number, def: number) => z.preprocess((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v), z.number().int().min(min).default(def));
@@ -36,15 +38,18 @@ const corsOrigin = z.string().refine((o) => {
  * The context and credential keys an account of `slug` may set, read from its provider definition
  * (`baseUrl` is always allowed). Every config read of a definition's key lists goes through here.
  */
-export function accountKeys(slug: string): { context: string[]; credentials: string[] } | undefined {
-  const def = providerBySlug(slug);
+export function accountKeys(slug: string, providers: ProviderRegistry = BUILT_IN_PROVIDERS): { context: string[]; credentials: string[] } | undefined {
+  const def = providers.get(slug);
   if (!def) return undefined;
   return { context: [...new Set(['baseUrl', ...(def.contextKeys ?? []).map((k) => k.key)])], credentials: [...def.auth.credentialKeys] };
 }
 
-export const ConfigSchema = z
+/** The config schema for a set of providers (built-ins plus the config's custom ones). */
+export const configSchema = (providers: ProviderRegistry) => z
   .strictObject({
     allowPrivateUpstreams: bool(false),
+    /** YAML/JSON provider spec files, relative to the config file (loaded before the rest is checked). */
+    customProviders: z.array(z.string().min(1)).default([]),
     cursorSecret: z.string().min(16, 'must be at least 16 characters'),
     tenants: z.array(z.strictObject({ id, apiTokens: z.array(apiToken).min(1) })).min(1),
     integratedAccounts: z.array(
@@ -101,12 +106,12 @@ export const ConfigSchema = z
       if (seen.has(a.id)) ctx.addIssue({ code: 'custom', path: at('id'), message: `duplicate account id "${a.id}"` });
       seen.add(a.id);
       if (!tenants.has(a.tenant)) ctx.addIssue({ code: 'custom', path: at('tenant'), message: `unknown tenant "${a.tenant}"` });
-      const def = providerBySlug(a.provider);
+      const def = providers.get(a.provider);
       if (!def) {
-        ctx.addIssue({ code: 'custom', path: at('provider'), message: `unknown provider "${a.provider}"; known: ${PROVIDERS.map((p) => p.slug).join(', ')}` });
+        ctx.addIssue({ code: 'custom', path: at('provider'), message: `unknown provider "${a.provider}"; known: ${providers.slugs().join(', ')}` });
         return;
       }
-      const keys = accountKeys(a.provider)!;
+      const keys = accountKeys(a.provider, providers)!;
       for (const [field, allowed] of [['context', keys.context], ['credentials', keys.credentials]] as const)
         for (const k of Object.keys(a[field]))
           if (!allowed.includes(k)) ctx.addIssue({ code: 'custom', path: [...at(field), k], message: `unknown key for ${def.slug}; it accepts ${field}.${allowed.join(`, ${field}.`)}` });
@@ -154,7 +159,9 @@ function upstreamUrls(context: Record<string, unknown>, derived: () => string | 
   return out;
 }
 
-export type GatewayConfig = z.infer<typeof ConfigSchema>;
+export const ConfigSchema = configSchema(BUILT_IN_PROVIDERS);
+/** A validated config, with the provider registry it was validated against (built-ins + customProviders). */
+export type GatewayConfig = z.infer<typeof ConfigSchema> & { providers: ProviderRegistry };
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
@@ -205,7 +212,7 @@ export function configWarnings(raw: unknown, config: GatewayConfig): string[] {
   // Each request to a private literal host would be refused (PRIVATE_UPSTREAM_REFUSED): say so at start.
   if (!config.allowPrivateUpstreams)
     config.integratedAccounts.forEach((a, i) => {
-      const def = providerBySlug(a.provider)!;
+      const def = config.providers.get(a.provider)!;
       for (const [key, url] of upstreamUrls(a.context, () => def.baseUrl(a.context as never)))
         if (isPrivateLiteralHost(url.hostname))
           out.push(`config ${formatPath(['integratedAccounts', i, 'context', key], config)}: ${url.hostname} is a loopback or private address; every request to this account will be refused with PRIVATE_UPSTREAM_REFUSED while allowPrivateUpstreams is false (set "allowPrivateUpstreams": true if this is intended)`);
@@ -215,18 +222,34 @@ export function configWarnings(raw: unknown, config: GatewayConfig): string[] {
 
 export interface LoadedConfig { config: GatewayConfig; warnings: string[] }
 
-export function checkConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+/** The registry a config declares: built-ins plus its customProviders files (relative to `baseDir`). */
+function providersOf(expanded: unknown, baseDir: string): ProviderRegistry {
+  const files = z.array(z.string().min(1)).safeParse((expanded as any)?.customProviders);
+  // A malformed list is reported with the rest of the config; the built-ins validate the accounts meanwhile.
+  if (!files.success || !files.data.length) return BUILT_IN_PROVIDERS;
+  try {
+    return registryWithCustomProviders(files.data, baseDir);
+  } catch (e) {
+    if (e instanceof CustomProviderError) throw new ConfigError(`invalid custom provider:\n${e.lines.map((l) => `  - ${l}`).join('\n')}`);
+    throw e;
+  }
+}
+
+/** `baseDir`: where `customProviders` paths are resolved from (the config file's folder; default the working directory). */
+export function checkConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): LoadedConfig {
   const expanded = expandEnv(raw, env);
-  const result = ConfigSchema.safeParse(expanded);
+  const providers = providersOf(expanded, baseDir);
+  const result = configSchema(providers).safeParse(expanded);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${formatPath(i.path, expanded)}: ${i.message}`);
     throw new ConfigError(`invalid gateway config:\n${lines.join('\n')}`);
   }
-  return { config: result.data, warnings: configWarnings(raw, result.data) };
+  const config: GatewayConfig = { ...result.data, providers };
+  return { config, warnings: configWarnings(raw, config) };
 }
 
-export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return checkConfig(raw, env).config;
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): GatewayConfig {
+  return checkConfig(raw, env, baseDir).config;
 }
 
 export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
@@ -242,7 +265,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (e: any) {
     throw new ConfigError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${e.message}`);
   }
-  return checkConfig(raw, env);
+  return checkConfig(raw, env, dirname(path));
 }
 
 export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {

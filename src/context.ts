@@ -6,12 +6,14 @@ import { storeFailure, usableAccount } from './accounts/usable.js';
 import type { Account, Engine, RequestScope } from './providers/engine/engine.js';
 import { GatewayError } from './providers/engine/errors.js';
 import type { Category, UserRecord } from './providers/engine/types.js';
-import { providerBySlug } from './providers/registry.js';
+import type { ProviderRegistry } from './providers/registry.js';
 import { resolveUserNode } from './resolvers/node-loader.js';
 
 export interface GatewayContext {
   tenantId: string;
   engine: Engine;
+  /** The providers of this gateway's config: built-ins plus its custom providers. */
+  providers: ProviderRegistry;
   scope: RequestScope;
   /** Integrated accounts by id, already scoped to the tenant (another tenant's account loads as null). */
   accounts: DataLoader<string, StoredAccount | null>;
@@ -24,7 +26,7 @@ export interface GatewayContext {
 }
 
 /** Builds each request's context; the store answers which tenant a token names (it compares hashes only). */
-export function contextFactory(engine: Engine, store: AccountStore) {
+export function contextFactory(engine: Engine, store: AccountStore, providers: ProviderRegistry) {
   return async ({ request }: { request: Request }): Promise<GatewayContext> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
     const tenantId = m ? await store.tenantForToken(m[1]!).catch((e) => Promise.reject(storeFailure(e))) : null;
@@ -50,7 +52,7 @@ export function contextFactory(engine: Engine, store: AccountStore) {
         [...groups].map(async ([group, { category, accountId, remoteIds }]) => {
           try {
             const account = await accounts.load(accountId);
-            const def = account && providerBySlug(account.provider);
+            const def = account && providers.get(account.provider);
             // An id typed for a category the provider does not serve names no user of it: no upstream call.
             if (!account || !def || !def.lists[category]) return remoteIds.forEach((r) => found.set(`${group}:${r}`, null));
             const users = await scope.byIds(account, def, remoteIds, category);
@@ -68,6 +70,6 @@ export function contextFactory(engine: Engine, store: AccountStore) {
       if (--nodeBudget < 0) throw new GatewayError('BAD_USER_INPUT', 'A request may resolve at most 100 node ids; split it.');
       return resolveUserNode(users, id);
     };
-    return { tenantId, engine, scope, accounts, listAccounts: () => store.list(tenantId).catch((e) => Promise.reject(storeFailure(e))), users, loadNode };
+    return { tenantId, engine, providers, scope, accounts, listAccounts: () => store.list(tenantId).catch((e) => Promise.reject(storeFailure(e))), users, loadNode };
   }
 }

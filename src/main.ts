@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     for (const x of configSecrets(l.config)) secrets.add(x);
     for (const w of l.warnings) logger.warn(w);
     // A reload swaps the config file's read-only entries; the database behind them stays open.
-    const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), store.database);
+    const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), store.database, l.config.providers);
     return { gateway: createGateway(l.config, { ...opts, store: entries }), inflight: 0, retired: false };
   };
   live = start(loaded);
@@ -152,7 +152,8 @@ async function main(): Promise<void> {
     );
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') logger.warn({ host }, 'demo mode on a non-loopback HOST: anyone who can reach it can read the demo token from GraphiQL');
   }
-  logger.info({ url, mode: demo ? 'demo' : 'config', host: host ?? '*', port, accounts: loaded.config.integratedAccounts.length }, 'rollcall listening');
+  const custom = loaded.config.providers.custom.map((p) => p.slug);
+  logger.info({ url, mode: demo ? 'demo' : 'config', host: host ?? '*', port, accounts: loaded.config.integratedAccounts.length, ...(custom.length ? { customProviders: custom } : {}) }, 'rollcall listening');
 
   // SIGHUP: re-read the config file. New requests get the new accounts and tokens at once; requests
   // already running finish on the old gateway, which closes after the last of them.

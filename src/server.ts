@@ -69,7 +69,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
   }, logger);
   const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
-  const tenantContext = contextFactory(engine, store);
+  const tenantContext = contextFactory(engine, store, config.providers);
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,

@@ -3,11 +3,14 @@
 // registry definition (filters, category, required filters, list path) and the ProviderSandbox (dataset,
 // demo account, demo filters); expectations come from the sandbox's dataset, never from the gateway.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servingOf } from '../src/providers/engine/filters.js';
 import type { ProviderSandbox, Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { FILTER_NAMES, type Category, type FilterName, type UnifiedUser, type UserFilter } from '../src/providers/engine/types.js';
+import { loadCustomProvider } from '../src/providers/custom.js';
 import { providerBySlug } from '../src/providers/registry.js';
+import { mapRecords } from '../src/providers/spec/index.js';
 import { USER_TYPE_NAME } from '../src/schema/users.js';
 import { OTHER_TENANT_TOKEN, startGateway, transcript, type Harness } from './helpers.js';
 
@@ -17,6 +20,12 @@ export interface ConformanceOptions {
   category?: Category;
   /** `first` values to walk the whole list with (default 23 and 100; each page is a round trip, so small values cost). */
   firsts?: number[];
+  /**
+   * Run the contract on a custom provider (a YAML/JSON spec file, as `customProviders` lists it) instead of
+   * the sandbox's built-in one: the gateway is configured with `customProviders: [file]`, and the file's
+   * provider must map the built-in's fixtures (src/providers/<sandbox slug>/fixtures) to the same users.
+   */
+  customProvider?: { file: string };
 }
 
 const STATUSES = ['ACTIVE', 'INACTIVE', 'DELETED', 'INVITED'] as const;
@@ -38,18 +47,22 @@ const emailsOf = (u: UnifiedUser) => (u.emails ?? []).map((e) => ci(e.email));
 const iso = (v: unknown) => (typeof v === 'string' ? new Date(v).toISOString() : null);
 
 export function describeProviderConformance(opts: ConformanceOptions): void {
-  const slug = opts.sandbox.slug;
-  const def = providerBySlug(slug);
+  const file = opts.customProvider && resolve(opts.customProvider.file);
+  const def = file ? loadCustomProvider(file, process.cwd()) : providerBySlug(opts.sandbox.slug);
+  const slug = def?.slug ?? opts.sandbox.slug;
   const firsts = opts.firsts ?? [23, 100];
   const account = `conformance-${slug}`;
+  const gatewayWith = (accounts: Parameters<typeof startGateway>[0], overrides: Parameters<typeof startGateway>[1] = {}) =>
+    startGateway(accounts, file ? { customProviders: [file], ...overrides } : overrides);
 
   describe(`${slug} provider contract${opts.category && def && def.categories.length > 1 ? ` (${opts.category})` : ''}`, () => {
     if (!def) throw new Error(`no provider registered as ${slug}`);
     if (!opts.sandbox.expectedUsers) throw new Error(`${slug}: the sandbox must export expectedUsers() for the conformance suite`);
     const category = opts.category ?? def.category;
     const raws = opts.sandbox.expectedUsers(category);
-    const expected = raws.map((r) => def.map(r, {}));
-    const ids = expected.map((u) => u.remoteId);
+    // Mapped as the engine maps a page (a custom provider's JSONata fields are evaluated asynchronously first).
+    let expected: UnifiedUser[] = [];
+    let ids: string[] = [];
     const required = (opts.sandbox.demoFilters ?? {}) as UserFilter;
     const list = def.lists[category];
     if (!list) throw new Error(`${slug} serves no ${category} list`);
@@ -96,8 +109,10 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
     }
 
     beforeAll(async () => {
+      expected = await mapRecords(def, raws);
+      ids = expected.map((u) => u.remoteId);
       sandbox = await opts.sandbox.start();
-      h = startGateway([{ id: account, provider: slug, ...opts.sandbox.demoAccount(sandbox.url) }]);
+      h = gatewayWith([{ id: account, provider: slug, ...opts.sandbox.demoAccount(sandbox.url) }]);
     });
     afterAll(async () => {
       await h?.close();
@@ -110,10 +125,10 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       expect(new Set(ids).size, 'remote ids are unique').toBe(ids.length);
     });
 
-    it('maps every recorded payload into its expected unified user (fixtures)', () => {
-      const read = (file: string) => JSON.parse(readFileSync(new URL(`../src/providers/${slug}/fixtures/${file}`, import.meta.url), 'utf8'));
+    it('maps every recorded payload into its expected unified user (fixtures)', async () => {
+      const read = (name: string) => JSON.parse(readFileSync(new URL(`../src/providers/${opts.sandbox.slug}/fixtures/${name}`, import.meta.url), 'utf8'));
       const fixtures: unknown[] = read('users.json');
-      expect(fixtures.map((r) => JSON.parse(JSON.stringify(def.map(r, {}))))).toEqual(read('users.expected.json'));
+      expect((await mapRecords(def, fixtures)).map((u) => JSON.parse(JSON.stringify(u)))).toEqual(read('users.expected.json'));
     });
 
     for (const first of firsts) {
@@ -323,7 +338,7 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       const scanned = (['name', 'firstName', 'lastName', 'email', 'username'] as const).find((f) => list.filters[f] && servingOf(list.filters[f]!) === 'ENGINE');
       if (scanned) {
         it(`never answers an empty page that claims a next one: past the scan budget, filters.${scanned} fails with FILTER_SCAN_EXHAUSTED`, async () => {
-          const g = startGateway([{ id: account, provider: slug, ...opts.sandbox.demoAccount(sandbox.url) }], { limits: { maxScan: 10, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0 } });
+          const g = gatewayWith([{ id: account, provider: slug, ...opts.sandbox.demoAccount(sandbox.url) }], { limits: { maxScan: 10, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0 } });
           try {
             const last = expected.at(-1)!;
             const late = (scanned === 'email' ? last.emails?.[0]?.email : last[scanned]) ?? NO_MATCH;

@@ -5,10 +5,12 @@ import type { AccountInfo, AuditEntry, AuditInput, DatabaseStore, LockedAccount,
 import { tenantNotFound } from './database-store.js';
 import { StoreError } from './errors.js';
 import { hashToken, type AccountStatus, type AccountStore, type StaticAccountStore, type StoreHealth, type StoredAccount } from './store.js';
+import { BUILT_IN_PROVIDERS, type ProviderRegistry } from '../providers/registry.js';
 import { checkContext, checkCredentials, checkId, checkProvider } from './validate.js';
 
 export class CompositeStore implements AccountStore {
-  constructor(readonly config: StaticAccountStore, readonly database: DatabaseStore) {}
+  /** `providers`: the config's registry (built-ins + custom), which accounts written here are checked against. */
+  constructor(readonly config: StaticAccountStore, readonly database: DatabaseStore, readonly providers: ProviderRegistry = BUILT_IN_PROVIDERS) {}
 
   // ---- reads ---------------------------------------------------------------------------------------
 
@@ -101,20 +103,20 @@ export class CompositeStore implements AccountStore {
       checkId('account', input.id);
       if (this.config.has(input.id)) throw new StoreError('INTEGRATED_ACCOUNT_EXISTS', `An integrated account "${input.id}" already exists in the config file; pick another id.`);
     }
-    checkProvider(input.provider);
-    const context = checkContext(input.provider, input.context ?? {});
-    const credentials = checkCredentials(input.provider, input.credentials ?? {});
+    checkProvider(this.providers, input.provider);
+    const context = checkContext(this.providers, input.provider, input.context ?? {});
+    const credentials = checkCredentials(this.providers, input.provider, input.credentials ?? {});
     return this.database.createAccount({ ...input, context, credentials, displayName: checkDisplayName(input.displayName) }, actor, { tenantInConfig: this.config.tenantIds.has(input.tenantId) });
   }
 
   async updateAccount(tenantId: string, accountId: string, patch: { context?: Record<string, unknown>; displayName?: string | null }, actor: string): Promise<AccountInfo> {
     const current = await this.writable(tenantId, accountId);
-    return this.database.updateAccount(tenantId, accountId, { context: patch.context && checkContext(current.provider, patch.context), displayName: checkDisplayName(patch.displayName) }, actor);
+    return this.database.updateAccount(tenantId, accountId, { context: patch.context && checkContext(this.providers, current.provider, patch.context), displayName: checkDisplayName(patch.displayName) }, actor);
   }
 
   async rotateCredentials(tenantId: string, accountId: string, credentials: Record<string, string>, actor: string): Promise<AccountInfo> {
     const current = await this.writable(tenantId, accountId);
-    return this.database.rotateCredentials(tenantId, accountId, checkCredentials(current.provider, credentials), actor);
+    return this.database.rotateCredentials(tenantId, accountId, checkCredentials(this.providers, current.provider, credentials), actor);
   }
 
   async disableAccount(tenantId: string, accountId: string, actor: string): Promise<AccountInfo> {

@@ -19,7 +19,7 @@ export interface OpenStoreOptions {
 }
 
 /** Throws StoreStartError (one line, no secret) when the database cannot be used. */
-export async function openAccountStore(config: Pick<GatewayConfig, 'tenants' | 'integratedAccounts'>, opts: OpenStoreOptions = {}): Promise<CompositeStore> {
+export async function openAccountStore(config: Pick<GatewayConfig, 'tenants' | 'integratedAccounts'> & Partial<Pick<GatewayConfig, 'providers'>>, opts: OpenStoreOptions = {}): Promise<CompositeStore> {
   const settings = opts.settings ?? readStoreSettings();
   const keyring = opts.keyring ?? (opts.demo ? Keyring.random() : Keyring.parse(settings.encryptionKey));
   const handle = await openDatabase(opts.demo ? { dataDir: 'memory://' } : settings);
@@ -28,7 +28,7 @@ export async function openAccountStore(config: Pick<GatewayConfig, 'tenants' | '
     const database = new DatabaseStore(handle, keyring, { cacheTtlMs: settings.cacheTtlMs, warn: opts.warn });
     await database.checkKeys();
     await database.listenForChanges();
-    return new CompositeStore(new StaticAccountStore(config.integratedAccounts as StoredAccount[], config.tenants), database);
+    return new CompositeStore(new StaticAccountStore(config.integratedAccounts as StoredAccount[], config.tenants), database, config.providers);
   } catch (e) {
     await handle.close().catch(() => {});
     throw e;

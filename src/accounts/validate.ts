@@ -1,6 +1,6 @@
 // Checks an account before it is stored, as the config file's validation does for file entries: a known
 // provider, credentials its auth scheme accepts, and the context it needs to find its API.
-import { providerBySlug, PROVIDERS } from '../providers/registry.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import { StoreError } from './errors.js';
 
 const ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -10,14 +10,14 @@ export function checkId(kind: 'tenant' | 'account', id: string): void {
     throw new StoreError('INVALID_INPUT', `The ${kind} id "${id.slice(0, 140)}" is not valid: use 1-128 letters, digits, ".", "_" or "-".`, { field: 'id' });
 }
 
-export function checkProvider(provider: string) {
-  const def = providerBySlug(provider);
-  if (!def) throw new StoreError('INVALID_INPUT', `Unknown provider "${provider.slice(0, 60)}"; known: ${PROVIDERS.map((p) => p.slug).join(', ')}.`, { field: 'provider' });
+export function checkProvider(providers: ProviderRegistry, provider: string) {
+  const def = providers.get(provider);
+  if (!def) throw new StoreError('INVALID_INPUT', `Unknown provider "${provider.slice(0, 60)}"; known: ${providers.slugs().join(', ')}.`, { field: 'provider' });
   return def;
 }
 
-export function checkCredentials(provider: string, credentials: Record<string, unknown>): Record<string, string> {
-  const def = checkProvider(provider);
+export function checkCredentials(providers: ProviderRegistry, provider: string, credentials: Record<string, unknown>): Record<string, string> {
+  const def = checkProvider(providers, provider);
   for (const [k, v] of Object.entries(credentials))
     if (typeof v !== 'string' || v === '') throw new StoreError('INVALID_INPUT', `credentials.${k.slice(0, 60)} must be a non-empty string.`, { field: `credentials.${k.slice(0, 60)}` });
   const creds = credentials as Record<string, string>;
@@ -25,8 +25,8 @@ export function checkCredentials(provider: string, credentials: Record<string, u
   return creds;
 }
 
-export function checkContext(provider: string, context: Record<string, unknown>): Record<string, unknown> {
-  const def = checkProvider(provider);
+export function checkContext(providers: ProviderRegistry, provider: string, context: Record<string, unknown>): Record<string, unknown> {
+  const def = checkProvider(providers, provider);
   if (!context || typeof context !== 'object' || Array.isArray(context)) throw new StoreError('INVALID_INPUT', 'context must be an object.', { field: 'context' });
   if (context.baseUrl !== undefined) {
     let ok = false;

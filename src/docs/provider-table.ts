@@ -2,13 +2,15 @@
 // per provider and category it serves.
 import { filterCapabilities } from '../schema/capabilities.js';
 import { PROVIDERS } from '../providers/registry.js';
+import type { ProviderDefinition } from '../providers/engine/types.js';
 import type { FilterServing } from '../providers/engine/filters.js';
 
 const SERVED: Record<FilterServing, string> = { QUERY_PARAMETER: 'param', REQUEST_BODY: 'body', SCOPED_ENDPOINT: 'endpoint', ENGINE: 'engine', USAGE_DATA: 'usage' };
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function providerTable(): string {
-  const rows = PROVIDERS.flatMap((p) =>
+/** The README's table lists the built-ins; `npm run docs -- --config <file>` prints one with the config's custom providers too. */
+export function providerTable(providers: readonly ProviderDefinition[] = PROVIDERS): string {
+  const rows = providers.flatMap((p) =>
     p.categories.map((category) => {
       const list = p.lists[category]!;
       // A row is one category: a key that category needs is required there.

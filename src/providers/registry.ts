@@ -1,4 +1,6 @@
-// Every provider the gateway knows, in one explicit list.
+// Every provider the gateway knows: the built-in ones in one explicit list, plus the custom providers a
+// config declares (`customProviders`). The gateway builds a ProviderRegistry per config and reads
+// providers only through it (config validation, the account store, resolvers, context).
 import type { ProviderDefinition } from './engine/types.js';
 import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
@@ -13,9 +15,34 @@ import { scim } from './scim/adapter.js';
 import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
+/** The built-in providers (adapters in src/providers/<slug>/). */
 export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud];
 
-const bySlug = new Map(PROVIDERS.map((p) => [p.slug, p]));
+export class ProviderRegistry {
+  private readonly bySlug: Map<string, ProviderDefinition>;
+  /** Built-ins first, then custom providers in config order. Slugs must be unique (checked by the loader). */
+  constructor(readonly all: readonly ProviderDefinition[], readonly custom: readonly ProviderDefinition[] = []) {
+    this.bySlug = new Map(all.map((p) => [p.slug, p]));
+  }
+  get(slug: string): ProviderDefinition | undefined {
+    return this.bySlug.get(slug);
+  }
+  isCustom(slug: string): boolean {
+    return this.custom.some((p) => p.slug === slug);
+  }
+  slugs(): string[] {
+    return this.all.map((p) => p.slug);
+  }
+  /** This registry plus custom providers (their slugs must not clash: the loader refuses that first). */
+  with(custom: readonly ProviderDefinition[]): ProviderRegistry {
+    return custom.length ? new ProviderRegistry([...this.all, ...custom], [...this.custom, ...custom]) : this;
+  }
+}
+
+/** Only the built-in providers: what a config without customProviders gets. */
+export const BUILT_IN_PROVIDERS = new ProviderRegistry(PROVIDERS);
+
+/** A built-in provider by slug (tests, docs); the running gateway asks its own registry instead. */
 export function providerBySlug(slug: string): ProviderDefinition | undefined {
-  return bySlug.get(slug);
+  return BUILT_IN_PROVIDERS.get(slug);
 }

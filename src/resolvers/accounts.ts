@@ -2,7 +2,6 @@
 import { builder } from '../schema/builder.js';
 import { CategoryEnum } from '../schema/enums.js';
 import { IntegratedAccountType, accountView, type AccountView } from '../schema/accounts.js';
-import { providerBySlug } from '../providers/registry.js';
 
 builder.queryField('integratedAccounts', (t) =>
   t.field({
@@ -13,7 +12,7 @@ builder.queryField('integratedAccounts', (t) =>
     resolve: async (_root, { category }, ctx) => {
       const out: AccountView[] = [];
       for (const account of await ctx.listAccounts()) {
-        const def = providerBySlug(account.provider);
+        const def = ctx.providers.get(account.provider);
         if (def && (!category || def.categories.includes(category))) out.push(accountView(account, def));
       }
       return out;

@@ -5,19 +5,18 @@
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
 import type { EnrichableField, Ref, UserRecord } from '../providers/engine/types.js';
-import { providerBySlug } from '../providers/registry.js';
 
 /** A Ref whose name may be looked up when `name` is selected; a failing lookup nulls only that `name`. */
 export type LazyRef = Ref & { loadName?: () => Promise<string | null> };
 
 async function target(u: UserRecord, ctx: GatewayContext) {
-  const def = providerBySlug(u.provider);
+  const def = ctx.providers.get(u.provider);
   const account = (await ctx.accounts.load(u.accountId)) as Account | null;
   return def && account ? { def, account } : null;
 }
 
 function lazy(u: UserRecord, ctx: GatewayContext, field: EnrichableField, ref: Ref): LazyRef {
-  const spec = providerBySlug(u.provider)?.enrich?.[field];
+  const spec = ctx.providers.get(u.provider)?.enrich?.[field];
   if ((ref.name !== null && ref.name !== undefined) || spec?.by !== 'ids') return ref;
   return {
     ...ref,
@@ -37,7 +36,7 @@ export function enrichedRef(u: UserRecord, ctx: GatewayContext, field: 'organiza
 /** The user's refs: as mapped, else (a `user` lookup) listed per user; names looked up for `ids` lookups. */
 export async function enrichedRefs(u: UserRecord, ctx: GatewayContext, field: 'groups' | 'organizations'): Promise<LazyRef[]> {
   const mapped = u[field] ?? [];
-  const spec = providerBySlug(u.provider)?.enrich?.[field];
+  const spec = ctx.providers.get(u.provider)?.enrich?.[field];
   if (spec?.by === 'user' && !mapped.length) {
     const t = await target(u, ctx);
     return t ? ctx.scope.lookups.refsOf(t.account, t.def, field, u.remoteId) : [];

@@ -4,7 +4,6 @@ import { builder } from '../schema/builder.js';
 import { AuthKindEnum, CategoryEnum, PaginationKindEnum } from '../schema/enums.js';
 import { FilterCapabilityType, filterCapabilities, listFor } from '../schema/capabilities.js';
 import { GatewayError } from '../providers/engine/errors.js';
-import { PROVIDERS } from '../providers/registry.js';
 import type { GraphQLObjectType } from 'graphql';
 import type { Category, FilterServe, ListDefinition, ProviderDefinition } from '../providers/engine/types.js';
 import { USER_TYPE_NAME } from '../schema/users.js';
@@ -50,6 +49,6 @@ builder.queryField('providers', (t) =>
   t.field({
     type: [ProviderType],
     args: { category: t.arg({ type: CategoryEnum }) },
-    resolve: (_root, { category }) => PROVIDERS.filter((p) => !category || p.categories.includes(category)),
+    resolve: (_root, { category }, ctx) => ctx.providers.all.filter((p) => !category || p.categories.includes(category)),
   }),
 );

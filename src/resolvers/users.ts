@@ -6,14 +6,13 @@ import { UserConnection } from '../schema/connection.js';
 import { fieldSelects, operationSelects } from './selection.js';
 import { GatewayError } from '../providers/engine/errors.js';
 import { failedCallOf, type UpstreamCall } from '../providers/engine/http.js';
-import { providerBySlug } from '../providers/registry.js';
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
 import type { ProviderDefinition, UserFilter } from '../providers/engine/types.js';
 
 export async function loadAccount(ctx: GatewayContext, id: string): Promise<{ account: Account; def: ProviderDefinition }> {
   const account = await ctx.accounts.load(id);
-  const def = account && providerBySlug(account.provider);
+  const def = account && ctx.providers.get(account.provider);
   if (!account || !def)
     throw new GatewayError('INTEGRATED_ACCOUNT_NOT_FOUND', `No integrated account "${id.slice(0, 128)}" exists for this tenant. Check integratedAccountId.`);
   return { account, def };

@@ -7,7 +7,6 @@ import { EmailType, GroupType, LicenseType, MoneyType, OrganizationType, PhoneTy
 import { IntegratedAccountType, accountView } from './accounts.js';
 import type { Category, UserRecord } from '../providers/engine/types.js';
 import type { GatewayContext } from '../context.js';
-import { providerBySlug } from '../providers/registry.js';
 import { enrichedRef, enrichedRefs } from '../resolvers/enrich.js';
 import { USER_TYPE_NAME } from './type-names.js';
 
@@ -39,7 +38,7 @@ export const UserInterface = builder.interfaceRef<UserRecord>('User').implement(
       resolve: async (u, _args, ctx) => {
         // Loaded through the tenant-scoped loader (one store read per account per request).
         const account = await ctx.accounts.load(u.accountId);
-        return accountView(account ?? { id: u.accountId, tenant: ctx.tenantId, provider: u.provider, context: {}, credentials: {} }, providerBySlug(u.provider)!);
+        return accountView(account ?? { id: u.accountId, tenant: ctx.tenantId, provider: u.provider, context: {}, credentials: {} }, ctx.providers.get(u.provider)!);
       },
     }),
   }),

@@ -16,7 +16,7 @@ export async function byIds(scope: Scope, account: Account, def: ProviderDefinit
     try {
       for (let i = 0; i < ids.length; i += spec.maxBatch) {
         const { request, headers } = scope.render(account, def, spec, { ...vars, ids: ids.slice(i, i + spec.maxBatch) });
-        const page = await scope.loadPage(account, def, { kind: 'byIds', records: spec.records, idempotent: spec.idempotent }, request, headers);
+        const page = await scope.loadPage(account, def, { kind: 'byIds', records: spec.records, idempotent: spec.idempotent, prepare: def.preparePage }, request, headers);
         page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
       }
       pending = [];
@@ -31,7 +31,7 @@ export async function byIds(scope: Scope, account: Account, def: ProviderDefinit
       pending.map(async (id) => {
         const { request, headers } = scope.render(account, def, spec, { ...vars, id });
         try {
-          const page = await scope.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record(b)], idempotent: spec.idempotent }, request, headers);
+          const page = await scope.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record(b)], idempotent: spec.idempotent, prepare: def.preparePage }, request, headers);
           if (page.records[0]) found.set(id, map(page.records[0], 0));
         } catch (e) {
           if (!(e instanceof GatewayError && e.code === 'UPSTREAM_NOT_FOUND')) throw e;

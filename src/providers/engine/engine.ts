@@ -117,6 +117,8 @@ export class RequestScope implements Scope {
     }
     if (!Array.isArray(records))
       throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
+    // Pages whose records are mapped get the provider's async preparation here, once (pages are cached).
+    if (spec.prepare) await spec.prepare(records).catch((e: Error) => Promise.reject(withCall(e, res.call)));
     const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;

@@ -92,7 +92,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
     walk.pageSize = resumed.pageSize;
     pos = resumed;
   } else pos = { request: pag.first(base, walk.pageSize), offset: 0 };
-  const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent };
+  const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent, prepare: def.preparePage };
 
   const map = await mapper(scope, account, def, category, vars, calls);
   const edges: Edge[] = [];

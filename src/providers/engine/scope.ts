@@ -29,7 +29,14 @@ export interface EngineOptions {
 
 export interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
 /** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
-export interface PageSpec { kind: string; records: (body: any) => unknown; paginator?: Paginator; idempotent: boolean }
+export interface PageSpec {
+  kind: string;
+  records: (body: any) => unknown;
+  paginator?: Paginator;
+  idempotent: boolean;
+  /** The provider's async per-page preparation of records it will map (declarative JSONata maps). */
+  prepare?: (records: unknown[]) => Promise<void>;
+}
 
 /** The request scope as the jobs see it (engine.ts: RequestScope). */
 export interface Scope {

@@ -253,4 +253,7 @@ export interface ProviderDefinition<Raw = any> {
   /** Unified fields this provider fills (advertised in the capability matrix). */
   fields: (keyof UnifiedUser)[];
   map: (raw: Raw, joined: Joined) => UnifiedUser;
+  /** Async work on a fetched page before `map` reads its records, once per page (a custom provider's JSONata
+   *  fields). Built-in TS mappers have none: their mapping stays synchronous. */
+  preparePage?: (records: unknown[]) => Promise<void>;
 }

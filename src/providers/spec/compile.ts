@@ -11,6 +11,7 @@ import {
   type AuthScheme, type ByIdDefinition, type ByIdsDefinition, type Category, type ContextKey, type ErrorPolicy, type FilterName, type FilterServe,
   type EnrichableField, type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
 } from '../engine/types.js';
+import { compileDeclarativeMap } from './declarative.js';
 import { bodyReader, firstString, locate } from './locator.js';
 import { QUOTES } from './quote.js';
 import { ProviderSpecError, validateSpec } from './schema.js';
@@ -75,7 +76,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
     rateLimit: spec.rateLimit,
     errors: compileErrors(spec.errors),
     fields: spec.fields,
-    map: typeof spec.map === 'function' ? spec.map : compileMap(spec.map, fail),
+    ...(typeof spec.map === 'function' ? { map: spec.map } : compileDeclarativeMap(spec.slug, spec.map, fail)),
   };
 }
 
@@ -316,20 +317,5 @@ export function compileErrors(e: ErrorSpec | undefined): ErrorPolicy {
     message: own ? (b) => own(b) || fallback(b) : fallback,
     retryable: e?.retryable,
     rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as })),
-  };
-}
-
-function compileMap(map: DeclarativeMap, fail: (path: string, message: string) => never): (raw: any) => UnifiedUser {
-  if (!('remoteId' in map)) fail('map.remoteId', 'a declarative map must say where remoteId is');
-  const fields = Object.entries(map).map(([field, how]) => {
-    if (typeof how === 'string') return [field, (raw: unknown) => getPath(raw, how) ?? null] as const;
-    if ('value' in how) return [field, () => how.value] as const;
-    return fail(`map.${field}`, 'jsonata expressions are evaluated by the custom-provider loader, not by compileProvider');
-  });
-  return (raw) => {
-    const out: Record<string, unknown> = {};
-    for (const [field, read] of fields) out[field] = read(raw);
-    out.remoteId = String(out.remoteId ?? '');
-    return out as unknown as UnifiedUser;
   };
 }

@@ -6,6 +6,8 @@ export { placeholders, renderHeaders, renderJson, renderPath, renderQuery, rende
 export { bodyReader, firstString, locate } from './locator.js';
 export { QUOTES, QUOTE_NAMES, jql, ldap, lucene, odata, okta, scim, type QuoteName } from './quote.js';
 export { compileValue } from './values.js';
+export { compileDeclarativeMap, mapRecords } from './declarative.js';
+export { FIELD_KINDS, UNIFIED_FIELDS, coerceField } from './fields.js';
 export { getPath, setPath } from '../engine/paths.js';
 export { isSet, refuse } from '../engine/filters.js';
 export type * from './types.js';

@@ -3,6 +3,7 @@
 // placeholders each place may use, filter names against the filter table, patterns for valid regexes.
 import { z } from 'zod';
 import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
+import { UNIFIED_FIELDS } from './fields.js';
 import { QUOTE_NAMES } from './quote.js';
 import { placeholders, placeholdersIn, type Scope } from './template.js';
 
@@ -164,7 +165,8 @@ function schemaFor(mode: SpecMode) {
     idempotent: z.boolean().optional(),
   });
 
-  const declarativeMap = z.record(z.string(), z.union([dotPath, z.strictObject({ jsonata: z.string().min(1) }), z.strictObject({ value: z.unknown() })]));
+  const FIELD = z.enum(UNIFIED_FIELDS as [string, ...string[]]);
+  const declarativeMap = z.partialRecord(FIELD, z.union([dotPath, z.strictObject({ jsonata: z.string().min(1) }), z.strictObject({ value: z.unknown() })]));
 
   return z.strictObject({
     slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and single dashes'),
@@ -206,7 +208,7 @@ function schemaFor(mode: SpecMode) {
       z.strictObject({ ...lookup(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
       z.strictObject({ ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
     ])).optional(),
-    fields: z.array(z.string()),
+    fields: z.array(FIELD),
     map: mode === 'typescript' ? z.union([hook, declarativeMap]) : declarativeMap,
   });
 }
@@ -234,6 +236,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: (str
       const wanted = [...new Set(branches.flat().map((b) => b.message))];
       return [{ path: path.map(String).join('.'), message: `none of the accepted forms: ${wanted.join(' | ')}` }];
     }
+    // Each unknown key on its own path: `lists.USER_DIRECTORY.paginatr: unknown key`.
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: [...path, k].map(String).join('.'), message: 'unknown key' }));
     return [{ path: path.map(String).join('.'), message: i.message }];
   });
 }

@@ -217,7 +217,7 @@ describe('spec validation', () => {
     expect(message).toContain('invalid provider spec "acme-hr"');
     expect(message).toContain('lists.USER_DIRECTORY.paginator.pageSize');
     expect(message).toContain('lists.USER_DIRECTORY.filters.status.recheck');
-    expect(message).toContain('lists.USER_DIRECTORY.filters: Unrecognized key: "nickname"');
+    expect(message).toContain('lists.USER_DIRECTORY.filters.nickname: unknown key');
     expect(message).toContain('errors.rules.0.as');
   });
 
