@@ -7,10 +7,11 @@ import { jiraSandbox } from './jira/sandbox.js';
 import { jumpcloudSandbox } from './jumpcloud/sandbox.js';
 import { linearSandbox } from './linear/sandbox.js';
 import { oktaSandbox } from './okta/sandbox.js';
+import { oneloginSandbox } from './onelogin/sandbox.js';
 import { openaiSandbox } from './openai/sandbox.js';
 import { outlookCalendarSandbox } from './outlook-calendar/sandbox.js';
 import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox];
