@@ -6,8 +6,10 @@ import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
 import { github } from './github/adapter.js';
 import { jira } from './jira/adapter.js';
+import { jumpcloud } from './jumpcloud/adapter.js';
 import { linear } from './linear/adapter.js';
 import { okta } from './okta/adapter.js';
+import { onelogin } from './onelogin/adapter.js';
 import { openai } from './openai/adapter.js';
 import { outlookCalendar } from './outlook-calendar/adapter.js';
 import { scim } from './scim/adapter.js';
@@ -15,7 +17,7 @@ import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;

@@ -62,11 +62,13 @@ export function clientCredentialsAuth(opts: {
       const cacheKey = keyOf(c, ctx);
       const hit = cache.get(cacheKey);
       if (hit && hit.expiresAt > Date.now()) return { authorization: `Bearer ${hit.token}` };
+      const scope = typeof opts.scope === 'function' ? opts.scope(c, ctx) : opts.scope;
       const body = await io.postForm(opts.tokenUrl(c, ctx), {
         grant_type: 'client_credentials',
         client_id: c.clientId!,
         client_secret: c.clientSecret!,
-        scope: typeof opts.scope === 'function' ? opts.scope(c, ctx) : opts.scope,
+        // An empty scope is left out: providers whose credentials carry their scopes (OneLogin) take none.
+        ...(scope ? { scope } : {}),
       });
       if (typeof body?.access_token !== 'string')
         throw new GatewayError('UPSTREAM_BAD_RESPONSE', 'The token endpoint answered without an access_token. Check tenantId, clientId and clientSecret.');

@@ -297,13 +297,21 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
         keys: auth.keys ?? creds(auth.username, auth.password),
         description: auth.description,
       });
-    case 'oauth2-client-credentials':
+    case 'oauth2-client-credentials': {
+      const tokenUrls = Array.isArray(auth.tokenUrl) ? auth.tokenUrl : [auth.tokenUrl];
       return clientCredentialsAuth({
-        tokenUrl: (c, ctx) => renderUrl(auth.tokenUrl, { credentials: c, context: ctx }) ?? '',
+        tokenUrl: (c, ctx) => {
+          for (const tpl of tokenUrls) {
+            const url = renderUrl(tpl, { credentials: c, context: ctx });
+            if (url) return url;
+          }
+          return '';
+        },
         scope: (c, ctx) => renderText(auth.scope, { credentials: c, context: ctx }) ?? '',
-        keys: auth.keys ?? [...new Set([...creds(auth.tokenUrl, auth.scope), 'clientId', 'clientSecret'])],
+        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope), 'clientId', 'clientSecret'])],
         description: auth.description,
       });
+    }
     case 'hook':
       return auth.scheme;
   }

@@ -125,7 +125,7 @@ function schemaFor(mode: SpecMode) {
     z.strictObject({ kind: z.literal('header'), header: z.string().min(1), value: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('bearer'), key: z.string().min(1), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('basic'), username: template(['credentials', 'context']), password: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
-    z.strictObject({ kind: z.literal('oauth2-client-credentials'), tokenUrl: template(['credentials', 'context']), scope: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
+    z.strictObject({ kind: z.literal('oauth2-client-credentials'), tokenUrl: z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)]), scope: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('hook'), scheme: z.custom<object>((v) => mode === 'typescript' && !!v && typeof v === 'object', { message: mode === 'typescript' ? 'expected an AuthScheme' : 'hooks (auth schemes) are not allowed in a data-only spec' }) }),
   ]);
 

@@ -3,7 +3,8 @@
 // (or decodes to) `.`/`..` or holds `/` or `\`; `{filters.collectionId/2}` (paths only) splits the value at `/`
 // into exactly that many such segments ("owner/repo"). In query, header and body strings values go in verbatim; a
 // body string that is exactly one placeholder keeps the value's type. A missing value drops the query
-// parameter, header or body key that needs it; a path cannot do without it.
+// parameter, header or body key that needs it; a path cannot do without it. A header that renders empty is not
+// sent either: an optional context key set to '' (JumpCloud's `x-org-id`) must not reach the upstream as a value.
 import { GatewayError } from '../engine/errors.js';
 
 export const SCOPES = ['context', 'credentials', 'filters', 'value', 'id', 'ids'] as const;
@@ -149,7 +150,7 @@ export function renderHeaders(headers: Record<string, string> | undefined, value
   const out: Record<string, string> = {};
   for (const [k, t] of Object.entries(headers ?? {})) {
     const v = renderText(t, values);
-    if (v !== undefined) out[k.toLowerCase()] = v;
+    if (v !== undefined && v !== '') out[k.toLowerCase()] = v;
   }
   return out;
 }

@@ -27,8 +27,10 @@ export type AuthSpec =
   | { kind: 'bearer'; key: string; description: string }
   /** `keys` default to the credentials the two templates name. */
   | { kind: 'basic'; username: string; password: string; keys?: string[]; description: string }
-  /** `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token'). */
-  | { kind: 'oauth2-client-credentials'; tokenUrl: string; scope: string; keys?: string[]; description: string }
+  /** `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token'), or several tried in
+   *  order, the first whose values are all present winning: `['{context.tokenUrl}', 'https://{context.subdomain}.…/token']`.
+   *  `scope` '' sends no scope parameter (providers whose credentials carry their scopes). */
+  | { kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope: string; keys?: string[]; description: string }
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
 

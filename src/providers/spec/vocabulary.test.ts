@@ -51,6 +51,9 @@ describe('templates', () => {
     expect(renderQuery({ project: '{filters.collectionId}', team: '{filters.teamId}', q: 'region:{context.region}' }, values)).toEqual([['project', 'octo/widgets'], ['q', 'region:eu']]);
     expect(renderQuery({ id: '{ids}' }, { ids: ['a', 'b'] })).toEqual([['id', 'a'], ['id', 'b']]);
     expect(renderHeaders({ 'X-Org': '{context.org}', 'X-Missing': '{context.nope}' }, values)).toEqual({ 'x-org': 'acme' });
+    // Only when present: a header that renders empty (an optional key set to '') is not sent at all.
+    expect(renderHeaders({ 'X-Org-Id': '{context.orgId}', Accept: 'application/json' }, { context: { orgId: '' } })).toEqual({ accept: 'application/json' });
+    expect(renderHeaders({ 'X-Org-Id': '{context.orgId}' }, { context: { orgId: 'org-1' } })).toEqual({ 'x-org-id': 'org-1' });
     expect(renderJson({ query: 'query { users }', variables: { first: '{filters.first}', active: '{filters.isActive}', team: '{filters.teamId}', label: 'org {context.org}' } }, values)).toEqual({
       query: 'query { users }',
       variables: { first: 5, active: true, label: 'org acme' },
