@@ -45,9 +45,19 @@ export interface Paginator {
 export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
+/** A token request: a form (or JSON) body, extra headers (HTTP Basic client authentication), and the secrets in it. */
+export interface TokenRequest {
+  form?: Record<string, string>;
+  json?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  secrets?: string[];
+}
+
 export interface AuthIo {
   /** POSTs a form to a token endpoint through the engine (same pools, guards and timeouts). */
   postForm(url: string, form: Record<string, string>): Promise<any>;
+  /** POSTs a token request; a 400/401/403 answer is UPSTREAM_UNAUTHORIZED with the endpoint's reason. */
+  postToken(url: string, req: TokenRequest): Promise<any>;
 }
 
 export interface AuthScheme {
@@ -57,8 +67,9 @@ export interface AuthScheme {
   description: string;
   applies(creds: Credentials): boolean;
   headers(creds: Credentials, ctx: ProviderContext, io: AuthIo): Record<string, string> | Promise<Record<string, string>>;
-  /** Forgets a cached token the upstream has just rejected; the engine then retries once with a fresh one. */
-  invalidate?(creds: Credentials, ctx: ProviderContext): boolean;
+  /** Forgets a cached token the upstream has just rejected (`used`: the headers the refused request carried);
+   *  true when a retry may succeed, and the engine then retries once with a fresh token. */
+  invalidate?(creds: Credentials, ctx: ProviderContext, used?: Record<string, string>): boolean;
 }
 
 export interface ProviderContext {

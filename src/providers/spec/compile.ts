@@ -30,6 +30,10 @@ export function defineProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinition
 export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinition<Raw> {
   const fail = (path: string, message: string): never => { throw new ProviderSpecError(spec.slug, [{ path, message }]); };
   const contextKeys: ContextKey[] = Object.entries(spec.context ?? {}).map(([key, c]) => ({ key, required: c.required ?? false, description: c.description, pattern: c.pattern, default: c.default }));
+  // Every provider with a token endpoint takes context.tokenUrl to override it (proxies, sovereign clouds, tests).
+  const grants = [spec.auth].flat().filter((a) => a.kind === 'oauth2-client-credentials');
+  if (grants.length && !contextKeys.some((k) => k.key === 'tokenUrl'))
+    contextKeys.push({ key: 'tokenUrl', required: false, description: `token endpoint, overriding ${grants.map((g) => g.tokenUrl).join(' / ')}`, pattern: '^https?://' });
   const withDefaults = (ctx: ProviderContext): ProviderContext => {
     const missing = contextKeys.filter((k) => k.default !== undefined && ctx[k.key] === undefined);
     return missing.length ? { ...Object.fromEntries(missing.map((k) => [k.key, k.default])), ...ctx } : ctx;
@@ -299,8 +303,11 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
     case 'oauth2-client-credentials':
       return clientCredentialsAuth({
         tokenUrl: (c, ctx) => renderUrl(auth.tokenUrl, { credentials: c, context: ctx }) ?? '',
-        scope: (c, ctx) => renderText(auth.scope, { credentials: c, context: ctx }) ?? '',
-        keys: auth.keys ?? [...new Set([...creds(auth.tokenUrl, auth.scope), 'clientId', 'clientSecret'])],
+        scope: auth.scope === undefined ? undefined : (c, ctx) => renderText(auth.scope!, { credentials: c, context: ctx }),
+        clientAuth: auth.clientAuth,
+        grantType: auth.grantType,
+        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, renderText(t, { credentials: c, context: ctx })]))),
+        keys: auth.keys ?? [...new Set([...creds(auth.tokenUrl, auth.scope ?? '', ...Object.values(auth.params ?? {})), 'clientId', 'clientSecret'])],
         description: auth.description,
       });
     case 'hook':

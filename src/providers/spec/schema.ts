@@ -2,6 +2,7 @@
 // `data` (YAML/JSON provider files: hooks refused, only what data can say). Templates are checked for the
 // placeholders each place may use, filter names against the filter table, patterns for valid regexes.
 import { z } from 'zod';
+import { CLIENT_AUTH_METHODS } from '../engine/auth.js';
 import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
 import { QUOTE_NAMES } from './quote.js';
 import { placeholders, placeholdersIn, type Scope } from './template.js';
@@ -124,7 +125,11 @@ function schemaFor(mode: SpecMode) {
     z.strictObject({ kind: z.literal('header'), header: z.string().min(1), value: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('bearer'), key: z.string().min(1), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('basic'), username: template(['credentials', 'context']), password: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
-    z.strictObject({ kind: z.literal('oauth2-client-credentials'), tokenUrl: template(['credentials', 'context']), scope: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
+    z.strictObject({
+      kind: z.literal('oauth2-client-credentials'), tokenUrl: template(['credentials', 'context']), scope: template(['credentials', 'context']).optional(),
+      clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(), grantType: z.string().min(1).optional(), params: z.record(z.string().min(1), template(['credentials', 'context'])).optional(),
+      keys: z.array(z.string().min(1)).optional(), description: z.string().min(1),
+    }),
     z.strictObject({ kind: z.literal('hook'), scheme: z.custom<object>((v) => mode === 'typescript' && !!v && typeof v === 'object', { message: mode === 'typescript' ? 'expected an AuthScheme' : 'hooks (auth schemes) are not allowed in a data-only spec' }) }),
   ]);
 

@@ -27,8 +27,17 @@ export type AuthSpec =
   | { kind: 'bearer'; key: string; description: string }
   /** `keys` default to the credentials the two templates name. */
   | { kind: 'basic'; username: string; password: string; keys?: string[]; description: string }
-  /** `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token'). */
-  | { kind: 'oauth2-client-credentials'; tokenUrl: string; scope: string; keys?: string[]; description: string }
+  /**
+   * OAuth 2.0 client credentials. `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token');
+   * an account's `context.tokenUrl` overrides it (declared for every provider with this scheme). `clientAuth`: how the
+   * client id and secret are sent, as the provider documents it — `form` (client_secret_post, default), `basic`
+   * (client_secret_basic) or `json` (a JSON body). `grantType` defaults to client_credentials; `params` are more
+   * grant fields (templates; an empty one is left out), e.g. Auth0's audience.
+   */
+  | {
+      kind: 'oauth2-client-credentials'; tokenUrl: string; scope?: string; clientAuth?: 'form' | 'basic' | 'json'; grantType?: string;
+      params?: Record<string, string>; keys?: string[]; description: string;
+    }
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
 
