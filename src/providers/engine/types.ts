@@ -116,8 +116,12 @@ export type QueryValue = string | string[] | undefined;
  * - `path`: the list's own path template reads it (a repository in the path).
  * `recheck`: an upstream-served filter is re-tested on the mapped user (false when the payload lacks the field).
  */
+/** What a filter served upstream brings along when it sends a value: headers and query parameters the
+ *  upstream needs for that clause (Graph's advanced queries: `ConsistencyLevel: eventual` + `$count=true`). */
+export interface FilterExtras { headers?: Record<string, string>; query?: Record<string, string> }
+
 export type FilterServe = { note?: string } & (
-  | { by: 'query'; param: string; value: (v: any, all: UserFilter) => QueryValue; join?: string; recheck: boolean }
+  | { by: 'query'; param: string; value: (v: any, all: UserFilter) => QueryValue; join?: string; recheck: boolean; with?: (v: any, all: UserFilter) => FilterExtras | undefined }
   | { by: 'params'; params: (v: any, all: UserFilter) => [string, string][]; recheck: boolean }
   | { by: 'body'; path: string; value: (v: any, all: UserFilter) => unknown; recheck: boolean }
   | { by: 'endpoint'; path: (v: any, vars: RequestVars) => string; query: (v: any, vars: RequestVars) => [string, string][]; exclusive: boolean }

@@ -204,7 +204,11 @@ function compileFilter(f: FilterSpec, slug: string): FilterServe {
     const v = (value: unknown, vars: RequestVars): TemplateValues => ({ ...values(vars), value });
     return { by: 'endpoint', path: (value, vars) => renderPath(endpoint, v(value, vars), slug), query: (value, vars) => renderQuery(query, v(value, vars)), exclusive: exclusive ?? false, note };
   }
-  if ('query' in f) return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note };
+  if ('query' in f) {
+    const extras = f.with;
+    const more = typeof extras === 'function' ? extras : extras === undefined ? undefined : () => extras;
+    return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note, ...(more ? { with: more } : {}) };
+  }
   if ('engine' in f) return { by: 'engine', note };
   if ('path' in f) return { by: 'path', note };
   return { by: 'usage', note };

@@ -45,7 +45,7 @@ function schemaFor(mode: SpecMode) {
   const dotPath = z.string();
   const locator = z.union([dotPath, z.strictObject({ body: dotPath }), z.strictObject({ header: z.string().min(1) })]);
   const bodyLocator = orHook(z.union([dotPath, z.strictObject({ body: dotPath })]));
-  const query = (allowed: Scope[]) => z.record(z.string(), z.union([template(allowed), z.array(template(allowed))]));
+  const query = (allowed: Scope[]) => z.record(z.string(), z.union([template(allowed), z.array(template(allowed)), hook]));
   const headers = (allowed: Scope[]) => z.record(z.string(), template(allowed));
   const status = z.number().int().min(100).max(599);
   const regex = z.string().superRefine((v, ctx) => { try { new RegExp(v); } catch { ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${v}` }); } });
@@ -91,7 +91,10 @@ function schemaFor(mode: SpecMode) {
   ]);
   const note = { note: z.string().optional() };
   const FILTER_KINDS = {
-    query: z.strictObject({ ...note, query: z.string().min(1), value: value.optional(), join: z.string().optional(), recheck: z.boolean().optional() }),
+    query: z.strictObject({
+      ...note, query: z.string().min(1), value: value.optional(), join: z.string().optional(), recheck: z.boolean().optional(),
+      with: orHook(z.strictObject({ headers: z.record(z.string().min(1), z.string()).optional(), query: z.record(z.string().min(1), z.string()).optional() })).optional(),
+    }),
     body: z.strictObject({ ...note, body: z.string().min(1), value: value.optional(), recheck: z.boolean().optional() }),
     params: z.strictObject({ ...note, params: hook, recheck: z.boolean().optional() }),
     endpoint: z.strictObject({ ...note, endpoint: pathTemplate(['value', 'context', 'filters']), query: z.record(z.string(), template(['value', 'context', 'filters'])).optional(), exclusive: z.boolean().optional() }),

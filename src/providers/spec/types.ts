@@ -45,11 +45,15 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 /** A JSON template, or (TS only) a hook computing the body. */
 export type BodyTemplate = Json | ((vars: TemplateVars) => Record<string, unknown> | undefined);
 
+/** A query value: a template (or several: a repeated parameter), or (TS only) a hook reading the context and filters,
+ *  e.g. a `$select` that grows when an account opts into a property needing more permissions. */
+export type QueryValueSpec = string | string[] | ((vars: TemplateVars) => string | string[] | undefined);
+
 export interface RequestSpec {
   method?: 'GET' | 'POST';
   /** Relative to the base URL; every substituted value is one encoded path segment. */
   path: string;
-  query?: Record<string, string | string[]>;
+  query?: Record<string, QueryValueSpec>;
   headers?: Record<string, string>;
   /** A JSON template; a string that is exactly one placeholder keeps the value's type. A hook in TS. */
   body?: BodyTemplate;
@@ -93,8 +97,12 @@ export type ValueSpec =
   | QuoteSpec
   | ValueHook;
 
+/** Headers and query parameters sent beside a filter's value when it has one (Graph's advanced queries need
+ *  `ConsistencyLevel: eventual` and `$count=true`); a hook (TS only) decides per value. */
+export type FilterExtrasSpec = { headers?: Record<string, string>; query?: Record<string, string> };
+
 export type FilterSpec = { note?: string } & (
-  | { query: string; value?: ValueSpec; join?: string; recheck?: boolean }
+  | { query: string; value?: ValueSpec; join?: string; recheck?: boolean; with?: FilterExtrasSpec | ((value: any, all: UserFilter) => FilterExtrasSpec | undefined) }
   | { body: string; value?: ValueSpec | ((value: any, all: UserFilter) => unknown); recheck?: boolean }
   /** Value-dependent parameter names (TS only): a built-in role as `role`, a custom one as `permission_set`. */
   | { params: (value: any, all: UserFilter) => [string, string][]; recheck?: boolean }
