@@ -5,6 +5,7 @@ import { cursorSandbox } from './cursor/sandbox.js';
 import { githubSandbox } from './github/sandbox.js';
 import { jiraSandbox } from './jira/sandbox.js';
 import { linearSandbox } from './linear/sandbox.js';
+import { microsoftEntraSandbox } from './microsoft-entra/sandbox.js';
 import { oktaSandbox } from './okta/sandbox.js';
 import { openaiSandbox } from './openai/sandbox.js';
 import { outlookCalendarSandbox } from './outlook-calendar/sandbox.js';
@@ -12,4 +13,4 @@ import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, microsoftEntraSandbox];
