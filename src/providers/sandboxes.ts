@@ -6,6 +6,7 @@ import { githubSandbox } from './github/sandbox.js';
 import { jiraSandbox } from './jira/sandbox.js';
 import { jumpcloudSandbox } from './jumpcloud/sandbox.js';
 import { linearSandbox } from './linear/sandbox.js';
+import { microsoftEntraSandbox } from './microsoft-entra/sandbox.js';
 import { oktaSandbox } from './okta/sandbox.js';
 import { oneloginSandbox } from './onelogin/sandbox.js';
 import { openaiSandbox } from './openai/sandbox.js';
@@ -14,4 +15,4 @@ import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox];

@@ -6,7 +6,7 @@
 // lists), lookups.ts (filter values and fields filled only when selected).
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import type { AuthIo } from './auth.js';
+import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
@@ -63,37 +63,38 @@ export class RequestScope implements Scope {
   }
 
   private authIo(def: ProviderDefinition, secrets: string[]): AuthIo {
-    return {
-      postForm: async (url, form) => {
-        const u = new URL(url);
-        const res = await this.engine.client.call({
-          provider: def.slug,
-          origin: u.origin,
-          request: { method: 'POST', path: u.pathname, query: [...u.searchParams.entries()] },
-          headers: {},
-          form,
-          secrets: form.client_secret ? [...secrets, form.client_secret] : secrets,
-          errors: def.errors,
-          idempotent: true, // a token grant can be asked for again
-          debug: false,
-        });
-        return res.body;
-      },
+    const postToken: AuthIo['postToken'] = async (url, req) => {
+      const u = new URL(url);
+      const res = await this.engine.client.call({
+        provider: def.slug,
+        origin: u.origin,
+        request: { method: 'POST', path: u.pathname, query: [...u.searchParams.entries()], ...(req.json ? { body: req.json } : {}) },
+        headers: req.headers ?? {},
+        ...(req.json ? {} : { form: req.form ?? {} }),
+        secrets: [...secrets, ...(req.secrets ?? []), ...(req.form?.client_secret ? [req.form.client_secret] : [])],
+        errors: tokenEndpointErrors(def.errors),
+        idempotent: true, // a token grant can be asked for again
+        debug: false,
+      });
+      return res.body;
     };
+    return { postToken, postForm: (url, form) => postToken(url, { form }) };
   }
 
   private async fetchPage({ account, def, spec, request, headers: requestHeaders }: PageKey): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
+    const ctx = contextOf(account, def);
+    let used: Record<string, string> | undefined; // the auth headers of the last attempt: only that token is dropped
     const send = async () => {
-      const auth = await def.auth.headers(account.credentials, contextOf(account, def), this.authIo(def, secrets));
-      const headers = { ...requestHeaders, ...auth };
+      const auth = await def.auth.headers(account.credentials, ctx, this.authIo(def, secrets));
+      used = auth;
       return this.engine.client.call({
         provider: def.slug,
         accountId: account.id,
         origin,
         request,
-        headers,
+        headers: { ...requestHeaders, ...auth },
         secrets: [...secrets, ...secretsOfHeaders(auth)],
         rateLimit: def.rateLimit,
         errors: def.errors,
@@ -105,8 +106,8 @@ export class RequestScope implements Scope {
     try {
       res = await send();
     } catch (e) {
-      // A cached token the upstream no longer accepts (revoked, rotated): fetch a fresh one, once.
-      if (!(e instanceof GatewayError && e.code === 'UPSTREAM_UNAUTHORIZED' && def.auth.invalidate?.(account.credentials, account.context))) throw e;
+      // A cached token the upstream no longer accepts (revoked, rotated, expired early): drop it, fetch one fresh, retry once.
+      if (!(e instanceof GatewayError && e.code === 'UPSTREAM_UNAUTHORIZED' && used && def.auth.invalidate?.(account.credentials, ctx, used))) throw e;
       res = await send();
     }
     let records: unknown;

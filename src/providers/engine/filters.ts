@@ -33,6 +33,8 @@ export interface FilterPlan {
   /** The filter that chose the scoped endpoint: a 404 there means its value names nothing. */
   scopedBy?: FilterName;
   params: [string, string][];
+  /** Headers the served filters need (FilterServe `with`). */
+  headers: Record<string, string>;
   /** Values to set at dot paths of the request body. */
   body: [string, unknown][];
   predicates: ((u: UnifiedUser) => boolean)[];
@@ -55,7 +57,8 @@ export function isSet(v: unknown): boolean {
 
 export function planFilters(def: ProviderDefinition, list: ListDefinition, vars: RequestVars): FilterPlan {
   const filter: UserFilter = vars.filters;
-  const plan: FilterPlan = { params: [], body: [], predicates: [] };
+  const plan: FilterPlan = { params: [], headers: {}, body: [], predicates: [] };
+  const extras: [string, string][] = [];
   for (const name of list.requiredFilters) {
     if (!isSet(filter[name]))
       throw new GatewayError('MISSING_REQUIRED_FILTER', `${def.displayName} needs filters.${name} to list users${name === 'collectionId' ? ' (a project key or id)' : ''}. Add it to the users query.`, { provider: def.slug, filter: name });
@@ -115,6 +118,9 @@ export function planFilters(def: ProviderDefinition, list: ListDefinition, vars:
     }
     const out = served(name, () => spec.value(value, filter));
     if (out === undefined) continue;
+    const more = spec.with?.(value, filter);
+    for (const [k, v] of Object.entries(more?.headers ?? {})) plan.headers[k.toLowerCase()] = v;
+    for (const [k, v] of Object.entries(more?.query ?? {})) if (!extras.some(([x]) => x === k)) extras.push([k, v]);
     if (spec.join) {
       const entry = joined.get(spec.param) ?? { values: [], join: spec.join };
       entry.values.push(...(Array.isArray(out) ? out : [out]));
@@ -124,5 +130,7 @@ export function planFilters(def: ProviderDefinition, list: ListDefinition, vars:
     }
   }
   for (const [param, { values, join }] of joined) plan.params.push([param, values.join(join)]);
+  // Two filters asking for the same extra parameter send it once.
+  for (const [k, v] of extras) if (!plan.params.some(([x]) => x === k)) plan.params.push([k, v]);
   return plan;
 }

@@ -45,9 +45,19 @@ export interface Paginator {
 export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
+/** A token request: a form (or JSON) body, extra headers (HTTP Basic client authentication), and the secrets in it. */
+export interface TokenRequest {
+  form?: Record<string, string>;
+  json?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  secrets?: string[];
+}
+
 export interface AuthIo {
   /** POSTs a form to a token endpoint through the engine (same pools, guards and timeouts). */
   postForm(url: string, form: Record<string, string>): Promise<any>;
+  /** POSTs a token request; a 400/401/403 answer is UPSTREAM_UNAUTHORIZED with the endpoint's reason. */
+  postToken(url: string, req: TokenRequest): Promise<any>;
 }
 
 export interface AuthScheme {
@@ -57,8 +67,9 @@ export interface AuthScheme {
   description: string;
   applies(creds: Credentials): boolean;
   headers(creds: Credentials, ctx: ProviderContext, io: AuthIo): Record<string, string> | Promise<Record<string, string>>;
-  /** Forgets a cached token the upstream has just rejected; the engine then retries once with a fresh one. */
-  invalidate?(creds: Credentials, ctx: ProviderContext): boolean;
+  /** Forgets a cached token the upstream has just rejected (`used`: the headers the refused request carried);
+   *  true when a retry may succeed, and the engine then retries once with a fresh token. */
+  invalidate?(creds: Credentials, ctx: ProviderContext, used?: Record<string, string>): boolean;
 }
 
 export interface ProviderContext {
@@ -105,8 +116,12 @@ export type QueryValue = string | string[] | undefined;
  * - `path`: the list's own path template reads it (a repository in the path).
  * `recheck`: an upstream-served filter is re-tested on the mapped user (false when the payload lacks the field).
  */
+/** What a filter served upstream brings along when it sends a value: headers and query parameters the
+ *  upstream needs for that clause (Graph's advanced queries: `ConsistencyLevel: eventual` + `$count=true`). */
+export interface FilterExtras { headers?: Record<string, string>; query?: Record<string, string> }
+
 export type FilterServe = { note?: string } & (
-  | { by: 'query'; param: string; value: (v: any, all: UserFilter) => QueryValue; join?: string; recheck: boolean }
+  | { by: 'query'; param: string; value: (v: any, all: UserFilter) => QueryValue; join?: string; recheck: boolean; with?: (v: any, all: UserFilter) => FilterExtras | undefined }
   | { by: 'params'; params: (v: any, all: UserFilter) => [string, string][]; recheck: boolean }
   | { by: 'body'; path: string; value: (v: any, all: UserFilter) => unknown; recheck: boolean }
   | { by: 'endpoint'; path: (v: any, vars: RequestVars) => string; query: (v: any, vars: RequestVars) => [string, string][]; exclusive: boolean }

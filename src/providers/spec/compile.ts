@@ -31,6 +31,10 @@ export function defineProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinition
 export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinition<Raw> {
   const fail = (path: string, message: string): never => { throw new ProviderSpecError(spec.slug, [{ path, message }]); };
   const contextKeys: ContextKey[] = Object.entries(spec.context ?? {}).map(([key, c]) => ({ key, required: c.required ?? false, description: c.description, pattern: c.pattern, default: c.default }));
+  // Every provider with a token endpoint takes context.tokenUrl to override it (proxies, sovereign clouds, tests).
+  const grants = [spec.auth].flat().filter((a) => a.kind === 'oauth2-client-credentials');
+  if (grants.length && !contextKeys.some((k) => k.key === 'tokenUrl'))
+    contextKeys.push({ key: 'tokenUrl', required: false, description: `token endpoint, overriding ${grants.map((g) => g.tokenUrl).join(' / ')}`, pattern: '^https?://' });
   const withDefaults = (ctx: ProviderContext): ProviderContext => {
     const missing = contextKeys.filter((k) => k.default !== undefined && ctx[k.key] === undefined);
     return missing.length ? { ...Object.fromEntries(missing.map((k) => [k.key, k.default])), ...ctx } : ctx;
@@ -201,7 +205,11 @@ function compileFilter(f: FilterSpec, slug: string): FilterServe {
     const v = (value: unknown, vars: RequestVars): TemplateValues => ({ ...values(vars), value });
     return { by: 'endpoint', path: (value, vars) => renderPath(endpoint, v(value, vars), slug), query: (value, vars) => renderQuery(query, v(value, vars)), exclusive: exclusive ?? false, note };
   }
-  if ('query' in f) return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note };
+  if ('query' in f) {
+    const extras = f.with;
+    const more = typeof extras === 'function' ? extras : extras === undefined ? undefined : () => extras;
+    return { by: 'query', param: f.query, value: compileValue(f.value), join: f.join, recheck: f.recheck ?? true, note, ...(more ? { with: more } : {}) };
+  }
   if ('engine' in f) return { by: 'engine', note };
   if ('path' in f) return { by: 'path', note };
   return { by: 'usage', note };
@@ -301,14 +309,18 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
       const tokenUrls = Array.isArray(auth.tokenUrl) ? auth.tokenUrl : [auth.tokenUrl];
       return clientCredentialsAuth({
         tokenUrl: (c, ctx) => {
+          // Several templates are tried in order; the first whose values are all present wins.
           for (const tpl of tokenUrls) {
             const url = renderUrl(tpl, { credentials: c, context: ctx });
             if (url) return url;
           }
           return '';
         },
-        scope: (c, ctx) => renderText(auth.scope, { credentials: c, context: ctx }) ?? '',
-        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope), 'clientId', 'clientSecret'])],
+        scope: auth.scope === undefined ? undefined : (c, ctx) => renderText(auth.scope!, { credentials: c, context: ctx }),
+        clientAuth: auth.clientAuth,
+        grantType: auth.grantType,
+        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, renderText(t, { credentials: c, context: ctx })]))),
+        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {})), 'clientId', 'clientSecret'])],
         description: auth.description,
       });
     }

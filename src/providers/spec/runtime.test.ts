@@ -7,6 +7,7 @@ import { UpstreamClient } from '../engine/http.js';
 import { startSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { ProviderDefinition } from '../engine/types.js';
 import { defineProvider } from './index.js';
+import { validateSpec } from './schema.js';
 import type { ListSpec, ProviderSpec } from './types.js';
 
 const USERS = Array.from({ length: 7 }, (_, i) => ({ id: `u${i + 1}`, email: `user${i + 1}@acme.test`, role: i % 3 === 0 ? 'admin' : 'member' }));
@@ -232,6 +233,40 @@ describe('filters, categories and remoteQuery', () => {
     await engine.scope().list(account(), def, { first: 2, filter: {}, remoteQuery: { includeArchived: true, first: 99 } });
     expect(sandbox.requests[before]!.body.variables).toEqual({ includeArchived: true, first: 2 });
     expect([...sandbox.requests[before]!.query.keys()]).toEqual([]);
+  });
+
+  it('sends the headers and parameters a served filter brings along, on every page, once each, only when it sends a value', async () => {
+    const extras = { headers: { 'X-Advanced': 'yes' }, query: { count: 'true' } };
+    const def = provider({
+      path: '/h/users', records: 'users', paginator: { kind: 'cursor', next: { header: 'After-Cursor' }, send: { query: 'cursor' }, pageSize: { param: 'limit', max: 3 } },
+      filters: {
+        roleId: { query: 'role', with: extras, recheck: false },
+        userType: { query: 'type', value: { map: { ADMIN: 'admin', USER: 'member' } }, with: (v: string) => (v === 'ADMIN' ? extras : undefined), recheck: false },
+      },
+    });
+    const both = await walk(def, 3, { filter: { roleId: 'admin', userType: 'ADMIN' } });
+    expect(both.ids).toEqual(ALL);
+    expect(both.requests.length).toBeGreaterThan(1);
+    for (const r of both.requests) {
+      expect(r.headers['x-advanced']).toBe('yes');
+      expect(r.query.getAll('count')).toEqual(['true']);
+    }
+    const plain = await walk(def, 3, { filter: { userType: 'USER' } });
+    expect(plain.requests.every((r) => r.headers['x-advanced'] === undefined && !r.query.has('count') && r.query.get('type') === 'member')).toBe(true);
+  });
+
+  it('computes a query value with a hook from the account context, and drops it when the hook returns nothing', async () => {
+    const def = provider({ path: '/all', records: '', paginator: { kind: 'none' }, query: { fields: ({ context }) => (context.wide === true ? 'id,email,role' : 'id'), none: () => undefined }, filters: {} });
+    const wide = await walk(def, 10, {}, account({ wide: true }));
+    expect(wide.ids).toEqual(ALL);
+    expect(wide.requests.map((r) => [...r.query.entries()])).toEqual([[['fields', 'id,email,role']]]);
+    const narrow = await walk(def, 10);
+    expect(narrow.requests.map((r) => r.query.get('fields'))).toEqual(['id']);
+    // Hooks are TypeScript only: a data spec may not carry them.
+    const spec = { slug: 'spec-data', displayName: 'Data', docsUrl: 'https://spec.test/docs', auth: { kind: 'bearer', key: 'accessToken', description: 'a token' }, fields: [], map: { remoteId: 'id' } } as const;
+    expect(() => validateSpec({ ...spec, lists: { USER_DIRECTORY: { path: '/all', records: '', paginator: { kind: 'none' }, query: { fields: () => 'id' }, filters: {} } } } as any, 'data')).toThrow(/hooks/);
+    expect(() => validateSpec({ ...spec, lists: { USER_DIRECTORY: { path: '/all', records: '', paginator: { kind: 'none' }, filters: { roleId: { query: 'r', with: () => undefined } } } } } as any, 'data')).toThrow(/filters\.roleId\.with/);
+    expect(() => validateSpec({ ...spec, lists: { USER_DIRECTORY: { path: '/all', records: '', paginator: { kind: 'none' }, filters: { roleId: { query: 'r', with: { headers: { a: 'b' }, query: { c: 'd' } } } } } } } as any, 'data')).not.toThrow();
   });
 
   it('serves several categories, each with its own list, and refuses the others with CATEGORY_MISMATCH', async () => {

@@ -2,6 +2,7 @@
 // `data` (YAML/JSON provider files: hooks refused, only what data can say). Templates are checked for the
 // placeholders each place may use, filter names against the filter table, patterns for valid regexes.
 import { z } from 'zod';
+import { CLIENT_AUTH_METHODS } from '../engine/auth.js';
 import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
 import { UNIFIED_FIELDS } from './fields.js';
 import { QUOTE_NAMES } from './quote.js';
@@ -45,7 +46,7 @@ function schemaFor(mode: SpecMode) {
   const dotPath = z.string();
   const locator = z.union([dotPath, z.strictObject({ body: dotPath }), z.strictObject({ header: z.string().min(1) })]);
   const bodyLocator = orHook(z.union([dotPath, z.strictObject({ body: dotPath })]));
-  const query = (allowed: Scope[]) => z.record(z.string(), z.union([template(allowed), z.array(template(allowed))]));
+  const query = (allowed: Scope[]) => z.record(z.string(), z.union([template(allowed), z.array(template(allowed)), hook]));
   const headers = (allowed: Scope[]) => z.record(z.string(), template(allowed));
   const status = z.number().int().min(100).max(599);
   const regex = z.string().superRefine((v, ctx) => { try { new RegExp(v); } catch { ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${v}` }); } });
@@ -91,7 +92,10 @@ function schemaFor(mode: SpecMode) {
   ]);
   const note = { note: z.string().optional() };
   const FILTER_KINDS = {
-    query: z.strictObject({ ...note, query: z.string().min(1), value: value.optional(), join: z.string().optional(), recheck: z.boolean().optional() }),
+    query: z.strictObject({
+      ...note, query: z.string().min(1), value: value.optional(), join: z.string().optional(), recheck: z.boolean().optional(),
+      with: orHook(z.strictObject({ headers: z.record(z.string().min(1), z.string()).optional(), query: z.record(z.string().min(1), z.string()).optional() })).optional(),
+    }),
     body: z.strictObject({ ...note, body: z.string().min(1), value: value.optional(), recheck: z.boolean().optional() }),
     params: z.strictObject({ ...note, params: hook, recheck: z.boolean().optional() }),
     endpoint: z.strictObject({ ...note, endpoint: pathTemplate(['value', 'context', 'filters']), query: z.record(z.string(), template(['value', 'context', 'filters'])).optional(), exclusive: z.boolean().optional() }),
@@ -125,7 +129,11 @@ function schemaFor(mode: SpecMode) {
     z.strictObject({ kind: z.literal('header'), header: z.string().min(1), value: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('bearer'), key: z.string().min(1), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('basic'), username: template(['credentials', 'context']), password: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
-    z.strictObject({ kind: z.literal('oauth2-client-credentials'), tokenUrl: z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)]), scope: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
+    z.strictObject({
+      kind: z.literal('oauth2-client-credentials'), tokenUrl: z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)]), scope: template(['credentials', 'context']).optional(),
+      clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(), grantType: z.string().min(1).optional(), params: z.record(z.string().min(1), template(['credentials', 'context'])).optional(),
+      keys: z.array(z.string().min(1)).optional(), description: z.string().min(1),
+    }),
     z.strictObject({ kind: z.literal('hook'), scheme: z.custom<object>((v) => mode === 'typescript' && !!v && typeof v === 'object', { message: mode === 'typescript' ? 'expected an AuthScheme' : 'hooks (auth schemes) are not allowed in a data-only spec' }) }),
   ]);
 

@@ -132,10 +132,18 @@ export function renderJson(json: unknown, values: TemplateValues): unknown {
   return json;
 }
 
+/** A query value computed by a hook (TS only) from the context and filters; what it returns is sent verbatim. */
+export type QueryHook = (vars: { context: Record<string, unknown>; filters: Record<string, unknown> }) => string | string[] | undefined;
+
 /** Query templates → pairs; an exact placeholder holding an array repeats the parameter. */
-export function renderQuery(query: Record<string, string | string[]> | undefined, values: TemplateValues): [string, string][] {
+export function renderQuery(query: Record<string, string | string[] | QueryHook> | undefined, values: TemplateValues): [string, string][] {
   const out: [string, string][] = [];
   for (const [k, t] of Object.entries(query ?? {})) {
+    if (typeof t === 'function') {
+      const v = t({ context: values.context ?? {}, filters: values.filters ?? {} });
+      for (const x of v === undefined ? [] : Array.isArray(v) ? v : [v]) out.push([k, x]);
+      continue;
+    }
     for (const one of Array.isArray(t) ? t : [t]) {
       const m = WHOLE.exec(one);
       const v = m ? lookup(values, (m[1] ?? m[3]) as Scope, m[2]) : renderText(one, values);

@@ -27,10 +27,17 @@ export type AuthSpec =
   | { kind: 'bearer'; key: string; description: string }
   /** `keys` default to the credentials the two templates name. */
   | { kind: 'basic'; username: string; password: string; keys?: string[]; description: string }
-  /** `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token'), or several tried in
-   *  order, the first whose values are all present winning: `['{context.tokenUrl}', 'https://{context.subdomain}.…/token']`.
-   *  `scope` '' sends no scope parameter (providers whose credentials carry their scopes). */
-  | { kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope: string; keys?: string[]; description: string }
+  /**
+   * OAuth 2.0 client credentials. `tokenUrl` is a URL template ('{context.loginUrl}/{credentials.tenantId}/oauth2/v2.0/token');
+   * an account's `context.tokenUrl` overrides it (declared for every provider with this scheme). `clientAuth`: how the
+   * client id and secret are sent, as the provider documents it — `form` (client_secret_post, default), `basic`
+   * (client_secret_basic) or `json` (a JSON body). `grantType` defaults to client_credentials; `params` are more
+   * grant fields (templates; an empty one is left out), e.g. Auth0's audience. An empty `scope` sends none.
+   */
+  | {
+      kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope?: string; clientAuth?: 'form' | 'basic' | 'json'; grantType?: string;
+      params?: Record<string, string>; keys?: string[]; description: string;
+    }
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
 
@@ -38,11 +45,15 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 /** A JSON template, or (TS only) a hook computing the body. */
 export type BodyTemplate = Json | ((vars: TemplateVars) => Record<string, unknown> | undefined);
 
+/** A query value: a template (or several: a repeated parameter), or (TS only) a hook reading the context and filters,
+ *  e.g. a `$select` that grows when an account opts into a property needing more permissions. */
+export type QueryValueSpec = string | string[] | ((vars: TemplateVars) => string | string[] | undefined);
+
 export interface RequestSpec {
   method?: 'GET' | 'POST';
   /** Relative to the base URL; every substituted value is one encoded path segment. */
   path: string;
-  query?: Record<string, string | string[]>;
+  query?: Record<string, QueryValueSpec>;
   headers?: Record<string, string>;
   /** A JSON template; a string that is exactly one placeholder keeps the value's type. A hook in TS. */
   body?: BodyTemplate;
@@ -86,8 +97,12 @@ export type ValueSpec =
   | QuoteSpec
   | ValueHook;
 
+/** Headers and query parameters sent beside a filter's value when it has one (Graph's advanced queries need
+ *  `ConsistencyLevel: eventual` and `$count=true`); a hook (TS only) decides per value. */
+export type FilterExtrasSpec = { headers?: Record<string, string>; query?: Record<string, string> };
+
 export type FilterSpec = { note?: string } & (
-  | { query: string; value?: ValueSpec; join?: string; recheck?: boolean }
+  | { query: string; value?: ValueSpec; join?: string; recheck?: boolean; with?: FilterExtrasSpec | ((value: any, all: UserFilter) => FilterExtrasSpec | undefined) }
   | { body: string; value?: ValueSpec | ((value: any, all: UserFilter) => unknown); recheck?: boolean }
   /** Value-dependent parameter names (TS only): a built-in role as `role`, a custom one as `permission_set`. */
   | { params: (value: any, all: UserFilter) => [string, string][]; recheck?: boolean }
