@@ -77,19 +77,24 @@ export const configSchema = (providers: ProviderRegistry) => z
         maxJoinPages: int(1, 20),
         maxPages: int(1, 50),
         joinCacheSeconds: int(0, 0),
+        requestTimeoutMs: int(100, 30000),
+        maxInFlightPerTenant: int(1, 32),
+        shutdownGraceMs: int(0, 10000),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000 }),
     http: z
       .strictObject({
         connectTimeoutMs: int(1, 5000),
         headersTimeoutMs: int(1, 10000),
         bodyTimeoutMs: int(1, 10000),
+        timeoutMs: int(1, 10000),
+        queueTimeoutMs: int(1, 1000),
         maxRetries: int(0, 3),
         retryBaseDelayMs: int(0, 200),
         retryMaxDelayMs: int(0, 3000),
         retryMaxTotalMs: int(0, 8000),
       })
-      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000 }),
+      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000 }),
   })
   .superRefine((cfg, ctx) => {
     const tenants = new Set(cfg.tenants.map((t) => t.id));

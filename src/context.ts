@@ -25,14 +25,17 @@ export interface GatewayContext {
   loadNode(id: { typename: string; id: string }): Promise<UserRecord | null>;
 }
 
+/** Admits a tenant's request (or throws) and returns the signal that aborts its upstream calls. */
+export type Admit = (tenantId: string, request: Request) => AbortSignal;
+
 /** Builds each request's context; the store answers which tenant a token names (it compares hashes only). */
-export function contextFactory(engine: Engine, store: AccountStore, providers: ProviderRegistry) {
+export function contextFactory(engine: Engine, store: AccountStore, providers: ProviderRegistry, admit?: Admit) {
   return async ({ request }: { request: Request }): Promise<GatewayContext> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
     const tenantId = m ? await store.tenantForToken(m[1]!).catch((e) => Promise.reject(storeFailure(e))) : null;
     if (!tenantId)
       throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="rollcall"' } });
-    const scope = engine.scope();
+    const scope = engine.scope(admit?.(tenantId, request));
     // A disabled or unreachable account is an Error for its own key only (DataLoader's per-key errors).
     const accounts = new DataLoader<string, StoredAccount | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id).then(usableAccount, storeFailure))));
     const users = new DataLoader<string, UserRecord | null>(async (keys) => {

@@ -62,7 +62,19 @@ function listenError(e: NodeJS.ErrnoException, host: string, port: number): stri
 }
 
 /** The gateway serving requests now; a retired one closes when its last in-flight request ends. */
-interface Live { gateway: Gateway; inflight: number; retired: boolean }
+interface Live { gateway: Gateway; inflight: number; retired: boolean; graceMs: number; onIdle?: () => void }
+
+/** True once no request runs on `l`; false when `ms` pass first. */
+function idle(l: Live, ms: number): Promise<boolean> {
+  if (l.inflight === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    l.onIdle = () => {
+      clearTimeout(t);
+      resolve(true);
+    };
+  });
+}
 
 async function main(): Promise<void> {
   const s = settings(process.argv.slice(2), process.env);
@@ -94,6 +106,7 @@ async function main(): Promise<void> {
   // Bound before the schema and server modules load (the slow part), so a taken port is reported at once;
   // requests arriving meanwhile wait for the gateway.
   let live: Live | undefined;
+  const open = new Set<Live>(); // every gateway not yet closed: the live one and retired ones still draining
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
   const server: Server = createServer(async (req, res) => {
@@ -101,7 +114,12 @@ async function main(): Promise<void> {
     const l = live!;
     l.inflight++;
     res.once('close', () => {
-      if (--l.inflight === 0 && l.retired) void l.gateway.close();
+      if (--l.inflight > 0) return;
+      l.onIdle?.();
+      if (l.retired) {
+        open.delete(l);
+        void l.gateway.close();
+      }
     });
     // The admin API is a yoga of its own (src/admin): same port, its own schema and tokens.
     const target = l.gateway.admin && req.url?.startsWith('/admin/') ? l.gateway.admin : l.gateway.yoga;
@@ -143,13 +161,18 @@ async function main(): Promise<void> {
     for (const w of l.warnings) logger.warn(w);
     // A reload swaps the config file's read-only entries; the database behind them stays open.
     const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), store.database, l.config.providers);
-    return { gateway: createGateway(l.config, { ...opts, store: entries, adminTokens: admins }), inflight: 0, retired: false };
+    const l2: Live = { gateway: createGateway(l.config, { ...opts, store: entries, adminTokens: admins }), inflight: 0, retired: false, graceMs: l.config.limits.shutdownGraceMs };
+    open.add(l2);
+    return l2;
   };
   live = start(loaded);
   ready();
   const retire = (l: Live) => {
     l.retired = true;
-    if (l.inflight === 0) void l.gateway.close();
+    if (l.inflight === 0) {
+      open.delete(l);
+      void l.gateway.close();
+    }
   };
 
   const port = (server.address() as AddressInfo).port;
@@ -188,9 +211,23 @@ async function main(): Promise<void> {
       logger.error({ error: (e as Error).message }, 'config reload failed; still serving the previous config');
     }
   });
+  // SIGINT/SIGTERM: stop accepting, let running requests finish for limits.shutdownGraceMs, then abort their
+  // upstream calls (they answer at once with UPSTREAM_UNAVAILABLE) and close. A second signal exits at once.
+  let stopping = false;
   const stop = async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
     server.close();
-    await live?.gateway.close();
+    await Promise.all(
+      [...open].map(async (l) => {
+        if (!(await idle(l, l.graceMs))) {
+          logger.warn({ inflight: l.inflight, graceMs: l.graceMs }, 'shutdown: aborting requests still running');
+          l.gateway.abortInFlight();
+          await idle(l, 2_000); // their error answers go out before the process exits
+        }
+        await l.gateway.close();
+      }),
+    );
     await store.close();
     await demo?.close();
     process.exit(0);

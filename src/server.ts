@@ -16,6 +16,7 @@ import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
 import { corsFor, httpPlugins } from './plugins/http.js';
 import { limitPlugins } from './plugins/limits.js';
+import { Admission } from './plugins/load.js';
 import { loggingPlugins } from './plugins/logging.js';
 import { healthPlugin } from './plugins/health.js';
 import { LoggingUpstreamClient } from './plugins/upstream-log.js';
@@ -35,6 +36,10 @@ export interface Gateway {
   admin?: AdminYoga;
   engine: Engine;
   logger: Logger;
+  /** Requests admitted and still running, per tenant (the in-flight bound). */
+  admission: Admission;
+  /** Shutdown's deadline: aborts the upstream calls of every request still running. */
+  abortInFlight(): void;
   close(): Promise<void>;
 }
 
@@ -71,12 +76,15 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     connectTimeoutMs: h.connectTimeoutMs,
     headersTimeoutMs: h.headersTimeoutMs,
     bodyTimeoutMs: h.bodyTimeoutMs,
+    timeoutMs: h.timeoutMs,
+    queueTimeoutMs: h.queueTimeoutMs,
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
   const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
-  const tenantContext = contextFactory(engine, store, config.providers);
+  const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs });
+  const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
@@ -98,6 +106,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       ...loggingPlugins(logger),
       healthPlugin(store),
       ...httpPlugins(),
+      admission.plugin(),
       ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
       ...limitPlugins(),
       ...executionPlugins(),
@@ -114,5 +123,5 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
     : undefined;
 
-  return { yoga, admin, engine, logger, close: () => client.close() };
+  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: () => client.close() };
 }

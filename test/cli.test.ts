@@ -1,6 +1,7 @@
 // The command line as a new user meets it: `node --import tsx src/main.ts` spawned for real, on port 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,6 +191,47 @@ describe('SIGHUP', () => {
       expect(run.child.exitCode).toBeNull();
     } finally {
       await stop(run);
+    }
+  });
+});
+
+describe('SIGTERM', () => {
+  it('aborts a request still running at limits.shutdownGraceMs (a body trickling forever), answers it, and exits', async () => {
+    // An upstream that starts a JSON array and never finishes it: one byte every 200 ms.
+    const trickle = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).write('[');
+      const t = setInterval(() => res.write(' '), 200);
+      res.on('close', () => clearInterval(t));
+    });
+    let arrived = 0;
+    trickle.on('request', () => arrived++);
+    await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(trickle.address() as { port: number }).port}`;
+    const long = 600_000;
+    const path = writeConfig('shutdown.json', {
+      allowPrivateUpstreams: true,
+      tenants: [{ id: 'acme', apiTokens: [TOKEN_A] }],
+      integratedAccounts: [{ id: 'okta-slow', tenant: 'acme', provider: 'okta', context: { baseUrl: base }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }],
+      limits: { shutdownGraceMs: 300, requestTimeoutMs: long },
+      http: { timeoutMs: long, headersTimeoutMs: long, bodyTimeoutMs: long, retryMaxTotalMs: long },
+    });
+    const run = start(['--config', path]);
+    try {
+      await until(run, () => !!listening(run), 'listening');
+      const answer = fetch(listening(run).url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN_A}` }, body: JSON.stringify({ query: '{ users(category: USER_DIRECTORY, integratedAccountId: "okta-slow", first: 1) { edges { cursor } } }' }) }).then((r) => r.json() as Promise<any>);
+      await until(run, () => arrived > 0, 'the upstream call');
+      run.child.kill('SIGTERM');
+      // Without the abort the process would wait for the upstream to hang up: never.
+      const code = await Promise.race([run.exit, new Promise((r) => setTimeout(() => r('still running'), 30_000))]);
+      expect(code).toBe(0);
+      const body = await answer;
+      expect(body.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(body.errors[0].message).toMatch(/shutting down/);
+      expect(run.stdout).toContain('shutdown: aborting requests still running');
+    } finally {
+      await stop(run);
+      trickle.closeAllConnections();
+      await new Promise<void>((r) => trickle.close(() => r()));
     }
   });
 });

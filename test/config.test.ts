@@ -22,6 +22,16 @@ describe('configuration', () => {
     expect(cfg.limits.maxScan).toBe(1000);
   });
 
+  it('defaults the deadlines and load bounds as the README states, and a partial limits block keeps the others', () => {
+    const cfg = parseConfig(valid, env);
+    expect(cfg.limits).toMatchObject({ requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000 });
+    expect(cfg.http).toMatchObject({ timeoutMs: 10000, queueTimeoutMs: 1000 });
+    const partial = parseConfig({ ...valid, limits: { maxInFlightPerTenant: '4' }, http: { timeoutMs: 1500 } }, env);
+    expect(partial.limits).toMatchObject({ maxInFlightPerTenant: 4, requestTimeoutMs: 30000, maxScan: 1000 });
+    expect(partial.http).toMatchObject({ timeoutMs: 1500, queueTimeoutMs: 1000, connectTimeoutMs: 5000 });
+    expect(() => parseConfig({ ...valid, limits: { maxInFlightPerTenant: 0 } }, env)).toThrow('limits.maxInFlightPerTenant');
+  });
+
   it('names a missing environment variable', () => {
     expect(() => parseConfig(valid, { ...env, OKTA_TOKEN: undefined })).toThrow('integratedAccounts["62f44730-dd91-461e-bd6a-aedd9e0ad79d"].credentials.apiToken: environment variable OKTA_TOKEN is not set');
   });

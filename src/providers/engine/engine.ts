@@ -36,8 +36,9 @@ export class Engine {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
   }
-  scope(): RequestScope {
-    return new RequestScope(this);
+  /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
+  scope(signal?: AbortSignal): RequestScope {
+    return new RequestScope(this, signal);
   }
 }
 
@@ -49,7 +50,7 @@ export class RequestScope implements Scope {
   /** Filter values and fields filled only when selected, through this scope's page loader. */
   readonly lookups: Lookups;
 
-  constructor(readonly engine: Engine) {
+  constructor(readonly engine: Engine, readonly signal?: AbortSignal) {
     this.lookups = new Lookups(this);
     this.pages = new DataLoader(async (keys) => Promise.all(keys.map((k) => this.fetchPage(k).catch((e: Error) => e))), {
       cacheKeyFn: (k) => `${k.account.id}|${k.spec.kind}|${stableStringify(k.request)}|${stableStringify(k.headers)}`,
@@ -100,6 +101,7 @@ export class RequestScope implements Scope {
         errors: def.errors,
         idempotent: spec.idempotent,
         debug: this.debug,
+        signal: this.signal,
       });
     };
     let res;

@@ -1,4 +1,5 @@
-// The upstream client: one keep-alive undici Pool per origin, timeouts, and retries with exponential
+// The upstream client: one keep-alive undici Pool per origin behind a gate that bounds the wait for a
+// connection, one total deadline per attempt (connect, headers and the whole body), and retries with exponential
 // backoff and full jitter on network errors, 429, 502, 503 and 504 (plus a provider's own retryable
 // statuses) — honouring Retry-After and the provider's rate-limit reset header, capped in count and in
 // total time; a POST is retried only when the caller marks it idempotent. Every response, 2xx included,
@@ -7,6 +8,7 @@
 import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
+import { Gate } from './gate.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import { getAll, getPath, pathSegments } from './paths.js';
@@ -18,6 +20,10 @@ export interface HttpOptions {
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** One attempt's total deadline: waiting for a connection, connecting, headers and the whole body (default 10000). */
+  timeoutMs?: number;
+  /** Longest wait for a free connection to an origin before GATEWAY_OVERLOADED (default 1000). */
+  queueTimeoutMs?: number;
   connectionsPerOrigin: number;
   retry: RetryOptions;
 }
@@ -61,7 +67,13 @@ export interface CallOptions {
   debug?: boolean;
   /** Form-encoded body (token endpoints); otherwise `request.body` is sent as JSON. */
   form?: Record<string, string>;
+  /** The GraphQL request's signal (budget, client gone, shutdown): aborts the call, and it is not retried. Its
+   *  reason, when a GatewayError, is what the call fails with. */
+  signal?: AbortSignal;
 }
+
+/** An attempt's own deadline, told apart from the caller's signal by identity. */
+const DEADLINE = Symbol('deadline');
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const DEBUG_HEADERS = /^(content-type|retry-after|link|x-?rate-?limit.*|ratelimit.*|x-request-id|request-id|x-ms-request-id)$/i;
@@ -132,15 +144,20 @@ export function matchRule(rules: readonly ErrorRule[] | undefined, status: numbe
 }
 
 export class UpstreamClient {
-  private readonly pools = new Map<string, Pool>();
-  constructor(readonly options: HttpOptions) {}
+  private readonly pools = new Map<string, { pool: Pool; gate: Gate }>();
+  private readonly timeoutMs: number;
+  private readonly queueTimeoutMs: number;
+  constructor(readonly options: HttpOptions) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.queueTimeoutMs = options.queueTimeoutMs ?? 1_000;
+  }
 
-  private pool(origin: string, provider: string): Pool {
-    let pool = this.pools.get(origin);
-    if (pool) return pool;
+  private pool(origin: string, provider: string): { pool: Pool; gate: Gate } {
+    const known = this.pools.get(origin);
+    if (known) return known;
     const url = new URL(origin);
     if (!this.options.allowPrivateUpstreams && isPrivateLiteralHost(url.hostname)) throw privateRefused(provider, url.hostname);
-    pool = new Pool(url.origin, {
+    const pool = new Pool(url.origin, {
       connections: this.options.connectionsPerOrigin,
       connect: {
         timeout: this.options.connectTimeoutMs,
@@ -150,15 +167,17 @@ export class UpstreamClient {
       bodyTimeout: this.options.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
     });
-    this.pools.set(origin, pool);
-    return pool;
+    const entry = { pool, gate: new Gate(this.options.connectionsPerOrigin) };
+    this.pools.set(origin, entry);
+    return entry;
   }
 
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);
     const started = performance.now();
-    const pool = this.pool(new URL(opts.origin).origin, opts.provider);
+    const { pool, gate } = this.pool(new URL(opts.origin).origin, opts.provider);
+    const outer = opts.signal;
     const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
     let body: string | undefined;
@@ -191,33 +210,55 @@ export class UpstreamClient {
       let status: number;
       let resHeaders: Record<string, string>;
       let text: string;
+      // Each attempt may only use what is left of the retry budget, so one call never outlives it by much.
+      const left = Math.max(1_000, retry.maxTotalMs - (performance.now() - started));
+      const deadlineMs = Math.min(this.timeoutMs, left);
+      // undici's headersTimeout and bodyTimeout measure gaps (a body trickling a byte a second never trips
+      // bodyTimeout): this signal is the attempt's total deadline, and it destroys the body mid-read too.
+      // A controller and a cleared timer rather than AbortSignal.timeout: no timer outlives a fast call.
+      const ctl = new AbortController();
+      const timer = setTimeout(() => ctl.abort(DEADLINE), deadlineMs);
+      const onOuter = () => ctl.abort(outer!.reason);
+      outer?.addEventListener('abort', onOuter, { once: true });
       try {
-        // Each attempt may only use what is left of the retry budget, so one call never outlives it by much.
-        const left = Math.max(1_000, retry.maxTotalMs - (performance.now() - started));
-        const res = await pool.request({
-          method: opts.request.method,
-          path: requestPath,
-          headers,
-          body,
-          headersTimeout: Math.min(this.options.headersTimeoutMs, left),
-          bodyTimeout: Math.min(this.options.bodyTimeoutMs, left),
-        });
-        status = res.statusCode;
-        resHeaders = flattenHeaders(res.headers);
-        text = await res.body.text();
-      } catch (err: any) {
-        if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') {
-          finish();
-          throw privateRefused(opts.provider, new URL(opts.origin).hostname);
+        if (outer?.aborted) throw outer.reason;
+        const waiting = gate.acquire(this.queueTimeoutMs, () => overloaded(opts.provider, this.options.connectionsPerOrigin, this.queueTimeoutMs), ctl.signal);
+        if (waiting) await waiting;
+        try {
+          const res = await pool.request({
+            method: opts.request.method,
+            path: requestPath,
+            headers,
+            body,
+            signal: ctl.signal,
+            headersTimeout: Math.min(this.options.headersTimeoutMs, left),
+            bodyTimeout: Math.min(this.options.bodyTimeoutMs, left),
+          });
+          status = res.statusCode;
+          resHeaders = flattenHeaders(res.headers);
+          text = await res.body.text();
+        } finally {
+          gate.release();
         }
+      } catch (err: any) {
+        finish();
+        if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
+        if (err instanceof GatewayError && err.code === 'GATEWAY_OVERLOADED') throw withCall(err, call);
+        if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
+        const timedOut = ctl.signal.aborted && ctl.signal.reason === DEADLINE;
         const delay = retriable ? this.backoff(attempt, undefined, started) : undefined;
         if (delay === undefined) {
-          finish();
-          throw withCall(new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} could not be reached (${networkReason(err)}). Retry later, or check the account's base URL.`, { provider: opts.provider }), call);
+          const why = timedOut
+            ? `did not answer within the ${deadlineMs} ms deadline for connect, headers and body together (http.timeoutMs). Retry later; raise http.timeoutMs if this upstream is known to be slow`
+            : `could not be reached (${networkReason(err)}). Retry later, or check the account's base URL`;
+          throw withCall(new GatewayError('UPSTREAM_UNAVAILABLE', `${opts.provider} ${why}.`, { provider: opts.provider }), call);
         }
         call.retries++;
-        await sleep(delay);
+        await this.pause(delay, opts.provider, call, outer);
         continue;
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', onOuter);
       }
       call.status = status;
       if (opts.debug)
@@ -248,7 +289,7 @@ export class UpstreamClient {
         const delay = this.backoff(attempt, wait, started);
         if (delay !== undefined) {
           call.retries++;
-          await sleep(delay);
+          await this.pause(delay, opts.provider, call, outer);
           continue;
         }
       }
@@ -257,6 +298,15 @@ export class UpstreamClient {
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
       throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait)), call);
+    }
+  }
+
+  /** Waits before a retry; the caller's signal cuts the wait short (and ends the call). */
+  private async pause(ms: number, provider: string, call: UpstreamCall, signal?: AbortSignal): Promise<void> {
+    try {
+      await sleep(ms, undefined, signal ? { signal } : undefined);
+    } catch {
+      throw withCall(stopped(provider, signal?.reason), call);
     }
   }
 
@@ -276,7 +326,7 @@ export class UpstreamClient {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    await Promise.all([...this.pools.values()].map((p) => p.pool.close()));
     this.pools.clear();
   }
 }
@@ -296,6 +346,20 @@ function networkReason(err: any): string {
   if (code === 'ENOTFOUND') return 'host not found';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
   return code ? String(code) : 'network error';
+}
+
+/** The call stopped by the caller's signal: its reason when it is a GatewayError (budget spent, shutdown), a fresh
+ *  one per call so each keeps its own call record. */
+function stopped(provider: string, reason: unknown): GatewayError {
+  if (reason instanceof GatewayError) {
+    const { code: _code, ...ext } = reason.extensions as Record<string, unknown>;
+    return new GatewayError(reason.code, `${provider}: ${reason.message}`, { ...ext, provider });
+  }
+  return new GatewayError('UPSTREAM_UNAVAILABLE', `The call to ${provider} was stopped because the request ended. Retry the request.`, { provider });
+}
+
+function overloaded(provider: string, connections: number, waitedMs: number): GatewayError {
+  return new GatewayError('GATEWAY_OVERLOADED', `The gateway is overloaded: all ${connections} connections to ${provider} stayed busy for ${waitedMs} ms (http.queueTimeoutMs). Retry after 1 second.`, { provider, retryAfter: 1 });
 }
 
 function privateRefused(provider: string, host: string): GatewayError {
