@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -14,6 +15,9 @@ export default defineConfig({
     // Starting an embedded PostgreSQL (PGlite) can take tens of seconds on a loaded 2-core machine.
     hookTimeout: 60_000,
     pool: 'threads',
+    // Tests wait on sandboxes and child processes as much as they compute: one worker per core (vitest's
+    // default leaves one core idle, which on a 2-core machine means a single worker).
+    maxWorkers: availableParallelism(),
     // Test files share a worker's module cache instead of re-importing the whole gateway each (about 20 s of
     // setup for 15 files on 2 cores). Safe here: no test mocks modules or changes globals, every gateway and
     // sandbox is created and closed by its file, and test/setup.ts checks each file's output for secrets.

@@ -63,7 +63,7 @@ function writeConfig(name: string, cfg: Record<string, unknown>): string {
 }
 const emptyConfig = writeConfig('empty.json', { tenants: [{ id: 'acme', apiTokens: [TOKEN_A] }], integratedAccounts: [] });
 
-describe('command line', () => {
+describe.concurrent('command line', () => {
   it.concurrent('stops an unknown flag with the usage, instead of starting demo mode', async () => {
     const r = await refused(['--conf', 'file.yaml']);
     expect(r.code).toBe(2);
@@ -113,7 +113,7 @@ describe('command line', () => {
   });
 });
 
-describe('demo mode', () => {
+describe.concurrent('demo mode', () => {
   it('says so on its first line, binds 127.0.0.1, and keeps stdout to JSON lines (a library\'s console output too)', async () => {
     const run = start([]);
     await until(run, () => /Demo tenant API token: (\S+)/.test(run.stderr) && !!listening(run), 'the demo banner');
@@ -145,7 +145,7 @@ describe('demo mode', () => {
   });
 });
 
-describe('SIGHUP', () => {
+describe.concurrent('SIGHUP', () => {
   let okta: Sandbox;
   beforeAll(async () => {
     okta = await startOktaSandbox();
@@ -195,7 +195,7 @@ describe('SIGHUP', () => {
   });
 });
 
-describe('SIGTERM', () => {
+describe.concurrent('SIGTERM', () => {
   it('aborts a request still running at limits.shutdownGraceMs (a body trickling forever), answers it, and exits', async () => {
     // An upstream that starts a JSON array and never finishes it: one byte every 200 ms.
     const trickle = createHttpServer((_req, res) => {
