@@ -10,7 +10,7 @@ import type { ProviderSandbox, Sandbox } from '../src/providers/engine/sandbox-k
 import { FILTER_NAMES, type Category, type FilterName, type UnifiedUser, type UserFilter } from '../src/providers/engine/types.js';
 import { loadCustomProvider } from '../src/providers/custom.js';
 import { providerBySlug } from '../src/providers/registry.js';
-import { mapRecords } from '../src/providers/spec/index.js';
+import { mapRecords } from '../src/providers/engine/spec/index.js';
 import { USER_TYPE_NAME } from '../src/schema/users.js';
 import { OTHER_TENANT_TOKEN, startGateway, transcript, type Harness } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ProviderDefinition } from './engine/types.js';
 import { BUILT_IN_PROVIDERS, type ProviderRegistry } from './registry.js';
-import { compileProvider, ProviderSpecError, validateSpec } from './spec/index.js';
+import { compileProvider, ProviderSpecError, validateSpec } from './engine/spec/index.js';
 
 export class CustomProviderError extends Error {
   constructor(readonly lines: string[]) {

@@ -17,7 +17,7 @@
 //   heuristic) so filters.userType can work; UsageMeteringUser exposes it.
 import { isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
 import type { UserType } from '../engine/types.js';
-import { defineProvider, type PaginatorSpec } from '../spec/index.js';
+import { defineProvider, type PaginatorSpec } from '../engine/spec/index.js';
 
 export interface ClaudeUser {
   type?: string;

@@ -21,7 +21,7 @@
 //   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
 import { dayStartMs, fromEpochMs, joinKey, splitName, str } from '../engine/map-helpers.js';
 import type { UserType } from '../engine/types.js';
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 
 export interface CursorMember { id?: number; email?: string | null; name?: string | null; role?: string | null; isRemoved?: boolean; [extra: string]: unknown }
 export interface CursorSpend { email?: string | null; spendCents?: number; hardLimitOverrideDollars?: number | null; monthlyLimitDollars?: number | null; [extra: string]: unknown }

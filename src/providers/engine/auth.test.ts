@@ -2,8 +2,8 @@
 // on a sandbox over real HTTP: client authentication styles, caching until shortly before expiry,
 // single-flight, the one retry after a 401, token endpoint refusals, and context.tokenUrl.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { defineProvider } from '../spec/index.js';
-import type { AuthSpec } from '../spec/types.js';
+import { defineProvider } from './spec/index.js';
+import type { AuthSpec } from './spec/types.js';
 import { renewAt } from './auth.js';
 import { Engine, type Account } from './engine.js';
 import { GatewayError } from './errors.js';

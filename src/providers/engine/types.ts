@@ -1,5 +1,5 @@
 // The runtime provider contract: what the engine executes. Providers are written as specs
-// (src/providers/spec) and compiled into this shape. Nothing here knows any provider: every
+// (src/providers/engine/spec) and compiled into this shape. Nothing here knows any provider: every
 // provider-specific fact arrives as data or as a named function.
 import type { FilterName, UserFilter } from './filter-defs.js';
 import type { Category, UnifiedUser } from './user.js';

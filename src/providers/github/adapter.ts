@@ -41,7 +41,7 @@
 //   response, counts only with remaining 0).
 // - node ids resolve with GET /user/{id} (the durable numeric id; logins can be renamed) — any GitHub user, so a
 //   member who has left still resolves (a membership check after the lookup would need more vocabulary).
-import { defineProvider, type PaginatorSpec } from '../spec/index.js';
+import { defineProvider, type PaginatorSpec } from '../engine/spec/index.js';
 import { toUnifiedGitHubUser } from './map.js';
 
 const linkPages: PaginatorSpec = { kind: 'link-header', pageSize: { param: 'per_page', max: 100 }, reservedParams: ['page'] };

@@ -4,7 +4,7 @@
 // error bodies. Sources are cited in each adapter's header.
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import type { Email, UnifiedUser, UserStatus, UserType } from '../engine/types.js';
-import type { AuthSpec, ContextKeySpec, ErrorSpec, FilterExtrasSpec, FilterSpec, ValueSpec } from '../spec/index.js';
+import type { AuthSpec, ContextKeySpec, ErrorSpec, FilterExtrasSpec, FilterSpec, ValueSpec } from '../engine/spec/index.js';
 
 export interface GraphUser {
   id: string;

@@ -21,7 +21,7 @@
 //   used); whether deactivated users are returned by the assignable search. Jira has no created/updated dates.
 import { compact, splitName, str } from '../engine/map-helpers.js';
 import type { UserStatus } from '../engine/types.js';
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 
 export interface JiraUser {
   accountId: string;

@@ -14,7 +14,7 @@
 // Unconfirmed: the error body (we read `message`, then `error`); whether a 429 carries Retry-After or a
 //   reset header (none documented: the engine backs off); whether `limit` above 100 is capped or refused
 //   (we never send more than 100); the meaning of `admin` beyond "this user is an administrator".
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 import { mapJumpCloudUser, type JumpCloudUser } from './map.js';
 
 const engine = (note?: string) => ({ engine: true as const, ...(note ? { note } : {}) });

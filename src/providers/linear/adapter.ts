@@ -45,7 +45,7 @@
 //     the error shape of a query over the complexity cap; what an unknown `after` cursor returns.
 import { compact, isoDate, splitName, str } from '../engine/map-helpers.js';
 import type { UnifiedUser, UserType } from '../engine/types.js';
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 import type { LinearUser } from './types.js';
 
 export const LINEAR_PAGE_MAX = 250;

@@ -19,7 +19,7 @@
 //   `id in (…)` on /users; that createdDateTime carries whole seconds (`gt` becomes `ge` the next second); the P1/P2
 //   licence note for signInActivity (third-party sources; Microsoft documents only the permission).
 import { refuse } from '../engine/filters.js';
-import { defineProvider, type QueryValueSpec } from '../spec/index.js';
+import { defineProvider, type QueryValueSpec } from '../engine/spec/index.js';
 import { ADVANCED_QUERY, GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
 
 /** The opt-in for signInActivity (AuditLog.Read.All): `true` or "true". */

@@ -13,7 +13,7 @@
 //   reads a user's first 200 groups only.
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import type { FilterName, UserFilter, UserStatus } from '../engine/types.js';
-import { defineProvider, isSet, QUOTES, type FilterSpec } from '../spec/index.js';
+import { defineProvider, isSet, QUOTES, type FilterSpec } from '../engine/spec/index.js';
 
 export interface OktaUser {
   id: string;

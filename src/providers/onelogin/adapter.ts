@@ -15,7 +15,7 @@
 //   in a value would be a wildcard with no documented escape: those are tested by the gateway while it pages.
 // Unconfirmed: the v2 error body (we read `message`, `name`, then `status.message` of the v1 envelope); whether
 //   a 429 carries Retry-After (the reset header is used otherwise); that `limit` above 100 is capped.
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 import { mapOneLoginUser, type OneLoginUser } from './map.js';
 
 const engine = (note?: string) => ({ engine: true as const, ...(note ? { note } : {}) });

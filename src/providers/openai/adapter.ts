@@ -18,7 +18,7 @@
 //   lastActiveAt is api_key_last_used_at; there is no usage endpoint call.
 import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
 import type { Email, UserStatus, UserType } from '../engine/types.js';
-import { defineProvider, type PaginatorSpec } from '../spec/index.js';
+import { defineProvider, type PaginatorSpec } from '../engine/spec/index.js';
 
 export interface OpenAIUser {
   object?: string;

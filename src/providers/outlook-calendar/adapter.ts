@@ -11,7 +11,7 @@
 // Unconfirmed: `$top` range 1–999 (from a Microsoft Q&A answer quoting the error, not the reference page);
 //   `id in (…)` on /users (the property table leaves `in` blank for id, the general rule says it works);
 //   that `createdDateTime` carries whole seconds (we rely on it to turn `gt` into the supported `ge`).
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 import { GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
 
 export { GRAPH_SELECT, GRAPH_USER_TYPE, graphStatus, type GraphUser } from '../graph/users.js';

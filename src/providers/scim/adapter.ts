@@ -42,7 +42,7 @@
 //   - Users without `active` get status null (not guessed); `isActive: false` (active eq false) does not reach them.
 //   - employeeNumber → externalId (the organisation's id for the person, as the issue asks); SCIM's own
 //     `externalId` (the provisioning client's id) is kept in identifiers.scimExternalId.
-import { defineProvider, scim as scimString } from '../spec/index.js';
+import { defineProvider, scim as scimString } from '../engine/spec/index.js';
 import { mapScimUser, type ScimUser } from './map.js';
 
 /** SCIM dateTime (RFC 7643 §2.3.5, xsd:dateTime): the instant normalised to UTC ISO 8601, then quoted. */

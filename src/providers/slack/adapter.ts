@@ -18,7 +18,7 @@
 //   `{ok:false,error:"ratelimited"}` (third-party sources only); that `ratelimited` never comes with HTTP 200
 //   (both are mapped); whether bot tokens ever see has_2fa; that deactivated users come without role flags;
 //   that the limit cap is 1000 rather than 999 (we send at most 200, the documented recommendation).
-import { defineProvider } from '../spec/index.js';
+import { defineProvider } from '../engine/spec/index.js';
 import { mapSlackUser, type SlackUser } from './map.js';
 
 const UNAUTHORIZED = ['not_authed', 'invalid_auth', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type'];

@@ -22,7 +22,7 @@
 //   the excerpt read documented it for groups); the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
 import { isoDate, splitName, str } from '../engine/map-helpers.js';
 import type { Role, SortInput, UserStatus, UserType } from '../engine/types.js';
-import { defineProvider, refuse, type PaginatorSpec } from '../spec/index.js';
+import { defineProvider, refuse, type PaginatorSpec } from '../engine/spec/index.js';
 
 export interface ZendeskUser {
   id: number;

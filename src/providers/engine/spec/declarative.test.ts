@@ -1,10 +1,10 @@
 // Declarative maps: paths, constants and JSONata expressions, evaluated by the engine a page at a time
 // (JSONata is asynchronous; the mapping step is not), coerced to the unified fields' kinds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, type Account } from '../engine/engine.js';
-import { GatewayError } from '../engine/errors.js';
-import { UpstreamClient } from '../engine/http.js';
-import { startSandbox, type Sandbox } from '../engine/sandbox-kit.js';
+import { Engine, type Account } from '../engine.js';
+import { GatewayError } from '../errors.js';
+import { UpstreamClient } from '../http.js';
+import { startSandbox, type Sandbox } from '../sandbox-kit.js';
 import { compileProvider, defineProvider, ProviderSpecError, validateSpec } from './index.js';
 import { mapRecords } from './declarative.js';
 import type { DeclarativeMap, ProviderSpec } from './types.js';

@@ -1,11 +1,11 @@
 // The lookup vocabulary: `lists.<category>.values` (the values a filter takes), `enrich` (fields filled by a
 // second call), and the engine's reading of a 404 on a scoped endpoint as an unknown filter value.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, type Account } from '../engine/engine.js';
-import { GatewayError } from '../engine/errors.js';
-import { UpstreamClient } from '../engine/http.js';
-import { startSandbox, type Sandbox } from '../engine/sandbox-kit.js';
-import type { ProviderDefinition } from '../engine/types.js';
+import { Engine, type Account } from '../engine.js';
+import { GatewayError } from '../errors.js';
+import { UpstreamClient } from '../http.js';
+import { startSandbox, type Sandbox } from '../sandbox-kit.js';
+import type { ProviderDefinition } from '../types.js';
 import { defineProvider, ProviderSpecError, validateSpec } from './index.js';
 import type { ProviderSpec } from './types.js';
 

@@ -1,8 +1,8 @@
 // The unified user's fields by kind, for declarative maps (YAML/JSON providers have no TypeScript to
 // shape values): each mapped value is coerced to its field's kind so that an odd upstream value becomes
 // null or is dropped — never a GraphQL serialisation error — as the TS mappers' helpers do.
-import { isoDate, str } from '../engine/map-helpers.js';
-import { USER_STATUSES, USER_TYPES, type UnifiedUser } from '../engine/types.js';
+import { isoDate, str } from '../map-helpers.js';
+import { USER_STATUSES, USER_TYPES, type UnifiedUser } from '../types.js';
 
 type Kind = 'string' | 'date' | 'boolean' | 'strings' | 'emails' | 'status' | 'userType' | 'ref' | 'refs' | 'phones' | 'urls' | 'object' | 'money';
 

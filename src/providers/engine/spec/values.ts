@@ -1,7 +1,7 @@
 // Filter values: how a unified filter value becomes what the upstream is sent — as given, through a
 // template, through a map that refuses unlisted values, quoted for a query language, or by a hook.
-import { refuse } from '../engine/filters.js';
-import type { UserFilter } from '../engine/types.js';
+import { refuse } from '../filters.js';
+import type { UserFilter } from '../types.js';
 import { QUOTES } from './quote.js';
 import { renderText } from './template.js';
 import type { ValueSpec } from './types.js';

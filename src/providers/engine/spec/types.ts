@@ -1,7 +1,7 @@
 // The provider spec vocabulary: what an adapter (src/providers/<slug>/adapter.ts) or a user's YAML/JSON
 // provider file declares. Plain data, validated by zod (schema.ts), plus a few named TypeScript hooks
 // where data cannot say it (a mapper, a filter value function). compile.ts turns it into what the engine runs.
-import type { AuthScheme, Category, EnrichableField, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../engine/types.js';
+import type { AuthScheme, Category, EnrichableField, ErrorClass, FilterName, Joined, ResetFormat, UnifiedUser, UserFilter } from '../types.js';
 import type { QuoteName } from './quote.js';
 
 /** Where a value is read from a response: a dot path into the JSON body ('' = the body itself; numeric

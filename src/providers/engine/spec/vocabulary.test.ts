@@ -1,9 +1,9 @@
 // The spec vocabulary on its own: templates, locators, quoting helpers, value maps and the zod schema.
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from '../engine/errors.js';
-import { RefusedValue } from '../engine/filters.js';
-import { getAll, getPath, setPath } from '../engine/paths.js';
-import { matchRule, waitSeconds } from '../engine/http.js';
+import { GatewayError } from '../errors.js';
+import { RefusedValue } from '../filters.js';
+import { getAll, getPath, setPath } from '../paths.js';
+import { matchRule, waitSeconds } from '../http.js';
 import { defineProvider, ProviderSpecDataSchema, ProviderSpecError, validateSpec } from './index.js';
 import { locate } from './locator.js';
 import { jql, ldap, lucene, odata, okta, scim } from './quote.js';

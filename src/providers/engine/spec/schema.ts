@@ -2,8 +2,8 @@
 // `data` (YAML/JSON provider files: hooks refused, only what data can say). Templates are checked for the
 // placeholders each place may use, filter names against the filter table, patterns for valid regexes.
 import { z } from 'zod';
-import { CLIENT_AUTH_METHODS } from '../engine/auth.js';
-import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../engine/types.js';
+import { CLIENT_AUTH_METHODS } from '../auth.js';
+import { CATEGORIES, ENRICHABLE_FIELDS, ERROR_CLASSES, FILTER_NAMES, RESET_FORMATS } from '../types.js';
 import { UNIFIED_FIELDS } from './fields.js';
 import { QUOTE_NAMES } from './quote.js';
 import { placeholders, placeholdersIn, type Scope } from './template.js';

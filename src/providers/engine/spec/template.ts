@@ -5,7 +5,7 @@
 // body string that is exactly one placeholder keeps the value's type. A missing value drops the query
 // parameter, header or body key that needs it; a path cannot do without it. A header that renders empty is not
 // sent either: an optional context key set to '' (JumpCloud's `x-org-id`) must not reach the upstream as a value.
-import { GatewayError } from '../engine/errors.js';
+import { GatewayError } from '../errors.js';
 
 export const SCOPES = ['context', 'credentials', 'filters', 'value', 'id', 'ids'] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,11 +1,11 @@
 // The spec vocabulary at run time: small providers declared as specs, run by the engine against
 // sandboxes over real HTTP — each paginator kind, error rules, retries, categories, filters, lookups, joins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, type Account, type ListArgs } from '../engine/engine.js';
-import { GatewayError } from '../engine/errors.js';
-import { UpstreamClient } from '../engine/http.js';
-import { startSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
-import type { ProviderDefinition } from '../engine/types.js';
+import { Engine, type Account, type ListArgs } from '../engine.js';
+import { GatewayError } from '../errors.js';
+import { UpstreamClient } from '../http.js';
+import { startSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../sandbox-kit.js';
+import type { ProviderDefinition } from '../types.js';
 import { defineProvider } from './index.js';
 import { validateSpec } from './schema.js';
 import type { ListSpec, ProviderSpec } from './types.js';

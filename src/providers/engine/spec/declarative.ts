@@ -4,9 +4,9 @@
 // whole page in one async pass (`preparePage`, awaited by the engine when the page arrives); the
 // synchronous `map` then reads the results. A TS mapper has no preparePage and pays nothing.
 import jsonata from 'jsonata';
-import { GatewayError } from '../engine/errors.js';
-import { getPath } from '../engine/paths.js';
-import type { UnifiedUser } from '../engine/types.js';
+import { GatewayError } from '../errors.js';
+import { getPath } from '../paths.js';
+import type { UnifiedUser } from '../types.js';
 import { coerceField, FIELD_KINDS } from './fields.js';
 import type { DeclarativeMap } from './types.js';
 

@@ -1,9 +1,9 @@
 // oauth2-client-credentials as data: a list of token URL templates (the first whose values are present wins) and
 // an empty scope that sends no scope parameter, run by the engine against a sandbox over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine, type Account } from '../engine/engine.js';
-import { UpstreamClient } from '../engine/http.js';
-import { startSandbox, type Sandbox } from '../engine/sandbox-kit.js';
+import { Engine, type Account } from '../engine.js';
+import { UpstreamClient } from '../http.js';
+import { startSandbox, type Sandbox } from '../sandbox-kit.js';
 import { defineProvider, validateSpec } from './index.js';
 import type { ProviderSpec } from './types.js';
 

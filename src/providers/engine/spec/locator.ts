@@ -1,5 +1,5 @@
 // Locators: where a value is read from a response — a dot path into the JSON body or a response header.
-import { getPath } from '../engine/paths.js';
+import { getPath } from '../paths.js';
 import type { Locator } from './types.js';
 
 export interface ResponseView { body: unknown; headers: Record<string, string> }

@@ -8,6 +8,6 @@ export { QUOTES, QUOTE_NAMES, jql, ldap, lucene, odata, okta, scim, type QuoteNa
 export { compileValue } from './values.js';
 export { compileDeclarativeMap, mapRecords } from './declarative.js';
 export { FIELD_KINDS, UNIFIED_FIELDS, coerceField } from './fields.js';
-export { getPath, setPath } from '../engine/paths.js';
-export { isSet, refuse } from '../engine/filters.js';
+export { getPath, setPath } from '../paths.js';
+export { isSet, refuse } from '../filters.js';
 export type * from './types.js';

@@ -1,16 +1,16 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
-import { GatewayError } from '../engine/errors.js';
-import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../engine/auth.js';
-import { daysAgo } from '../engine/engine.js';
-import { joinKey } from '../engine/map-helpers.js';
-import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../engine/paginators.js';
-import { getPath } from '../engine/paths.js';
+import { GatewayError } from '../errors.js';
+import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../auth.js';
+import { daysAgo } from '../engine.js';
+import { joinKey } from '../map-helpers.js';
+import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
+import { getPath } from '../paths.js';
 import {
   predicateOf,
   type AuthScheme, type ByIdDefinition, type ByIdsDefinition, type Category, type ContextKey, type ErrorPolicy, type FilterName, type FilterServe,
   type EnrichableField, type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
-} from '../engine/types.js';
+} from '../types.js';
 import { compileDeclarativeMap } from './declarative.js';
 import { bodyReader, firstString, locate } from './locator.js';
 import { QUOTES } from './quote.js';
