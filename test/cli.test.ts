@@ -21,7 +21,10 @@ interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promi
 
 /** Starts the gateway with only the given environment (plus PATH), as `npm start` would. */
 function start(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Each process gets its own embedded database directory: runs go concurrently, and two PGlite
+  // instances cannot share one directory.
+  const dataDir = mkdtempSync(join(dir, 'data-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ROLLCALL_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: Run = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   child.stdout!.on('data', (d) => (run.stdout += d));
   child.stderr!.on('data', (d) => (run.stderr += d));
