@@ -50,3 +50,13 @@ export function routeConsole(logger: Logger): void {
   console.warn = to('warn');
   console.error = to('warn');
 }
+
+/** yoga's own log calls, routed into our JSON logger (an Error logs its message, never its stack). */
+export function yogaLogging(logger: Logger) {
+  return {
+    debug: (...a: unknown[]) => logger.debug(a.map(String).join(' ')),
+    info: (...a: unknown[]) => logger.info(a.map(String).join(' ')),
+    warn: (...a: unknown[]) => logger.warn(a.map(String).join(' ')),
+    error: (...a: unknown[]) => logger.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
+  };
+}

@@ -10,7 +10,7 @@ import { createAdminYoga, type AdminYoga } from './admin/server.js';
 import type { AdminToken } from './admin/tokens.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
-import { createLogger, requestContext, type Logger } from './logger.js';
+import { createLogger, requestContext, yogaLogging, type Logger } from './logger.js';
 import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
@@ -91,12 +91,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     graphqlEndpoint: '/graphql',
     landingPage: false,
     maskedErrors: { isDev: false },
-    logging: {
-      debug: (...a) => logger.debug(a.map(String).join(' ')),
-      info: (...a) => logger.info(a.map(String).join(' ')),
-      warn: (...a) => logger.warn(a.map(String).join(' ')),
-      error: (...a) => logger.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
-    },
+    logging: yogaLogging(logger),
     cors: corsFor(config.cors.origins, config.cors.maxAge),
     // One operation per request: a JSON array is refused (400 BAD_REQUEST), so per-request limits hold.
     batching: false,

@@ -4,7 +4,7 @@
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { CompositeStore } from '../accounts/composite.js';
-import type { Logger } from '../logger.js';
+import { yogaLogging, type Logger } from '../logger.js';
 import type { Engine } from '../providers/engine/engine.js';
 import { httpPlugins } from '../plugins/http.js';
 import { limitPlugins } from '../plugins/limits.js';
@@ -41,12 +41,7 @@ export function createAdminYoga(o: AdminOptions): AdminYoga {
     graphqlEndpoint: ADMIN_ENDPOINT,
     landingPage: false,
     maskedErrors: { isDev: false },
-    logging: {
-      debug: (...a) => logger.debug(a.map(String).join(' ')),
-      info: (...a) => logger.info(a.map(String).join(' ')),
-      warn: (...a) => logger.warn(a.map(String).join(' ')),
-      error: (...a) => logger.error(a.map((x) => (x instanceof Error ? x.message : String(x))).join(' ')),
-    },
+    logging: yogaLogging(logger),
     // No browser origin may call the admin API: it is for operators' tools and GraphiQL on the same origin.
     cors: false,
     batching: false,
