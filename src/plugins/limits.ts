@@ -8,6 +8,9 @@ const tooComplex = (_ctx: unknown, error: GraphQLError) => {
   Object.assign(error.extensions as Record<string, unknown>, { code: 'QUERY_TOO_COMPLEX' });
 };
 
+/** The largest request body, in bytes: checked on Content-Length up front and, by yoga, on the bytes actually read. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
 /** Refuses request bodies over `limit` bytes before they are read (HTTP 413). */
 function useBodyLimit(limit: number): Plugin {
   return {
@@ -26,10 +29,11 @@ function useBodyLimit(limit: number): Plugin {
  */
 export function limitPlugins(): Plugin[] {
   return [
-    useBodyLimit(256 * 1024),
+    useBodyLimit(MAX_BODY_BYTES),
     EnvelopArmorPlugin({
       blockFieldSuggestion: { enabled: false },
-      maxAliases: { n: 20, onReject: [tooComplex] },
+      // No allow-list: armor's default one matches alias *names*, so `__typename: users(…)` went uncounted.
+      maxAliases: { n: 20, allowList: [], onReject: [tooComplex] },
       maxDepth: { n: 12, onReject: [tooComplex] },
       costLimit: { enabled: false },
       maxTokens: { n: 5_000, onReject: [tooComplex] },
