@@ -65,13 +65,15 @@ describe('links, positions and values from a hostile upstream', () => {
   const account = (id: string, mode: string) => ({ id, provider: 'okta', context: { baseUrl: `${up.url}/${mode}` }, credentials: { apiToken: TOKEN } });
 
   it('never follows a next link without an absolute path on the account base (x:http://other-host/…), nor glues it into debug.url', async () => {
-    const h = startGateway([account('opaque', 'opaque')]);
-    const before = up.requests.length;
-    const res = await h.query(DIRECTORY, { a: 'opaque' });
-    expect(up.requests.length - before).toBe(1);
+    // At the origin's root (no base path to prefix), where such a link became an absolute-form request target.
+    const root = await startSandbox({ name: 'opaque', authenticate: () => true, unauthorized: { status: 401 }, notFound: { status: 404 }, routes: [{ method: 'GET', path: /\/api\/v1\/users$/, handle: (req) => hostileRoutes({ ...req, path: `/opaque${req.path}` }) }] });
+    const h = startGateway([{ ...account('opaque', 'opaque'), context: { baseUrl: root.url } }]);
+    const res = await h.query(DIRECTORY.replace('first: 2', 'first: 3'), { a: 'opaque' });
+    expect(root.requests.length).toBe(1);
     expect(res.text).not.toContain('other-host');
     expect(res.body.data?.users.edges.map((e: any) => e.node.remoteId)).toEqual([users[0]!.id, users[1]!.id]);
     await h.close();
+    await root.close();
   });
 
   it('never hands undici a request it would refuse, so the origin pool stays usable after many of them', async () => {
