@@ -243,7 +243,7 @@ describe('budgets', () => {
     const h = startGateway([
       { id: 'flood', provider: 'okta', context: { baseUrl: url }, credentials: { apiToken: 'tenant-a-token-flood' } },
       { id: 'quiet', provider: 'okta', tenant: 'globex', context: { baseUrl: url }, credentials: { apiToken: 'tenant-b-token-quiet' } },
-    ], { http: { connectionsPerOrigin: 16, connectionsPerTenant: 4, queueTimeoutMs: 5000 } });
+    ], { http: { connectionsPerOrigin: 16, connectionsPerTenant: 4 } });
     const ids = (k: number) => Array.from({ length: 100 }, (_, i) => Buffer.from(`DirectoryUser:flood:00u-${k}-${i}`).toString('base64url'));
     const floods = [0, 1].map((k) => h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: ids(k) }));
     while (events.filter((e) => e === 'flood+').length < 4) await new Promise((r) => setTimeout(r, 5));

@@ -163,12 +163,15 @@ export class UpstreamClient {
   }
 
   /** The tenant's own gate toward an origin, made on first use and dropped once idle. */
-  private async tenantSlot(entry: PoolEntry, tenant: string, provider: string, signal: AbortSignal): Promise<() => void> {
+  private async tenantSlot(entry: PoolEntry, tenant: string, provider: string, signal: AbortSignal, deadlineMs: number): Promise<() => void> {
     let gate = entry.tenants.get(tenant);
     if (!gate) entry.tenants.set(tenant, (gate = new Gate(this.perTenant)));
     const g = gate;
+    // A fairness bound, not load shedding (admission does that): a tenant's calls queue behind its own share
+    // for most of the attempt's deadline, leaving http.queueTimeoutMs for the origin's pool.
+    const waitMs = Math.max(this.queueTimeoutMs, deadlineMs - this.queueTimeoutMs);
     try {
-      const waiting = g.acquire(this.queueTimeoutMs, () => tenantOverloaded(provider, this.perTenant, this.queueTimeoutMs), signal);
+      const waiting = g.acquire(waitMs, () => tenantOverloaded(provider, this.perTenant, waitMs), signal);
       if (waiting) await waiting;
     } catch (e) {
       if (g.idle) entry.tenants.delete(tenant);
@@ -254,7 +257,7 @@ export class UpstreamClient {
       outer?.addEventListener('abort', onOuter, { once: true });
       try {
         if (outer?.aborted) throw outer.reason;
-        const releaseTenant = opts.tenant === undefined ? undefined : await this.tenantSlot(entry, opts.tenant, opts.provider, ctl.signal);
+        const releaseTenant = opts.tenant === undefined ? undefined : await this.tenantSlot(entry, opts.tenant, opts.provider, ctl.signal, deadlineMs);
         try {
           const waiting = gate.acquire(this.queueTimeoutMs, () => overloaded(opts.provider, this.options.connectionsPerOrigin, this.queueTimeoutMs), ctl.signal);
           if (waiting) await waiting;
