@@ -10,6 +10,7 @@ import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { LdapTransport } from './ldap.js';
 import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
 import { Lookups } from './lookups.js';
@@ -25,20 +26,28 @@ interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; r
 
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
-  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
+  // protocol + host rather than `origin`, which is "null" for schemes URL does not know (ldap:, ldaps:).
+  return { origin: `${u.protocol}//${u.host}`, basePath: u.pathname.replace(/\/+$/, '') };
 }
 
 export class Engine {
   readonly cursors: CursorCodec;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
+  /** The second transport (ProviderDefinition.transport LDAP), with the HTTP client's guard, deadline and retries. */
+  readonly ldap: LdapTransport;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
+    this.ldap = new LdapTransport(client.options);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
   scope(signal?: AbortSignal): RequestScope {
     return new RequestScope(this, signal);
+  }
+  /** Closes what the engine keeps open besides the HTTP pools (LDAP searches kept for their next page). */
+  close(): Promise<void> {
+    return this.ldap.close();
   }
 }
 
@@ -90,7 +99,8 @@ export class RequestScope implements Scope {
     const send = async () => {
       const auth = await def.auth.headers(account.credentials, ctx, this.authIo(def, secrets));
       used = auth;
-      return this.engine.client.call({
+      const transport = def.transport === 'LDAP' ? this.engine.ldap : this.engine.client;
+      return transport.call({
         provider: def.slug,
         accountId: account.id,
         origin,

@@ -350,7 +350,7 @@ function networkReason(err: any): string {
 
 /** The call stopped by the caller's signal: its reason when it is a GatewayError (budget spent, shutdown), a fresh
  *  one per call so each keeps its own call record. */
-function stopped(provider: string, reason: unknown): GatewayError {
+export function stopped(provider: string, reason: unknown): GatewayError {
   if (reason instanceof GatewayError) {
     const { code: _code, ...ext } = reason.extensions as Record<string, unknown>;
     return new GatewayError(reason.code, `${provider}: ${reason.message}`, { ...ext, provider });
