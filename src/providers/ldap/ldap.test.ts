@@ -167,11 +167,11 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
 
   it('reports a refused bind (49) as UPSTREAM_UNAUTHORIZED and an unknown base DN as UPSTREAM_NOT_FOUND, with no secret', async () => {
     const bad = await h.query(Q, { account: 'ldap-bad', first: 5 });
-    expect(bad.body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAUTHORIZED', provider: 'ldap', ldapResultCode: 49 });
+    expect(bad.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_UNAUTHORIZED', provider: 'ldap', ldapResultCode: 49 });
     expect(bad.text).not.toContain('not-the-reader-password');
     const nobase = await h.query(Q, { account: 'ldap-nobase', first: 5 });
-    expect(nobase.body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_NOT_FOUND', ldapResultCode: 32 });
-    expect(nobase.body.errors[0].message).toContain('context.baseDn');
+    expect(nobase.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_NOT_FOUND', ldapResultCode: 32 });
+    expect(nobase.body.errors![0].message).toContain('context.baseDn');
   });
 
   it('an unreachable directory is UPSTREAM_UNAVAILABLE, a silent one misses the deadline, a private one is refused', async () => {
@@ -183,13 +183,13 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     const strict = startGateway([account('ldap-1')], { allowPrivateUpstreams: false });
     try {
       const down = await g.query(Q, { account: 'down', first: 5 });
-      expect(down.body.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
-      expect(down.body.errors[0].message).toContain('connection refused');
+      expect(down.body.errors![0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(down.body.errors![0].message).toContain('connection refused');
       const slow = await g.query(Q, { account: 'silent', first: 5 });
-      expect(slow.body.errors[0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
-      expect(slow.body.errors[0].message).toContain('http.timeoutMs');
+      expect(slow.body.errors![0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(slow.body.errors![0].message).toContain('http.timeoutMs');
       const refused = await strict.query(Q, { account: 'ldap-1', first: 5 });
-      expect(refused.body.errors[0].extensions.code).toBe('PRIVATE_UPSTREAM_REFUSED');
+      expect(refused.body.errors![0].extensions.code).toBe('PRIVATE_UPSTREAM_REFUSED');
     } finally {
       await g.close();
       await strict.close();
@@ -234,7 +234,7 @@ describe('ldap mapper', () => {
 async function walkFrom(h: Harness, after: string, first: number): Promise<{ nodes: any[] }> {
   const nodes: any[] = [];
   for (let cursor: string | null = after, n = 0; cursor && n < 100; n++) {
-    const res = await h.query(Q, { account: 'ldap-1', first, after: cursor });
+    const res: { body: any } = await h.query(Q, { account: "ldap-1", first, after: cursor });
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
     nodes.push(...res.body.data.users.edges.map((e: any) => e.node));
     cursor = res.body.data.users.pageInfo.hasNextPage ? res.body.data.users.pageInfo.endCursor : null;
