@@ -1,10 +1,12 @@
 // The ldap provider against a real OpenLDAP (a private slapd, see slapd.ts) whose size limit (100) is below the
 // directory's 320 users: paging, cursors across gateways, filter pushdown and RFC 4515 escaping, bulk nodes,
 // bind/reachability/deadline errors and the debug record of the LDAP transport.
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
+import { ldapSandbox } from './sandbox.js';
 import { firstRdnValue, fromGeneralizedTime, guidOf, mapLdapEntry } from './map.js';
 import { GROUPS, SLAPD_PEOPLE, SLAPD_READER, SLAPD_SIZE_LIMIT, SLAPD_USERS, slapdMissing, startSlapd, type Slapd } from './slapd.js';
 
@@ -101,6 +103,16 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     expect(url).toContain('?sub?(&(objectClass=inetOrgPerson)(sn=*Park*))');
     expect(calls[0].resultCount).toBe(res.body.data.users.edges.length > 0 ? calls[0].resultCount : 0);
     expect(url).not.toContain(SLAPD_READER.password);
+  });
+
+  it('serves each user with the untouched entry in remoteData, as the sandbox says the transport answers it', async () => {
+    const res = await h.query(`query($a: ID!) { users(category: USER_DIRECTORY, integratedAccountId: $a, first: 30) { edges { node { ... on User { remoteData } } } } }`, { a: 'ldap-1' });
+    expect(res.body.data.users.edges.map((e: any) => e.node.remoteData)).toEqual(ldapSandbox.expectedUsers!().slice(0, 30));
+  });
+
+  it('maps the recorded entries (OpenLDAP and Active Directory) into their expected unified users (fixtures)', async () => {
+    const read = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
+    expect(read('users.json').map((r: any) => JSON.parse(JSON.stringify(mapLdapEntry(r))))).toEqual(read('users.expected.json'));
   });
 
   it('maps entries: names, multi-valued mail, groups from memberOf with the DN unescaped, GeneralizedTime dates', async () => {
