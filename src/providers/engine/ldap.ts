@@ -105,7 +105,7 @@ export class LdapTransport {
       } else {
         const key = sessionKey(opts, search, skip, after);
         const kept = this.sessions.get(key);
-        if (kept) this.sessions.delete(key);
+        if (kept) { this.sessions.delete(key); opened = kept.client; }
         // The kept search goes on where it stopped; if its connection has dropped meanwhile, walk again.
         const resumed = kept && (await guard(kept.pages.next()).then(
           (ahead) => ({ session: kept, page: kept.buffered ?? [], at: skip, ahead }),
