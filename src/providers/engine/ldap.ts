@@ -93,7 +93,7 @@ export class LdapTransport {
       let entries: Entry[];
       let next: { skip: number; after: string } | null = null;
       if (!paged) {
-        const s = await guard(this.open(search, (c) => (opened = c)));
+        const s = await guard(this.open(opts.provider, search, (c) => (opened = c)));
         entries = [];
         for (;;) {
           const page = await guard(s.pages.next());
@@ -113,7 +113,7 @@ export class LdapTransport {
         ));
         let r = resumed;
         if (!r) {
-          const found = await guard(this.seek(search, skip, after, (c) => (opened = c)));
+          const found = await guard(this.seek(opts.provider, search, skip, after, (c) => (opened = c)));
           // Read one page ahead: the page after this one says whether there is a next one.
           const ahead = found.session.done ? ({ done: true, value: undefined } as const) : await guard(found.session.pages.next());
           r = { ...found, ahead };
@@ -146,11 +146,11 @@ export class LdapTransport {
   }
 
   /** A bound connection running the paged search from its start. */
-  private async open(search: Search, onClient: (c: Client) => void): Promise<Session> {
+  private async open(provider: string, search: Search, onClient: (c: Client) => void): Promise<Session> {
     const u = new URL(search.url);
     const host = u.hostname.replace(/^\[|\]$/g, '');
     const guarded = !this.options.allowPrivateUpstreams;
-    if (guarded && isPrivateLiteralHost(host)) throw privateRefused(host);
+    if (guarded && isPrivateLiteralHost(host)) throw privateRefused(provider, host);
     const client = new Client({
       url: `${u.protocol}//${u.host}`,
       connectTimeout: this.options.connectTimeoutMs,
@@ -165,16 +165,21 @@ export class LdapTransport {
       tlsOptions: { servername: net.isIP(host) ? undefined : host },
     });
     onClient(client);
-    if (search.startTls) await client.startTLS({ servername: net.isIP(host) ? undefined : host, ...(guarded ? { lookup: guardedLookup } : {}) } as tls.ConnectionOptions);
+    if (search.startTls) {
+      await client.startTLS({ servername: net.isIP(host) ? undefined : host, ...(guarded ? { lookup: guardedLookup } : {}) } as tls.ConnectionOptions).catch((e: { code?: unknown; message?: string }) => {
+        if (typeof e?.code !== 'number') throw e; // a TLS handshake failure: reported as a network error
+        throw new GatewayError('UPSTREAM_BAD_REQUEST', `${provider} refused StartTLS (LDAP result ${e.code}: ${String(e.message ?? '').replace(/\s*Code: 0x[0-9a-f]+$/i, '').slice(0, 120)}). Configure TLS on the directory, use ldaps://, or drop context.startTls.`, { provider, ldapResultCode: e.code });
+      });
+    }
     await client.bind(search.bindDn, search.password);
     const pages = client.searchPaginated(search.base, { scope: search.scope, filter: search.filter, attributes: search.attributes, paged: { pageSize: search.size } });
     return { client, pages, buffered: null, done: false };
   }
 
   /** A new search walked to a position: after the entry whose DN digest is `after`, else after `skip` entries. */
-  private async seek(search: Search, skip: number, after: string | undefined, onClient: (c: Client) => void): Promise<{ session: Session; page: Entry[]; at: number }> {
+  private async seek(provider: string, search: Search, skip: number, after: string | undefined, onClient: (c: Client) => void): Promise<{ session: Session; page: Entry[]; at: number }> {
     for (const byKey of after && skip > 0 ? [true, false] : [false]) {
-      const session = await this.open(search, onClient);
+      const session = await this.open(provider, search, onClient);
       let index = 0;
       for (;;) {
         const r = await session.pages.next();
@@ -265,8 +270,8 @@ function badRequest(provider: string, why: string): GatewayError {
   return new GatewayError('UPSTREAM_BAD_REQUEST', `${provider}: ${why}. Check the account's context and the remoteQuery.`, { provider });
 }
 
-function privateRefused(host: string): GatewayError {
-  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `ldap: the directory host ${host} is on a loopback or private network, which this gateway refuses. Set "allowPrivateUpstreams": true in the config if this is intended.`, { provider: 'ldap' });
+function privateRefused(provider: string, host: string): GatewayError {
+  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `${provider}: the directory host ${host} is on a loopback or private network, which this gateway refuses. Set "allowPrivateUpstreams": true in the config if this is intended.`, { provider });
 }
 
 /** ldapts errors (RFC 4511 result codes, or a socket error) as gateway errors. */
@@ -276,7 +281,7 @@ export function ldapError(provider: string, e: unknown, secrets: readonly string
   const said = redactSecrets(String(err.message ?? '').replace(/\s*Code: 0x[0-9a-f]+$/i, '').trim(), secrets).slice(0, 200);
   const detail = said ? ` (${said})` : '';
   const ext: GatewayErrorExtensions = { provider, ...(typeof code === 'number' ? { ldapResultCode: code } : {}) };
-  if (err.message && /private address/.test(err.message) || code === 'EPRIVATEUPSTREAM') return privateRefused('(resolved)');
+  if (code === 'EPRIVATEUPSTREAM' || err.cause?.code === 'EPRIVATEUPSTREAM') return privateRefused(provider, 'it resolves to');
   if (typeof code !== 'number') {
     const net = String(code ?? err.cause?.code ?? '');
     const reason = net === 'ECONNREFUSED' ? 'connection refused' : net === 'ENOTFOUND' ? 'host not found' : net === 'ECONNRESET' ? 'connection reset' : /timeout/i.test(err.message ?? '') ? 'connect timeout' : net || said || 'network error';

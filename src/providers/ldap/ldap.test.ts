@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
 import { ldapSandbox } from './sandbox.js';
 import { firstRdnValue, fromGeneralizedTime, guidOf, mapLdapEntry } from './map.js';
-import { GROUPS, SLAPD_PEOPLE, SLAPD_READER, SLAPD_SIZE_LIMIT, SLAPD_USERS, slapdMissing, startSlapd, type Slapd } from './slapd.js';
+import { GROUPS, SLAPD_ADMIN, SLAPD_PEOPLE, SLAPD_READER, SLAPD_SIZE_LIMIT, SLAPD_USERS, slapdMissing, startSlapd, type Slapd } from './slapd.js';
 
 const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter) {
   users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after, filters: $filters) {
@@ -59,7 +59,7 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     expect(SLAPD_USERS).toBeGreaterThan(SLAPD_SIZE_LIMIT * 3);
   });
 
-  for (const first of [7, 64, 100]) {
+  for (const first of [23, 64, 100]) {
     it(`walks every user exactly once, in directory order, with first: ${first}`, async () => {
       const { nodes } = await walk(h, Q, { account: 'ldap-1' }, first);
       expect(uuids(nodes)).toEqual(order);
@@ -90,6 +90,28 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
       expect(uuids(nodes)).toEqual(order.slice(130));
     } finally {
       await other.close();
+    }
+  });
+
+  it('re-walks by the last entry, not by count: an entry deleted before the position shifts nothing', async () => {
+    const small = await startSlapd(150);
+    const smallOrder = small.users.map((u) => u.attrs.entryUUID![0]!);
+    const a = { id: 'small', provider: 'ldap', ...small.account() };
+    const g1 = startGateway([a]);
+    const g2 = startGateway([a]);
+    try {
+      const p1 = await g1.query(Q, { account: 'small', first: 60 });
+      const cursor = p1.body.data.users.pageInfo.endCursor;
+      const admin = new Client({ url: small.url });
+      await admin.bind(SLAPD_ADMIN.bindDn, SLAPD_ADMIN.password);
+      await admin.del(small.users[10]!.dn);
+      await admin.unbind();
+      const { nodes } = await walkFrom(g2, cursor, 50, 'small');
+      expect(uuids(nodes)).toEqual(smallOrder.slice(60));
+    } finally {
+      await g1.close();
+      await g2.close();
+      await small.close();
     }
   });
 
@@ -191,7 +213,7 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     const silent = net.createServer(() => {}); // accepts, never answers
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const silentPort = (silent.address() as net.AddressInfo).port;
-    const g = startGateway([account('down', { url: `ldap://127.0.0.1:${closed}` }), account('silent', { url: `ldap://127.0.0.1:${silentPort}` })], { http: { timeoutMs: 300, connectTimeoutMs: 300 } as never });
+    const g = startGateway([account('down', { url: `ldap://127.0.0.1:${closed}` }), account('silent', { url: `ldap://127.0.0.1:${silentPort}` }), account('tls', { startTls: true })], { http: { timeoutMs: 300, connectTimeoutMs: 300 } as never });
     const strict = startGateway([account('ldap-1')], { allowPrivateUpstreams: false });
     try {
       const down = await g.query(Q, { account: 'down', first: 5 });
@@ -200,6 +222,10 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
       const slow = await g.query(Q, { account: 'silent', first: 5 });
       expect(slow.body.errors![0].extensions.code).toBe('UPSTREAM_UNAVAILABLE');
       expect(slow.body.errors![0].message).toContain('http.timeoutMs');
+      // This slapd has no TLS configured: StartTLS is refused (protocolError), and the gateway never binds in clear.
+      const tls = await g.query(Q, { account: 'tls', first: 5 });
+      expect(tls.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_REQUEST', ldapResultCode: 2 });
+      expect(tls.body.errors![0].message).toContain('StartTLS');
       const refused = await strict.query(Q, { account: 'ldap-1', first: 5 });
       expect(refused.body.errors![0].extensions.code).toBe('PRIVATE_UPSTREAM_REFUSED');
     } finally {
@@ -243,10 +269,10 @@ describe('ldap mapper', () => {
   });
 });
 
-async function walkFrom(h: Harness, after: string, first: number): Promise<{ nodes: any[] }> {
+async function walkFrom(h: Harness, after: string, first: number, account = 'ldap-1'): Promise<{ nodes: any[] }> {
   const nodes: any[] = [];
   for (let cursor: string | null = after, n = 0; cursor && n < 100; n++) {
-    const res: { body: any } = await h.query(Q, { account: "ldap-1", first, after: cursor });
+    const res: { body: any } = await h.query(Q, { account, first, after: cursor });
     if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
     nodes.push(...res.body.data.users.edges.map((e: any) => e.node));
     cursor = res.body.data.users.pageInfo.hasNextPage ? res.body.data.users.pageInfo.endCursor : null;

@@ -21,7 +21,9 @@ export const SLAPD_READER = { bindDn: `cn=reader,${SLAPD_SUFFIX}`, password: 'sl
 /** The server's size limit: below the directory's size. */
 export const SLAPD_SIZE_LIMIT = 100;
 export const SLAPD_USERS = 320;
-const ROOT_PW = 'slapd-root-pw-c47d02';
+/** The root DN: not subject to size limits, so only tests that change the directory bind as it. */
+export const SLAPD_ADMIN = { bindDn: `cn=admin,${SLAPD_SUFFIX}`, password: 'slapd-root-pw-c47d02' };
+const ROOT_PW = SLAPD_ADMIN.password;
 
 /** Binaries and paths of Debian's slapd package. */
 const SLAPD = '/usr/sbin/slapd';
