@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { UpstreamClient, withCall, type CallOptions, type UpstreamCall } from './http.js';
 import { LdapTransport } from './ldap.js';
 import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
@@ -99,8 +99,7 @@ export class RequestScope implements Scope {
     const send = async () => {
       const auth = await def.auth.headers(account.credentials, ctx, this.authIo(def, secrets));
       used = auth;
-      const transport = def.transport === 'LDAP' ? this.engine.ldap : this.engine.client;
-      return transport.call({
+      const opts: CallOptions = {
         provider: def.slug,
         accountId: account.id,
         origin,
@@ -112,7 +111,8 @@ export class RequestScope implements Scope {
         idempotent: spec.idempotent,
         debug: this.debug,
         signal: this.signal,
-      });
+      };
+      return def.transport === 'LDAP' ? this.engine.client.observe(opts, () => this.engine.ldap.call(opts)) : this.engine.client.call(opts);
     };
     let res;
     try {

@@ -172,6 +172,11 @@ export class UpstreamClient {
     return entry;
   }
 
+  /** Runs a call another transport makes (engine/ldap.ts) past what observes this client's calls (upstream-log.ts). */
+  observe(_opts: CallOptions, run: () => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    return run();
+  }
+
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);

@@ -125,6 +125,8 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     expect(url).toContain('?sub?(&(objectClass=inetOrgPerson)(sn=*Park*))');
     expect(calls[0].resultCount).toBe(res.body.data.users.edges.length > 0 ? calls[0].resultCount : 0);
     expect(url).not.toContain(SLAPD_READER.password);
+    // The debug log sees LDAP calls as it sees HTTP ones.
+    expect(h.logs.some((l) => l.includes('"method":"SEARCH"') && l.includes('upstream call'))).toBe(true);
   });
 
   it('serves each user with the untouched entry in remoteData, as the sandbox says the transport answers it', async () => {
