@@ -37,12 +37,12 @@ import { redactSecrets } from './redact.js';
 /** How long a paged search stays open for its next page after serving one. */
 export const SESSION_TTL_MS = 60_000;
 const MAX_SESSIONS = 256;
-const KNOWN = new Set(['base', 'filter', 'attr', 'scope', 'startTls', LDAP_SLOTS.size, LDAP_SLOTS.skip, LDAP_SLOTS.after]);
+const KNOWN = new Set(['base', 'filter', 'attr', 'binary', 'scope', 'startTls', LDAP_SLOTS.size, LDAP_SLOTS.skip, LDAP_SLOTS.after]);
 const SCOPES = new Set(['base', 'one', 'sub', 'children']);
 /** Unpaged lookups (bulk nodes) still page, in pages of this size. */
 const LOOKUP_PAGE = 100;
 
-interface Search { url: string; base: string; filter: string; attributes: string[]; scope: 'base' | 'one' | 'sub' | 'children'; startTls: boolean; size: number; bindDn: string; password: string }
+interface Search { url: string; base: string; filter: string; attributes: string[]; binary: string[]; scope: 'base' | 'one' | 'sub' | 'children'; startTls: boolean; size: number; bindDn: string; password: string }
 interface Session { client: Client; pages: AsyncGenerator<SearchResult>; buffered: Entry[] | null; done: boolean }
 
 /** A short digest of an entry's DN: names a position without showing the directory in a cursor. */
@@ -50,10 +50,13 @@ export const dnKey = (dn: string) => createHash('sha256').update(dn.toLowerCase(
 
 export class LdapTransport {
   private readonly sessions: LRUCache<string, Session>;
+  /** Pages served, by the same key: a Relay page that ends inside an upstream page asks for that page again. */
+  private readonly served: LRUCache<string, { entries: Entry[]; next: { skip: number; after: string } | null }>;
   private readonly timeoutMs: number;
   constructor(private readonly options: Pick<HttpOptions, 'allowPrivateUpstreams' | 'connectTimeoutMs' | 'timeoutMs' | 'retry'>) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     // An expired or evicted search closes its connection; one taken out to continue (delete) stays open.
+    this.served = new LRUCache({ max: MAX_SESSIONS, ttl: SESSION_TTL_MS });
     this.sessions = new LRUCache({ max: MAX_SESSIONS, ttl: SESSION_TTL_MS, ttlAutopurge: true, dispose: (s, _k, why) => void (why !== 'delete' && s.client.unbind().catch(() => {})) });
   }
 
@@ -90,7 +93,7 @@ export class LdapTransport {
         p.then(resolve, reject).finally(() => ctl.signal.removeEventListener('abort', onAbort));
       });
     try {
-      let entries: Entry[];
+      let entries: Entry[] = [];
       let next: { skip: number; after: string } | null = null;
       if (!paged) {
         const s = await guard(this.open(opts.provider, search, (c) => (opened = c)));
@@ -104,7 +107,8 @@ export class LdapTransport {
         opened = undefined;
       } else {
         const key = sessionKey(opts, search, skip, after);
-        const kept = this.sessions.get(key);
+        const again = this.served.get(key);
+        const kept = again ? undefined : this.sessions.get(key);
         if (kept) { this.sessions.delete(key); opened = kept.client; }
         // The kept search goes on where it stopped; if its connection has dropped meanwhile, walk again.
         const resumed = kept && (await guard(kept.pages.next()).then(
@@ -112,19 +116,25 @@ export class LdapTransport {
           (e) => { if (e instanceof DeadlineError) throw e; void kept.client.unbind().catch(() => {}); return undefined; },
         ));
         let r = resumed;
-        if (!r) {
+        if (again) {
+          entries = again.entries;
+          next = again.next;
+        } else if (!r) {
           const found = await guard(this.seek(opts.provider, search, skip, after, (c) => (opened = c)));
           // Read one page ahead: the page after this one says whether there is a next one.
           const ahead = found.session.done ? ({ done: true, value: undefined } as const) : await guard(found.session.pages.next());
           r = { ...found, ahead };
         }
-        opened = r.session.client;
-        entries = r.page;
-        if (!r.ahead.done && entries.length) {
-          next = { skip: r.at + entries.length, after: dnKey(entries.at(-1)!.dn) };
-          this.sessions.set(sessionKey(opts, search, next.skip, next.after), { client: r.session.client, pages: r.session.pages, buffered: r.ahead.value.searchEntries, done: false });
-        } else void r.session.client.unbind().catch(() => {});
-        opened = undefined;
+        if (r) {
+          opened = r.session.client;
+          entries = r.page;
+          if (!r.ahead.done && entries.length) {
+            next = { skip: r.at + entries.length, after: dnKey(entries.at(-1)!.dn) };
+            this.sessions.set(sessionKey(opts, search, next.skip, next.after), { client: r.session.client, pages: r.session.pages, buffered: r.ahead.value.searchEntries, done: false });
+          } else void r.session.client.unbind().catch(() => {});
+          this.served.set(key, { entries, next });
+          opened = undefined;
+        }
       }
       call.status = 0; // LDAP resultCode success (RFC 4511 §4.1.9)
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -172,7 +182,7 @@ export class LdapTransport {
       });
     }
     await client.bind(search.bindDn, search.password);
-    const pages = client.searchPaginated(search.base, { scope: search.scope, filter: search.filter, attributes: search.attributes, paged: { pageSize: search.size } });
+    const pages = client.searchPaginated(search.base, { scope: search.scope, filter: search.filter, attributes: search.attributes, explicitBufferAttributes: search.binary, paged: { pageSize: search.size } });
     return { client, pages, buffered: null, done: false };
   }
 
@@ -224,6 +234,7 @@ export class LdapTransport {
       base,
       filter: filters.length === 1 ? filters[0]! : `(&${filters.join('')})`,
       attributes: q.filter(([k]) => k === 'attr').map(([, v]) => v),
+      binary: q.filter(([k]) => k === 'binary').map(([, v]) => v),
       scope: scope as Search['scope'],
       startTls: getOne(opts, 'startTls') === 'true',
       size: Math.max(1, Math.min(1000, Number(getOne(opts, LDAP_SLOTS.size) ?? LOOKUP_PAGE) || LOOKUP_PAGE)),

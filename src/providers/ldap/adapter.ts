@@ -43,7 +43,8 @@ const LDAP_BULK_BATCH = 50;
 const DISABLED_OR_LOCKED = '(|(pwdAccountLockedTime=*)(userAccountControl:1.2.840.113556.1.4.803:=2))';
 
 const startTls = ({ context }: { context: Record<string, unknown> }) => (context.startTls === true || context.startTls === 'true' ? 'true' : undefined);
-const search = { base: '{context.baseDn}', attr: LDAP_ATTRIBUTES, startTls };
+// objectGUID is binary (AD): it arrives as bytes (base64 in remoteData), not as a garbled string.
+const search = { base: '{context.baseDn}', attr: LDAP_ATTRIBUTES, binary: ['objectGUID'], startTls };
 const clause = (template: string) => ({ query: 'filter', join: '', value: { quote: 'ldap' as const, template } });
 const after = (attrs: [string, string]) => (v: string) => `(|(${attrs[0]}>=${toGeneralizedTime(v)})(${attrs[1]}>=${toGeneralizedTime(v)}))`;
 

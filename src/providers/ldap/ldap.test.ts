@@ -80,6 +80,21 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     }
   });
 
+  it('re-reads no directory when Relay pages end inside an upstream page (an engine-tested filter reads 500 at a time)', async () => {
+    const proxy = await countingProxy(slapd.port);
+    const g = startGateway([account('via-proxy', { url: `ldap://127.0.0.1:${proxy.port}` })]);
+    try {
+      const locked = new Set(slapd.users.filter((u) => u.attrs.pwdAccountLockedTime).map((u) => u.attrs.entryUUID![0]));
+      const { nodes, pages } = await walk(g, Q, { account: 'via-proxy', filters: { status: 'ACTIVE' } }, 40);
+      expect(uuids(nodes)).toEqual(order.filter((id) => !locked.has(id)));
+      expect(pages).toBeGreaterThan(5);
+      expect(proxy.connections()).toBe(1);
+    } finally {
+      await g.close();
+      proxy.close();
+    }
+  });
+
   it('continues a cursor on another gateway (no live paged search there): it re-walks to the position', async () => {
     const p1 = await h.query(Q, { account: 'ldap-1', first: 100 });
     const p2 = await h.query(Q, { account: 'ldap-1', first: 30, after: p1.body.data.users.pageInfo.endCursor });
