@@ -15,7 +15,10 @@
 // the connection dropped — the transport opens a new one and re-walks to the position: it resumes after the
 // entry whose DN digest is `after` (so entries added or removed before the position shift nothing), or, when
 // that entry no longer exists, after `skip` entries. Every page reads one page ahead, so `next` is exact: the
-// last page never claims a next one. Sorting (RFC 2891) and VLV are optional server features; not used.
+// last page never claims a next one. A page served is also kept (same TTL) under its own position: a Relay page
+// that ends inside an upstream page (an engine-tested filter reads full pages) asks for it again and gets it
+// from memory. At most MAX_SESSIONS searches (each an open connection) are kept; the least recent is closed.
+// Sorting (RFC 2891) and VLV are optional server features (OpenLDAP's sssvlv overlay, AD): not relied on.
 //
 // Sources: RFC 4511 (https://www.rfc-editor.org/rfc/rfc4511) §4.2 bind, §4.5 search, Appendix A result codes;
 // RFC 4515 (https://www.rfc-editor.org/rfc/rfc4515) filter strings; RFC 2696
