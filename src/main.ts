@@ -187,6 +187,7 @@ async function main(): Promise<void> {
         `Demo tenant API token: ${demo.token}`,
         `Admin API: http://${shown}:${port}/admin/graphql (admin token: ${env.ROLLCALL_ADMIN_TOKEN})`,
         `Demo accounts: ${Object.entries(demo.accounts).map(([p, id]) => `${id} (${p})`).join(', ')}`,
+        ...demo.unavailable.map((u) => `No demo account for ${u.slug}: its sandbox could not start here. ${u.reason}`),
         '',
       ].join('\n'),
     );

@@ -121,5 +121,5 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
     : undefined;
 
-  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: () => client.close() };
+  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: async () => void (await Promise.all([client.close(), engine.close()])) };
 }

@@ -5,6 +5,7 @@ import { cursorSandbox } from './cursor/sandbox.js';
 import { githubSandbox } from './github/sandbox.js';
 import { jiraSandbox } from './jira/sandbox.js';
 import { jumpcloudSandbox } from './jumpcloud/sandbox.js';
+import { ldapSandbox } from './ldap/sandbox.js';
 import { linearSandbox } from './linear/sandbox.js';
 import { microsoftEntraSandbox } from './microsoft-entra/sandbox.js';
 import { oktaSandbox } from './okta/sandbox.js';
@@ -15,4 +16,4 @@ import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, ldapSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox];

@@ -9,7 +9,8 @@ import { LRUCache } from 'lru-cache';
 import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { UpstreamClient, withCall, type CallOptions, type UpstreamCall } from './http.js';
+import { LdapTransport } from './ldap.js';
 import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
 import { Lookups } from './lookups.js';
@@ -28,20 +29,28 @@ interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; r
 
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
-  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
+  // protocol + host rather than `origin`, which is "null" for schemes URL does not know (ldap:, ldaps:).
+  return { origin: `${u.protocol}//${u.host}`, basePath: u.pathname.replace(/\/+$/, '') };
 }
 
 export class Engine {
   readonly cursors: CursorCodec;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
+  /** The second transport (ProviderDefinition.transport LDAP), with the HTTP client's guard, deadline and retries. */
+  readonly ldap: LdapTransport;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
+    this.ldap = new LdapTransport(client.options);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
   scope(signal?: AbortSignal): RequestScope {
     return new RequestScope(this, signal);
+  }
+  /** Closes what the engine keeps open besides the HTTP pools (LDAP searches kept for their next page). */
+  close(): Promise<void> {
+    return this.ldap.close();
   }
 }
 
@@ -120,7 +129,7 @@ export class RequestScope implements Scope {
         this.derived.set(account.id, known);
       }
       callSecrets = [...secrets, ...derived];
-      return this.engine.client.call({
+      const opts: CallOptions = {
         provider: def.slug,
         accountId: account.id,
         tenant: account.tenant,
@@ -133,7 +142,8 @@ export class RequestScope implements Scope {
         idempotent: spec.idempotent,
         debug: this.debug,
         signal: this.signal,
-      });
+      };
+      return def.transport === 'LDAP' ? this.engine.client.observe(opts, () => this.engine.ldap.call(opts)) : this.engine.client.call(opts);
     };
     let res;
     try {

@@ -203,6 +203,11 @@ export class UpstreamClient {
     return entry;
   }
 
+  /** Runs a call another transport makes (engine/ldap.ts) past what observes this client's calls (upstream-log.ts). */
+  observe(_opts: CallOptions, run: () => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    return run();
+  }
+
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);
@@ -405,7 +410,7 @@ function networkReason(err: any): string {
 
 /** The call stopped by the caller's signal: its reason when it is a GatewayError (budget spent, shutdown), a fresh
  *  one per call so each keeps its own call record. */
-function stopped(provider: string, reason: unknown): GatewayError {
+export function stopped(provider: string, reason: unknown): GatewayError {
   if (reason instanceof GatewayError) {
     const { code: _code, ...ext } = reason.extensions as Record<string, unknown>;
     return new GatewayError(reason.code, `${provider}: ${reason.message}`, { ...ext, provider });

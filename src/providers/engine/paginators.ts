@@ -284,3 +284,29 @@ export function parseLinkHeader(header: string): Record<string, string> {
   }
   return out;
 }
+
+/** The query slots of an LDAP paged search (engine/ldap.ts reads them). */
+export const LDAP_SLOTS = { size: 'size', skip: 'skip', after: 'after' } as const;
+
+/**
+ * RFC 2696 paged results over the LDAP transport. The server's cookie is valid only on the connection that
+ * issued it, so it never enters a cursor: a page is named by the entries before it (`skip`) and a short
+ * digest of the last one's DN (`after`), and the transport (engine/ldap.ts) continues the live paged search
+ * kept for that position, or re-walks to it. The transport says where the next page starts (`body.next`).
+ */
+export function ldapPaged(opts: { maxPageSize: number }): Paginator {
+  const { size, skip, after } = LDAP_SLOTS;
+  return {
+    kind: 'LDAP_PAGED',
+    description: `RFC 2696 paged results, ≤ ${opts.maxPageSize} entries a page (the cookie stays with its connection, server-side)`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [size, skip, after],
+    first: (req, n) => setParam({ ...req, query: req.query.filter(([k]) => k !== skip && k !== after) }, size, String(n)),
+    ...slotState({ query: skip }, { query: after }),
+    next(req, res) {
+      const next = res.body?.next;
+      if (!next || !Number.isInteger(next.skip) || typeof next.after !== 'string' || !res.records.length) return null;
+      return setParam(setParam(req, skip, String(next.skip)), after, next.after);
+    },
+  };
+}

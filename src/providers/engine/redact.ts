@@ -21,7 +21,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export function secretsOfHeaders(headers: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!/^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i.test(name)) continue;
+    if (!/^(authorization|proxy-authorization|x-api-key|api-key|cookie|x-ldap-bind-password)$/i.test(name)) continue;
     out.push(value);
     const [scheme, token] = value.split(/\s+/, 2);
     if (token) {

@@ -1,10 +1,10 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
 import { GatewayError } from '../errors.js';
-import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../auth.js';
+import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, ldapBindAuth } from '../auth.js';
 import { daysAgo } from '../engine.js';
 import { joinKey } from '../map-helpers.js';
-import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
+import { graphqlCursor, ldapPaged, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
 import { getPath } from '../paths.js';
 import {
   predicateOf,
@@ -57,6 +57,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
   return {
     slug: spec.slug,
     displayName: spec.displayName,
+    ...(spec.transport === 'ldap' ? { transport: 'LDAP' as const } : {}),
     docsUrl: spec.docsUrl,
     categories,
     category: categories[0]!,
@@ -263,6 +264,8 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
       }
       case 'graphql':
         return graphqlCursor({ pageInfo: p.pageInfo, cursorVariable: p.cursorVariable, sizeVariable: p.pageSize.variable, maxPageSize: p.pageSize.max });
+      case 'ldap-paged':
+        return ldapPaged({ maxPageSize: p.max });
       case 'none':
         return singlePage();
     }
@@ -301,6 +304,13 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
       return headerAuth({ header: auth.header.toLowerCase(), value: (c, ctx) => renderText(auth.value, { credentials: c, context: ctx }) ?? '', keys: creds(auth.value), description: auth.description });
     case 'bearer':
       return bearerAuth({ key: auth.key, description: auth.description });
+    case 'ldap-bind':
+      return ldapBindAuth({
+        dn: (c) => renderText(auth.bindDn, { credentials: c }) ?? '',
+        password: (c) => renderText(auth.password, { credentials: c }) ?? '',
+        keys: creds(auth.bindDn, auth.password),
+        description: auth.description,
+      });
     case 'basic':
       return basicAuth({
         user: (c) => renderText(auth.username, { credentials: c }) ?? '',
