@@ -14,6 +14,7 @@ import { createLogger, requestContext, yogaLogging, type Logger } from './logger
 import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
+import { streamPlugins } from './plugins/stream.js';
 import { corsFor, httpPlugins } from './plugins/http.js';
 import { limitPlugins } from './plugins/limits.js';
 import { Admission } from './plugins/load.js';
@@ -81,9 +82,9 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000, maxStreamFirst: config.limits.maxStreamFirst });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
-  const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs });
+  const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs, streamTimeoutMs: config.limits.streamTimeoutMs });
   const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
@@ -105,6 +106,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
       ...limitPlugins(),
       ...executionPlugins(),
+      ...streamPlugins(),
     ],
     context: async (init) => {
       const ctx = await tenantContext(init);

@@ -12,6 +12,8 @@ export interface Account {
   provider: string;
   context: ProviderContext;
   credentials: Credentials;
+  /** The account's own request rate, overriding the provider's documented one (rate-limit.ts). */
+  rateLimit?: { requests: number; perSeconds: number };
 }
 
 export interface EngineOptions {
@@ -23,6 +25,8 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** Most users one `edges @stream` connection may ask for (limits.maxStreamFirst). */
+  maxStreamFirst?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }
