@@ -8,7 +8,7 @@ import { GatewayError } from './providers/engine/errors.js';
 import type { Category, UserRecord } from './providers/engine/types.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { resolveUserNode } from './resolvers/node-loader.js';
-import type { StreamFlow } from './resolvers/stream.js';
+import type { StreamFlow } from './resolvers/stream-flow.js';
 
 export interface GatewayContext {
   tenantId: string;

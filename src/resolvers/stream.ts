@@ -1,8 +1,6 @@
 // A users connection answered with `edges @stream`: edges are an async iterable fed by a page walk
-// (engine/stream.ts), and pageInfo is known once the walk ends (select it under @defer, as Relay's
-// @stream_connection does). The executor pulls stream items as fast as they come, whatever the client reads,
-// so each stream holds a credit: it takes the next page only once the response has caught up to within a
-// window of items, which keeps a slow client's stream to a few pages in memory.
+// (engine/stream.ts), paced to the response by a credit (stream-flow.ts), and pageInfo is known once the
+// walk ends (select it under @defer, as Relay's @stream_connection does).
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
@@ -12,39 +10,7 @@ import type { Edge, ListArgs } from '../providers/engine/list.js';
 import { walkPages, type WalkPage } from '../providers/engine/stream.js';
 import type { ProviderDefinition } from '../providers/engine/types.js';
 import { fieldSelects, selectsUndeferred } from './selection.js';
-
-/** Per request: the streams of its response, told each time the response takes a payload. */
-export class StreamFlow {
-  private readonly credits = new Set<Credit>();
-  open(window: number): Credit {
-    const c = new Credit(window, () => this.credits.delete(c));
-    this.credits.add(c);
-    return c;
-  }
-  /** The response took a payload: everything yielded so far has left the executor. */
-  pulled(): void {
-    for (const c of this.credits) c.caughtUp();
-  }
-}
-
-class Credit {
-  private yielded = 0;
-  private taken = 0;
-  private wake: (() => void) | null = null;
-  constructor(private readonly window: number, readonly close: () => void) {}
-  add(n: number) {
-    this.yielded += n;
-  }
-  caughtUp() {
-    this.taken = this.yielded;
-    this.wake?.();
-    this.wake = null;
-  }
-  /** Resolves once no more than `window` items wait in the executor. */
-  async room(): Promise<void> {
-    while (this.yielded - this.taken > this.window) await new Promise<void>((r) => (this.wake = r));
-  }
-}
+import { StreamFlow, type Credit } from './stream-flow.js';
 
 export interface StreamedConnection {
   edges: AsyncIterable<Edge>;
