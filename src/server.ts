@@ -1,5 +1,7 @@
 // createGateway(config) → a yoga instance plus what it owns. The HTTP layer authenticates the tenant
 // token, builds per-request loaders, and hands everything else to the schema.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLInputType, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -10,6 +12,7 @@ import { createAdminYoga, type AdminYoga } from './admin/server.js';
 import type { AdminToken } from './admin/tokens.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
+import { exportHandler } from './export/users.js';
 import { createLogger, requestContext, yogaLogging, type Logger } from './logger.js';
 import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
@@ -39,6 +42,10 @@ export interface Gateway {
   logger: Logger;
   /** Requests admitted and still running, per tenant (the in-flight bound). */
   admission: Admission;
+  /** GET /export/users (NDJSON or CSV), answered by Node streams rather than yoga. */
+  exportUsers(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Routes one HTTP request: /admin/ to the admin API, /export/users to the export, the rest to yoga. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   /** Shutdown's deadline: aborts the upstream calls of every request still running. */
   abortInFlight(): void;
   close(): Promise<void>;
@@ -120,5 +127,13 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
     : undefined;
 
-  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: () => client.close() };
+  const filterType = (schema as GraphQLSchema).getType('UserFilter') as GraphQLInputType;
+  const exportUsers = exportHandler({ context: tenantContext, hold: (r) => admission.streaming(r), release: (r) => admission.release(r), filterType });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url?.split('?')[0];
+    if (admin && req.url?.startsWith('/admin/')) void admin(req, res);
+    else if (path === '/export/users') void exportUsers(req, res);
+    else void yoga(req, res);
+  };
+  return { yoga, admin, engine, logger, admission, exportUsers, handle, abortInFlight: () => admission.abortAll(), close: () => client.close() };
 }

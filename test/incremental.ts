@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Gateway } from '../src/server.js';
 
 export async function listen(gateway: Gateway): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer(gateway.yoga);
+  const server: Server = createServer((req, res) => gateway.handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };

@@ -71,7 +71,7 @@ export class Admission {
   }
 
   /** A streamed response keeps its slot (and its signal) until its last payload, within streamTimeoutMs. */
-  private streaming(request: Request): void {
+  streaming(request: Request): void {
     const a = this.live.get(request);
     if (!a || a.streaming) return;
     a.streaming = true;
