@@ -9,6 +9,7 @@ import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { Gate } from './gate.js';
+import { headerBudget, type Bucket, type RateLimitState } from './rate-limit.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import { getAll, getPath, pathSegments } from './paths.js';
@@ -39,6 +40,8 @@ export interface UpstreamCall {
   isLooping: boolean;
   isEmptyResult: boolean;
   resultCount: number | null;
+  /** The account's upstream budget after this call, and its wait in the account's bucket (rate-limit.ts). */
+  rateLimit?: RateLimitState;
 }
 
 /** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
@@ -70,6 +73,8 @@ export interface CallOptions {
   /** The GraphQL request's signal (budget, client gone, shutdown): aborts the call, and it is not retried. Its
    *  reason, when a GatewayError, is what the call fails with. */
   signal?: AbortSignal;
+  /** The account's request bucket: every attempt waits for its turn (the wait is not part of the retry budget). */
+  limiter?: Bucket;
 }
 
 /** An attempt's own deadline, told apart from the caller's signal by identity. */
@@ -175,7 +180,7 @@ export class UpstreamClient {
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);
-    const started = performance.now();
+    let started = performance.now();
     const { pool, gate } = this.pool(new URL(opts.origin).origin, opts.provider);
     const outer = opts.signal;
     const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
@@ -190,6 +195,14 @@ export class UpstreamClient {
     }
 
     const retriable = opts.request.method === 'GET' || opts.idempotent === true;
+    let waitedMs = 0;
+    const turn = async () => {
+      try {
+        waitedMs += await opts.limiter!.take(outer);
+      } catch (e) {
+        throw withCall(outer?.aborted ? stopped(opts.provider, outer.reason) : (e as Error), call);
+      }
+    };
     const call: UpstreamCall = {
       method: opts.request.method,
       url: opts.debug ? redactUrl(url, opts.secrets) : '',
@@ -206,7 +219,12 @@ export class UpstreamClient {
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
     };
 
+    if (opts.limiter) {
+      await turn();
+      started += waitedMs;
+    }
     for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && opts.limiter) await turn();
       let status: number;
       let resHeaders: Record<string, string>;
       let text: string;
@@ -243,7 +261,7 @@ export class UpstreamClient {
       } catch (err: any) {
         finish();
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
-        if (err instanceof GatewayError && err.code === 'GATEWAY_OVERLOADED') throw withCall(err, call);
+        if (err instanceof GatewayError) throw withCall(err, call); // GATEWAY_OVERLOADED
         if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
         const timedOut = ctl.signal.aborted && ctl.signal.reason === DEADLINE;
         const delay = retriable ? this.backoff(attempt, undefined, started) : undefined;
@@ -261,6 +279,11 @@ export class UpstreamClient {
         outer?.removeEventListener('abort', onOuter);
       }
       call.status = status;
+      if (opts.limiter || opts.rateLimit?.remainingHeader) {
+        const budget = headerBudget(resHeaders, opts.rateLimit);
+        opts.limiter?.observe(budget.remaining, budget.resetAtMs);
+        call.rateLimit = { remaining: budget.remaining, resetAt: budget.resetAtMs === null ? null : new Date(budget.resetAtMs).toISOString(), waitedMs: Math.round(waitedMs) };
+      }
       if (opts.debug)
         call.responseHeaders = Object.entries(resHeaders)
           .filter(([k]) => DEBUG_HEADERS.test(k))

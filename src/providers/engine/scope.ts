@@ -25,6 +25,12 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** How long an upstream page is reused across requests of the same account (cache.pageTtlSeconds); 0 or absent: off. */
+  pageCacheMs?: number;
+  /** Most pages the page cache keeps. */
+  pageCacheMax?: number;
+  /** Longest wait for a turn in an account's request bucket before UPSTREAM_RATE_LIMITED (limits.rateLimitWaitMs). */
+  rateLimitWaitMs?: number;
   /** Most users one `edges @stream` connection may ask for (limits.maxStreamFirst). */
   maxStreamFirst?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
