@@ -9,7 +9,7 @@ import type { UpstreamCall } from '../providers/engine/http.js';
 import type { Edge, ListArgs } from '../providers/engine/list.js';
 import { walkPages, type WalkPage } from '../providers/engine/stream.js';
 import type { ProviderDefinition } from '../providers/engine/types.js';
-import { fieldSelects, selectsUndeferred } from './selection.js';
+import { selectsUndeferred } from './selection.js';
 import { StreamFlow, type Credit } from './stream-flow.js';
 
 export interface StreamedConnection {
@@ -81,9 +81,8 @@ export function streamUsers(ctx: GatewayContext, info: GraphQLResolveInfo, accou
   const pageSize = Math.min(list.paginator.maxPageSize, MAX_STREAM_PAGE);
   if (args.first > 100 && selectsUndeferred(info, 'pageInfo'))
     throw new GatewayError('BAD_USER_INPUT', `With edges @stream and first above 100, select pageInfo inside a deferred fragment (... @defer { pageInfo { hasNextPage endCursor } }), as Relay's @stream_connection does: it is known only once the stream ends, and the first payload would otherwise wait for all ${args.first} users.`);
-  const debug = fieldSelects(info, 'debug');
   const calls: UpstreamCall[] = [];
-  const pages = walkPages((a, signal) => ctx.engine.scope(signal).list(account, def, a, debug ? calls : []), args, { pageSize, signal: ctx.scope.signal });
+  const pages = walkPages((a, signal) => ctx.engine.scope(signal).list(account, def, a, calls), args, { pageSize, signal: ctx.scope.signal });
   ctx.flow ??= new StreamFlow();
   // Room for the first payload (initialCount, or every edge when pageInfo is not deferred) plus two pages.
   const credit = ctx.flow.open(initialCount + 2 * pageSize + (args.first <= 100 ? args.first : 0));
