@@ -62,6 +62,8 @@ export const configSchema = (providers: ProviderRegistry) => z
         displayName: z.string().min(1).max(200).optional(),
         context: z.record(z.string(), z.unknown()).default({}),
         credentials: z.record(z.string(), z.string()).default({}),
+        /** Overrides the provider's documented request rate for this account (its plan may allow more or less). */
+        rateLimit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
       }),
     ),
     graphiql: bool(false),
@@ -81,8 +83,12 @@ export const configSchema = (providers: ProviderRegistry) => z
         maxInFlightPerTenant: int(1, 32),
         shutdownGraceMs: int(0, 10000),
         maxUpstreamCallsPerRequest: int(1, 200),
+        maxStreamFirst: int(1, 100000),
+        streamTimeoutMs: int(1000, 600000),
+        rateLimitWaitMs: int(0, 10000),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, maxUpstreamCallsPerRequest: 200 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, maxUpstreamCallsPerRequest: 200, maxStreamFirst: 100000, streamTimeoutMs: 600000, rateLimitWaitMs: 10000 }),
+    cache: z.strictObject({ pageTtlSeconds: int(0, 0), maxPages: int(1, 1000) }).default({ pageTtlSeconds: 0, maxPages: 1000 }),
     http: z
       .strictObject({
         connectTimeoutMs: int(1, 5000),

@@ -122,9 +122,8 @@ async function main(): Promise<void> {
         void l.gateway.close();
       }
     });
-    // The admin API is a yoga of its own (src/admin): same port, its own schema and tokens.
-    const target = l.gateway.admin && req.url?.startsWith('/admin/') ? l.gateway.admin : l.gateway.yoga;
-    void target(req, res);
+    // The admin API is a yoga of its own (src/admin), the export plain Node streams: same port.
+    l.gateway.handle(req, res);
   });
   // Demo mode serves its token to anyone who opens GraphiQL: loopback only, unless HOST says otherwise.
   const host = s.host ?? (demo ? '127.0.0.1' : undefined);

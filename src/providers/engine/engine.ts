@@ -13,6 +13,8 @@ import { UpstreamClient, withCall, type CallOptions, type UpstreamCall } from '.
 import { LdapTransport } from './ldap.js';
 import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
+import { RateLimits } from './rate-limit.js';
+import { SharedPages } from './single-flight.js';
 import { Lookups } from './lookups.js';
 import { underBase } from './paginators.js';
 import { redactDeep, redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
@@ -39,10 +41,16 @@ export class Engine {
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
   /** The second transport (ProviderDefinition.transport LDAP), with the HTTP client's guard, deadline and retries. */
   readonly ldap: LdapTransport;
+  /** Upstream pages shared across requests: one call for concurrent identical requests, and the page cache. */
+  readonly pages: SharedPages<Page>;
+  /** Each account's request bucket. */
+  readonly rateLimits: RateLimits;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
     this.ldap = new LdapTransport(client.options);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
+    this.pages = new SharedPages(options.pageCacheMs ?? 0, options.pageCacheMax ?? 1000);
+    this.rateLimits = new RateLimits(options.rateLimitWaitMs ?? 10_000);
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
   scope(signal?: AbortSignal): RequestScope {
@@ -112,7 +120,14 @@ export class RequestScope implements Scope {
       throw new GatewayError('UPSTREAM_BUDGET_EXHAUSTED', `This request reached its budget of ${max} upstream calls (limits.maxUpstreamCallsPerRequest) before ${def.slug} could be called again. Ask for fewer fields, aliases or ids per request, or page with after.`, { provider: def.slug });
   }
 
-  private async fetchPage({ account, def, spec, request, headers: requestHeaders }: PageKey): Promise<Page> {
+  /** One upstream page, shared with other requests asking for the same one of the same account at the same time. */
+  private async fetchPage(k: PageKey): Promise<Page> {
+    const key = `${k.account.tenant}\u0000${k.account.id}\u0000${k.spec.kind}\u0000${stableStringify(k.request)}\u0000${stableStringify(k.headers)}\u0000${this.debug ? 1 : 0}`;
+    const page = await this.engine.pages.get(key, this.signal, (signal) => this.fetchUpstream(k, signal), (reason) => left(k.def.slug, reason));
+    return { ...page, call: { ...page.call } }; // each request marks its own call record (isLooping)
+  }
+
+  private async fetchUpstream({ account, def, spec, request, headers: requestHeaders }: PageKey, signal: AbortSignal): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
     const ctx = contextOf(account, def);
@@ -141,7 +156,8 @@ export class RequestScope implements Scope {
         errors: def.errors,
         idempotent: spec.idempotent,
         debug: this.debug,
-        signal: this.signal,
+        signal,
+        limiter: this.engine.rateLimits.for(account, def.slug, def.rateLimit),
       };
       return def.transport === 'LDAP' ? this.engine.client.observe(opts, () => this.engine.ldap.call(opts)) : this.engine.client.call(opts);
     };
@@ -200,6 +216,15 @@ export class RequestScope implements Scope {
   byIds(account: Account, def: ProviderDefinition, ids: readonly string[], category: Category = def.category): Promise<(UserRecord | null)[]> {
     return byIds(this, account, def, ids, category);
   }
+}
+
+/** A request that stopped waiting for a shared page: its own reason, as the upstream client words it. */
+function left(provider: string, reason: unknown): GatewayError {
+  if (reason instanceof GatewayError) {
+    const { code: _code, ...ext } = reason.extensions as Record<string, unknown>;
+    return new GatewayError(reason.code, `${provider}: ${reason.message}`, { ...ext, provider });
+  }
+  return new GatewayError('UPSTREAM_UNAVAILABLE', `The call to ${provider} was stopped because the request ended. Retry the request.`, { provider });
 }
 
 export function daysAgo(n: number, now = Date.now()): string {

@@ -9,6 +9,7 @@ import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { Gate } from './gate.js';
+import { headerBudget, type Bucket, type RateLimitState } from './rate-limit.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
 import { mentionsSecret, redactSecrets, redactUrl } from './redact.js';
 import { getAll, getPath, pathSegments } from './paths.js';
@@ -44,6 +45,8 @@ export interface UpstreamCall {
   isLooping: boolean;
   isEmptyResult: boolean;
   resultCount: number | null;
+  /** The account's upstream budget after this call, and its wait in the account's bucket (rate-limit.ts). */
+  rateLimit?: RateLimitState;
 }
 
 /** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
@@ -78,6 +81,8 @@ export interface CallOptions {
   /** The GraphQL request's signal (budget, client gone, shutdown): aborts the call, and it is not retried. Its
    *  reason, when a GatewayError, is what the call fails with. */
   signal?: AbortSignal;
+  /** The account's request bucket: every attempt waits for its turn (the wait is not part of the retry budget). */
+  limiter?: Bucket;
 }
 
 /** An attempt's own deadline, told apart from the caller's signal by identity. */
@@ -211,7 +216,7 @@ export class UpstreamClient {
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);
-    const started = performance.now();
+    let started = performance.now();
     const entry = this.pool(new URL(opts.origin).origin, opts.provider);
     const { pool, gate } = entry;
     const outer = opts.signal;
@@ -227,6 +232,14 @@ export class UpstreamClient {
     }
 
     const retriable = opts.request.method === 'GET' || opts.idempotent === true;
+    let waitedMs = 0;
+    const turn = async () => {
+      try {
+        waitedMs += await opts.limiter!.take(outer);
+      } catch (e) {
+        throw withCall(outer?.aborted ? stopped(opts.provider, outer.reason) : (e as Error), call);
+      }
+    };
     const unsendable = unsendableReason(opts.request.path, requestPath, headers);
     const call: UpstreamCall = {
       method: opts.request.method,
@@ -246,7 +259,12 @@ export class UpstreamClient {
     // undici refuses such a request itself, but leaks a pool slot each time (7.x): it is never handed over.
     if (unsendable) throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the gateway refused to send a request with ${unsendable}. The upstream's paging link or the account's credentials are malformed; check the account.`, { provider: opts.provider }), call);
 
+    if (opts.limiter) {
+      await turn();
+      started += waitedMs;
+    }
     for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && opts.limiter) await turn();
       let status: number;
       let resHeaders: Record<string, string>;
       let text: string;
@@ -290,7 +308,7 @@ export class UpstreamClient {
       } catch (err: any) {
         finish();
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
-        if (err instanceof GatewayError && err.code === 'GATEWAY_OVERLOADED') throw withCall(err, call);
+        if (err instanceof GatewayError) throw withCall(err, call); // GATEWAY_OVERLOADED
         if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
         // A request the client refused to send would be refused again: never retried.
         if (err?.code === 'UND_ERR_INVALID_ARG') throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the HTTP client refused to send the request. Check the account's base URL and credentials.`, { provider: opts.provider }), call);
@@ -310,6 +328,11 @@ export class UpstreamClient {
         outer?.removeEventListener('abort', onOuter);
       }
       call.status = status;
+      if (opts.limiter || opts.rateLimit?.remainingHeader) {
+        const budget = headerBudget(resHeaders, opts.rateLimit);
+        opts.limiter?.observe(budget.remaining, budget.resetAtMs);
+        call.rateLimit = { remaining: budget.remaining, resetAt: budget.resetAtMs === null ? null : new Date(budget.resetAtMs).toISOString(), waitedMs: Math.round(waitedMs) };
+      }
       if (opts.debug)
         call.responseHeaders = Object.entries(resHeaders)
           .filter(([k]) => DEBUG_HEADERS.test(k))

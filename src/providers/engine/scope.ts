@@ -13,6 +13,8 @@ export interface Account {
   provider: string;
   context: ProviderContext;
   credentials: Credentials;
+  /** The account's own request rate, overriding the provider's documented one (rate-limit.ts). */
+  rateLimit?: { requests: number; perSeconds: number };
 }
 
 export interface EngineOptions {
@@ -26,6 +28,14 @@ export interface EngineOptions {
   joinCacheMs: number;
   /** Upstream calls one GraphQL request may make across all its fields (default 200). */
   maxUpstreamCallsPerRequest?: number;
+  /** How long an upstream page is reused across requests of the same account (cache.pageTtlSeconds); 0 or absent: off. */
+  pageCacheMs?: number;
+  /** Most pages the page cache keeps. */
+  pageCacheMax?: number;
+  /** Longest wait for a turn in an account's request bucket before UPSTREAM_RATE_LIMITED (limits.rateLimitWaitMs). */
+  rateLimitWaitMs?: number;
+  /** Most users one `edges @stream` connection may ask for (limits.maxStreamFirst). */
+  maxStreamFirst?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }

@@ -216,6 +216,10 @@ export interface RateLimitSpec {
   resetWhen?: { header: string; equals: string };
   /** The wait for a rate limit that names none (no Retry-After, no reset that counts), e.g. GitHub's "at least a minute". */
   defaultWaitSeconds?: number;
+  /** The documented request rate of the list endpoint for one account: the gateway paces its calls to it. */
+  limit?: { requests: number; perSeconds: number };
+  /** Header carrying the requests left in the window (shown by the connection's `rateLimit`). */
+  remainingHeader?: string;
 }
 
 export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;

@@ -197,6 +197,8 @@ function schemaFor(mode: SpecMode) {
       resetFormat: z.enum(RESET_FORMATS),
       resetWhen: z.strictObject({ header: z.string().min(1), equals: z.string() }).optional(),
       defaultWaitSeconds: z.number().min(0).optional(),
+      limit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
+      remainingHeader: z.string().min(1).optional(),
     }).optional(),
     errors: z.strictObject({
       message: z.union([locator, z.array(locator), hook]).optional(),
