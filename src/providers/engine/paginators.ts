@@ -146,13 +146,15 @@ export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; r
 }
 
 /** A full next URL in the body, e.g. Microsoft Graph `@odata.nextLink`. */
-export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam?: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+  const param = opts.pageSizeParam;
   return {
     kind: 'NEXT_URL',
-    description: `${opts.description}; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    // Without a size parameter the upstream pages by its own fixed size (Atlassian's v1 users: 50).
+    description: param ? `${opts.description}; \`${param}\` ≤ ${opts.maxPageSize}` : `${opts.description}; pages of ${opts.maxPageSize}, sized by the upstream`,
     maxPageSize: opts.maxPageSize,
-    reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
-    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    reservedParams: [...(param ? [param] : []), ...(opts.reservedParams ?? [])],
+    first: (req, size) => (param ? setParam(req, param, String(size)) : req),
     ...linkState,
     next(req, res, base) {
       const next = opts.next(res.body);

@@ -242,9 +242,10 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const read = bodyReader(typeof p.next === 'string' || 'body' in p.next ? p.next : { body: '' });
         const name = typeof p.next === 'string' ? p.next : 'body' in p.next ? p.next.body : p.next.header;
         const fromHeader = typeof p.next === 'object' && 'header' in p.next ? locate(p.next) : undefined;
-        const paginator = nextUrl({ next: read, pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
+        const size = 'param' in p.pageSize ? { pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max } : { maxPageSize: p.pageSize.fixed };
+        const paginator = nextUrl({ next: read, ...size, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
         if (!fromHeader) return paginator;
-        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: '' }).next(req, res, base) };
+        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), ...size, description: '' }).next(req, res, base) };
       }
       case 'offset': {
         const total = p.total === undefined ? undefined : locate(p.total);

@@ -70,7 +70,7 @@ function schemaFor(mode: SpecMode) {
       stop: z.strictObject({ path: dotPath, equals: z.unknown().optional(), notEquals: z.unknown().optional() }).optional(),
     }),
     z.strictObject({ kind: z.literal('link-header'), ...reserved, rel: z.string().min(1).optional(), pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
-    z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
+    z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.union([z.strictObject({ param: z.string().min(1), max: size }), z.strictObject({ fixed: size })]) }),
     z.strictObject({
       kind: z.literal('offset'), ...reserved, offsetParam: z.string().min(1), limitParam: z.string().min(1), max: size, start: z.number().int().min(0).optional(),
       total: locator.optional(), filteredWindows: z.strictObject({ size, reach: size }).optional(),

@@ -73,7 +73,8 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
       stop?: { path: string; equals?: unknown; notEquals?: unknown };
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
-  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
+  /** `pageSize.fixed`: the upstream takes no size parameter and pages by this many (nothing is sent). */
+  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } | { fixed: number } }
   | {
       kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number;
       /** The result's size (SCIM totalResults): a short page is then not the end; the walk stops at the total or an empty page. */
