@@ -2,6 +2,7 @@
 // config declares (`customProviders`). The gateway builds a ProviderRegistry per config and reads
 // providers only through it (config validation, the account store, resolvers, context).
 import type { ProviderDefinition } from './engine/types.js';
+import { atlassian } from './atlassian/adapter.js';
 import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
 import { github } from './github/adapter.js';
@@ -18,7 +19,7 @@ import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra, atlassian];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;
