@@ -213,7 +213,7 @@ export function offsetLimit(opts: {
 }
 
 /** Page numbers, in the query string or (kind POST_BODY) in a JSON body (Cursor's /teams/spend). */
-export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number) => boolean }): Paginator {
+export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number, page_: { records: number; size: number }) => boolean }): Paginator {
   const firstPage = opts.first ?? 1;
   const inBody = opts.in === 'body';
   const slot = (name: string): Slot => (inBody ? { body: name.replace(/\./g, '\\.') } : { query: name });
@@ -228,7 +228,7 @@ export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPage
     ...slotState(page),
     next(req, res) {
       const current = Number(getSlot(req, page));
-      if (res.records.length === 0 || !opts.hasMore(res.body, current)) return null;
+      if (res.records.length === 0 || !opts.hasMore(res.body, current, { records: res.records.length, size: Number(getSlot(req, size)) })) return null;
       return setSlot(req, page, current + 1);
     },
   };

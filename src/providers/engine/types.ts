@@ -208,7 +208,7 @@ export interface RateLimitSpec {
   defaultWaitSeconds?: number;
 }
 
-export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;
+export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE', 'RESULT_LIMIT'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 /** Data the HTTP layer tests on every response (2xx included): the first matching rule says what it really is. */
@@ -225,6 +225,8 @@ export interface ErrorRule {
     contains?: string;
   };
   as: ErrorClass;
+  /** What to do instead, added to the message (Auth0's 1000-record window: its user export job). */
+  hint?: string;
 }
 
 export interface ErrorPolicy {

@@ -256,7 +256,7 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const { totalPages, hasMore } = p;
         return pageNumber({
           pageParam: p.pageParam, sizeParam: p.sizeParam, maxPageSize: p.max, first: p.first, in: p.in,
-          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : (b) => getPath(b, hasMore!) === true,
+          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : hasMore !== undefined ? (b) => getPath(b, hasMore) === true : (_b, _page, got) => got.records >= got.size,
         });
       }
       case 'graphql':
@@ -320,8 +320,8 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
         scope: auth.scope === undefined ? undefined : (c, ctx) => renderText(auth.scope!, { credentials: c, context: ctx }),
         clientAuth: auth.clientAuth,
         grantType: auth.grantType,
-        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, renderText(t, { credentials: c, context: ctx })]))),
-        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {})), 'clientId', 'clientSecret'])],
+        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, [t].flat().map((x) => renderText(x, { credentials: c, context: ctx })).find((v) => v)]))),
+        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {}).flat()), 'clientId', 'clientSecret'])],
         description: auth.description,
       });
     }
@@ -337,6 +337,6 @@ export function compileErrors(e: ErrorSpec | undefined): ErrorPolicy {
   return {
     message: own ? (b) => own(b) || fallback(b) : fallback,
     retryable: e?.retryable,
-    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as })),
+    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as, ...(r.hint ? { hint: r.hint } : {}) })),
   };
 }

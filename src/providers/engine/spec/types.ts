@@ -32,11 +32,12 @@ export type AuthSpec =
    * an account's `context.tokenUrl` overrides it (declared for every provider with this scheme). `clientAuth`: how the
    * client id and secret are sent, as the provider documents it — `form` (client_secret_post, default), `basic`
    * (client_secret_basic) or `json` (a JSON body). `grantType` defaults to client_credentials; `params` are more
-   * grant fields (templates; an empty one is left out), e.g. Auth0's audience. An empty `scope` sends none.
+   * grant fields (templates; an empty one is left out; several: the first whose values are all present), e.g. Auth0's
+   * audience (`['{context.audience}', 'https://{context.domain}/api/v2/']`). An empty `scope` sends none.
    */
   | {
       kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope?: string; clientAuth?: 'form' | 'basic' | 'json'; grantType?: string;
-      params?: Record<string, string>; keys?: string[]; description: string;
+      params?: Record<string, string | string[]>; keys?: string[]; description: string;
     }
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
@@ -83,8 +84,9 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
     }
   | {
       kind: 'page-number'; pageParam: string; sizeParam: string; max: number; first?: number; in?: 'query' | 'body';
-      /** More pages while page < this body path (totalPages), or while this path is true. */
-      totalPages?: string; hasMore?: string;
+      /** More pages while page < this body path (totalPages), while this path is true, or (fullPages) while a page
+       *  comes back full: for APIs whose totals are capped (Auth0 reports at most 1000), so the end is never guessed. */
+      totalPages?: string; hasMore?: string; fullPages?: true;
     }
   | { kind: 'graphql'; pageInfo: string; cursorVariable: string; pageSize: { variable: string; max: number } }
   | { kind: 'none' }
@@ -147,7 +149,7 @@ export interface ErrorSpec {
   message?: Locator | Locator[] | ((body: any) => string | undefined);
   retryable?: number[];
   /** Tested on every response, in order. A `path` may hold `*` for any element of an array: 'errors.*.extensions.code'. */
-  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass }[];
+  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass; hint?: string }[];
 }
 
 export interface ByIdSpec extends Omit<RequestSpec, 'path'> {
