@@ -176,14 +176,17 @@ export type EnrichableField = (typeof ENRICHABLE_FIELDS)[number];
 
 /**
  * Fills a field the list payload leaves incomplete: `ids` looks names up for ids the user carries, batched
- * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only.
+ * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only;
+ * `json-batch` sends those per-user requests maxBatch at a time inside one OData JSON batch.
  */
 export interface EnrichDefinition extends RequestTemplate {
-  by: 'ids' | 'user';
+  by: 'ids' | 'user' | 'json-batch';
   records: (body: any) => unknown;
   id: (record: any) => string | null;
   name: (record: any) => string | null;
   maxBatch: number;
+  /** `json-batch`: the batch endpoint (a POST); maxBatch sub-requests per call. */
+  batch?: RequestTemplate;
 }
 
 export interface ByIdDefinition extends RequestTemplate {

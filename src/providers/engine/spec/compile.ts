@@ -190,7 +190,8 @@ function compileEnrich(specs: NonNullable<ProviderSpec['enrich']>, slug: string)
       records: bodyReader(e.records),
       id: textAt(e.id),
       name: textAt(e.name),
-      maxBatch: e.by === 'ids' ? e.maxBatch : 1,
+      maxBatch: e.by === 'ids' ? e.maxBatch : e.by === 'json-batch' ? e.batch.max : 1,
+      ...(e.by === 'json-batch' ? { batch: compileRequest({ method: 'POST', path: e.batch.path, idempotent: true }, slug) } : {}),
     };
   }
   return out;

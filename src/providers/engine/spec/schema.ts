@@ -216,6 +216,10 @@ function schemaFor(mode: SpecMode) {
     enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [
       z.strictObject({ ...lookup(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
       z.strictObject({ ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
+      z.strictObject({
+        ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('json-batch'),
+        batch: z.strictObject({ path: pathTemplate(['context']), max: z.number().int().min(1).max(100) }),
+      }).refine((e) => (e.method ?? 'GET') === 'GET' && e.body === undefined, { message: 'a json-batch lookup sends GET sub-requests without a body' }),
     ])).optional(),
     fields: z.array(FIELD),
     map: mode === 'typescript' ? z.union([hook, declarativeMap]) : declarativeMap,

@@ -194,10 +194,16 @@ export interface JoinSpec extends RequestSpec {
  *   e.g. Zendesk organization_id → GET /api/v2/organizations/show_many?ids=…;
  * - `user`: one list per user (`{id}` = the user's remoteId), e.g. Okta GET /api/v1/users/{id}/groups;
  *   its first page only (put the page size in `query`).
+ * - `json-batch`: the same per-user GET, `batch.max` of them at a time inside one POST to `batch.path` in the
+ *   OData JSON batch format (`{ requests: [{ id, method, url }] }` → `{ responses: [{ id, status, headers, body }] }`),
+ *   e.g. Microsoft Graph `/v1.0/$batch` (20 per batch). Sub-request URLs are relative to the batch endpoint's folder
+ *   (Graph: the version). Each response is read on its own: a 404 is an empty list, a 429 (or 503) is sent again
+ *   in the next batch after its Retry-After, any other failure fails only that user's field.
  */
 export type EnrichSpec = Omit<RequestSpec, 'path'> & { path: string; records: Locator | ((body: any) => unknown); id: string; name: string } & (
   | { by: 'ids'; idsJoin?: string; maxBatch: number }
   | { by: 'user' }
+  | { by: 'json-batch'; batch: { path: string; max: number } }
 );
 
 /** Each unified field is a dot path in the raw record, a constant ({ value }), or ({ jsonata }) an expression. */
