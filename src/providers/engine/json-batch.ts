@@ -15,6 +15,8 @@ const MAX_WAIT_SECONDS = 5;
 const RESEND_STATUS = new Set([429, 503]);
 
 interface Item { key: string; url: string }
+/** Query text as Graph's own examples write it: `$` and `,` stay readable (both are legal in a query). */
+const enc = (s: string) => encodeURIComponent(s).replace(/%24/g, '$').replace(/%2C/g, ',');
 interface SubResponse { id?: unknown; status?: unknown; headers?: unknown; body?: unknown }
 
 /** The per-user lists of `ids` (remote ids), by id: refs, or the error that user's lookup ended with. */
@@ -28,7 +30,7 @@ export async function loadBatched(scope: Scope, account: Account, def: ProviderD
     try {
       const { rendered } = scope.render(account, def, spec, { ...vars, id });
       const path = rendered.path.startsWith(`${folder}/`) ? rendered.path.slice(folder.length) : rendered.path;
-      const query = rendered.query.length ? `?${rendered.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '';
+      const query = rendered.query.length ? `?${rendered.query.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}` : '';
       items.push({ key: id, url: path + query });
     } catch (e) {
       out.set(id, e as Error);
