@@ -213,7 +213,7 @@ export function offsetLimit(opts: {
 }
 
 /** Page numbers, in the query string or (kind POST_BODY) in a JSON body (Cursor's /teams/spend). */
-export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number, page_: { records: number; size: number }) => boolean }): Paginator {
+export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number, page_: { records: number; size: number }) => boolean; until?: string }): Paginator {
   const firstPage = opts.first ?? 1;
   const inBody = opts.in === 'body';
   const slot = (name: string): Slot => (inBody ? { body: name.replace(/\./g, '\\.') } : { query: name });
@@ -221,7 +221,7 @@ export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPage
   const size = slot(opts.sizeParam);
   return {
     kind: inBody ? 'POST_BODY' : 'PAGE_NUMBER',
-    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}`,
+    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}${opts.until ? `, ${opts.until}` : ''}`,
     maxPageSize: opts.maxPageSize,
     reservedParams: queryNames(page, size),
     first: (req, n) => setSlot(setSlot(req, page, firstPage), size, n),

@@ -258,6 +258,7 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         return pageNumber({
           pageParam: p.pageParam, sizeParam: p.sizeParam, maxPageSize: p.max, first: p.first, in: p.in,
           hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : hasMore !== undefined ? (b) => getPath(b, hasMore) === true : (_b, _page, got) => got.records >= got.size,
+          ...(p.fullPages ? { until: 'while pages come back full' } : {}),
         });
       }
       case 'graphql':
