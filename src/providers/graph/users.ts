@@ -109,7 +109,7 @@ export const GRAPH_FIELDS: (keyof UnifiedUser)[] = ['name', 'firstName', 'lastNa
 /**
  * A user's groups, only when a query selects them: GET /users/{id}/memberOf/microsoft.graph.group (the cast keeps
  * directory roles and administrative units out), 20 per `$batch` (json-batching: the documented maximum). Needs
- * GroupMember.Read.All or Directory.Read.All. First page only (Graph's default page of memberOf).
+ * Directory.Read.All (application). First page only (Graph's default page of memberOf; `$top` on memberOf is unconfirmed).
  */
 export const GRAPH_GROUPS: EnrichSpec = {
   by: 'json-batch',

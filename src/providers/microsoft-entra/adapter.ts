@@ -13,7 +13,8 @@
 // signInActivity needs AuditLog.Read.All and an Entra ID P1/P2 tenant, or Graph answers 403: it is selected only when
 //   the account opts in with `context.signInActivity: true` (default off), and lastLoginAt is null otherwise.
 // Groups (DirectoryUser.groups, only when selected): https://learn.microsoft.com/graph/api/user-list-memberof (GET
-//   /users/{id}/memberOf, the `microsoft.graph.group` cast, `$select`; GroupMember.Read.All or Directory.Read.All),
+//   /users/{id}/memberOf, the `microsoft.graph.group` cast, `$select`; least privileged: Directory.Read.All as an application,
+//   User.Read.All delegated; without the permission for a member's type Graph returns it with only its id and @odata.type),
 //   sent 20 at a time through https://learn.microsoft.com/graph/json-batching (POST /v1.0/$batch, `requests[{ id, method,
 //   url }]` relative to the version → `responses[{ id, status, headers, body }]`, any order; a throttled sub-request
 //   answers 429 with its own Retry-After, https://learn.microsoft.com/graph/throttling). A user's first page of groups only.
@@ -43,7 +44,7 @@ export const microsoftEntra = defineProvider<GraphUser>({
     ...GRAPH_CONTEXT,
     signInActivity: { description: 'true to select signInActivity for lastLoginAt (needs AuditLog.Read.All and Entra ID P1/P2, else Graph answers 403); default false' },
   },
-  auth: graphAuth('User.Read.All, or Directory.Read.All; GroupMember.Read.All for groups', 'User.Read.All; AuditLog.Read.All for signInActivity; GroupMember.Read.All for groups'),
+  auth: graphAuth('User.Read.All, or Directory.Read.All; GroupMember.Read.All or Directory.Read.All for groups', 'User.Read.All; AuditLog.Read.All for signInActivity; Directory.Read.All for groups'),
   lists: {
     USER_DIRECTORY: {
       path: '/v1.0/users',
