@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { waitSeconds } from './http.js';
+import { redactSecrets, secretsOf } from './redact.js';
 import type { Account, Scope } from './scope.js';
 import type { EnrichDefinition, EnrichableField, ProviderDefinition, Ref, RequestVars } from './types.js';
 
@@ -74,8 +75,10 @@ export async function loadBatched(scope: Scope, account: Account, def: ProviderD
           wait = Math.max(wait, seconds);
           return;
         }
+        // As the HTTP layer does: redact the whole text before shortening it.
         const detail = def.errors.message?.(r.body);
-        out.set(it.key, upstreamError(def.slug, classOfStatus(status) === 'REDIRECT' ? 'BAD_RESPONSE' : classOfStatus(status), status, detail?.slice(0, 300), status === 429 ? Math.ceil(seconds) : undefined));
+        const said = detail ? redactSecrets(detail, secretsOf(account.credentials)).slice(0, 300) : undefined;
+        out.set(it.key, upstreamError(def.slug, classOfStatus(status) === 'REDIRECT' ? 'BAD_RESPONSE' : classOfStatus(status), status, said, status === 429 ? Math.ceil(seconds) : undefined));
       });
     }
     if (again.length && wait > 0) await sleep(wait * 1000);

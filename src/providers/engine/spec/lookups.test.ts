@@ -16,7 +16,7 @@ const USERS = [{ id: 'u1', org: 'o1' }, { id: 'u2', org: 'o2' }, { id: 'u3', org
 let sandbox: Sandbox;
 let engine: Engine;
 /** Answers the next matching batch sub-requests instead of the route (per user id in the URL). */
-const subFaults: { user: string; status: number; headers?: Record<string, string>; times: number }[] = [];
+const subFaults: { user: string; status: number; headers?: Record<string, string>; message?: string; times: number }[] = [];
 beforeAll(async () => {
   sandbox = await startSandbox({
     name: 'lookups',
@@ -37,7 +37,7 @@ beforeAll(async () => {
         // Sub-responses in reverse order (the format allows any): the engine must match them by id.
         const responses = (req.body.requests as { id: string; method: string; url: string }[]).map((r) => {
           const fault = subFaults.find((f) => r.url.includes(f.user) && f.times-- > 0);
-          if (fault) return { id: r.id, status: fault.status, headers: fault.headers ?? {}, body: { error: { code: 'x', message: `sub ${fault.status}` } } };
+          if (fault) return { id: r.id, status: fault.status, headers: fault.headers ?? {}, body: { error: { code: 'x', message: fault.message ?? `sub ${fault.status}` } } };
           const m = /^\/users\/(u\d+)\/teams\?limit=5$/.exec(r.url);
           if (r.method !== 'GET' || !m) return { id: r.id, status: 400, body: { error: { message: `bad url ${r.url}` } } };
           const n = Number(m[1]!.slice(1));
@@ -191,6 +191,14 @@ describe('json-batch enrich vocabulary', () => {
     expect(u3).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', extensions: { retryAfter: 120, upstreamStatus: 429 } });
     expect(u4).toEqual([{ id: 't1', name: 'Team 1' }]);
     subFaults.splice(0);
+  });
+
+  it('never puts a credential a sub-response echoes into the error', async () => {
+    subFaults.push({ user: 'u5', status: 400, message: `bad token ${TOKEN}`, times: 1 });
+    const [u5] = await load(engine.scope(), ['u5']);
+    expect(u5).toMatchObject({ code: 'UPSTREAM_BAD_REQUEST' });
+    expect((u5 as GatewayError).message).not.toContain(TOKEN);
+    expect((u5 as GatewayError).message).toContain('bad token');
   });
 
   it('refuses a json-batch lookup that is not a GET, or a batch larger than 100', () => {
