@@ -1,5 +1,7 @@
 // Every provider's sandbox (simulated upstream), for the demo mode and cross-cutting tests.
 import type { ProviderSandbox } from './engine/sandbox-kit.js';
+import { atlassianSandbox } from './atlassian/sandbox.js';
+import { auth0Sandbox } from './auth0/sandbox.js';
 import { claudeSandbox } from './claude/sandbox.js';
 import { cursorSandbox } from './cursor/sandbox.js';
 import { githubSandbox } from './github/sandbox.js';
@@ -16,4 +18,4 @@ import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, ldapSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, ldapSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox, atlassianSandbox, auth0Sandbox];

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   GATEWAY_OVERLOADED: 'load shed, answered at once with `retryAfter` seconds: the tenant already has `limits.maxInFlightPerTenant` requests running (HTTP 429 with `Retry-After`), or every connection to an upstream stayed busy for `http.queueTimeoutMs`, or the tenant\'s share of an upstream\'s connections (`http.connectionsPerTenant`) for most of an attempt\'s deadline (an error on that field)',
   UPSTREAM_BUDGET_EXHAUSTED: 'the request reached `limits.maxUpstreamCallsPerRequest` upstream calls, counted across all its fields (aliases, nodes, joins, pages); ask for less per request or page with `after`',
   UPSTREAM_BAD_REQUEST: 'upstream rejected the request (other 4xx, or errors in a 200 body)',
+  UPSTREAM_RESULT_LIMIT: 'the provider will not page past a fixed number of records (Auth0: the first 1000 of a list or search); narrow the list with filters the provider serves, or use the export the message names',
   UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
 } as const;
 
@@ -69,8 +70,9 @@ export function classOfStatus(status: number): ErrorClass | 'REDIRECT' {
 }
 
 /** Maps an upstream response's class to our code and a sentence telling the caller what to do. */
-export function upstreamError(provider: string, cls: ErrorClass | 'REDIRECT', status: number, detail: string | undefined, retryAfter?: number): GatewayError {
+export function upstreamError(provider: string, cls: ErrorClass | 'REDIRECT', status: number, detail: string | undefined, retryAfter?: number, hint?: string): GatewayError {
   const said = detail ? ` (${detail})` : '';
+  if (hint) return withHint(upstreamError(provider, cls, status, detail, retryAfter), hint);
   const ext: GatewayErrorExtensions = { provider, upstreamStatus: status };
   if (cls === 'UNAUTHORIZED')
     return new GatewayError('UPSTREAM_UNAUTHORIZED', `${provider} rejected the credentials with ${status}${said}. Check or rotate the integrated account's credentials.`, ext);
@@ -86,7 +88,15 @@ export function upstreamError(provider: string, cls: ErrorClass | 'REDIRECT', st
     return new GatewayError('UPSTREAM_UNAVAILABLE', `${provider} is unavailable (HTTP ${status})${said}. Retry later.`, ext);
   if (cls === 'INVALID_CURSOR')
     return new GatewayError('INVALID_CURSOR', `${provider} no longer accepts this page's cursor${said}. Start the list again without \`after\`.`, ext);
+  if (cls === 'RESULT_LIMIT')
+    return new GatewayError('UPSTREAM_RESULT_LIMIT', `${provider} will not page any further${said}. Narrow the list with filters the provider serves upstream.`, ext);
   if (cls === 'BAD_RESPONSE')
     return new GatewayError('UPSTREAM_BAD_RESPONSE', `${provider} answered ${status} with a body the gateway cannot use${said}. The upstream API may have changed; check the account's base URL.`, ext);
   return new GatewayError('UPSTREAM_BAD_REQUEST', `${provider} rejected the request with HTTP ${status}${said}. Check the filters and remoteQuery values.`, ext);
+}
+
+/** The same error with a provider's advice (an error rule's `hint`) added to its message. */
+function withHint(e: GatewayError, hint: string): GatewayError {
+  const { code, ...extensions } = e.extensions as GatewayErrorExtensions & { code: ErrorCode };
+  return new GatewayError(e.code, `${e.message} ${hint}`, extensions);
 }

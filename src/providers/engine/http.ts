@@ -134,7 +134,13 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
  * reaches and matches when any one does ('errors.*.extensions.code': a rate limit need not be the first error).
  */
 export function matchRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorClass | undefined {
-  for (const { when, as } of rules ?? []) {
+  return matchingRule(rules, status, headers, body)?.as;
+}
+
+/** The first rule that matches the response (its class and hint), if any. */
+export function matchingRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorRule | undefined {
+  for (const rule of rules ?? []) {
+    const { when } = rule;
     if (when.status && !when.status.includes(status)) continue;
     const probed = when.path !== undefined || when.header !== undefined;
     if (probed) {
@@ -151,7 +157,7 @@ export function matchRule(rules: readonly ErrorRule[] | undefined, status: numbe
       if (valued && !present.some(test)) continue;
       if (when.exists === undefined && !valued && !present.length) continue;
     } else if (!when.status) continue; // a rule with no condition would match everything: never
-    return as;
+    return rule;
   }
   return undefined;
 }
@@ -348,7 +354,8 @@ export class UpstreamClient {
           throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status }), call);
         }
       }
-      const ruled = matchRule(opts.errors?.rules, status, resHeaders, parsed);
+      const rule = matchingRule(opts.errors?.rules, status, resHeaders, parsed);
+      const ruled = rule?.as;
       if (ok && !ruled) {
         finish();
         return { status, headers: resHeaders, body: parsed, call, echoesSecret: mentionsSecret(text, opts.secrets) };
@@ -369,7 +376,7 @@ export class UpstreamClient {
       const detail = describeBody(parsed, opts.errors?.message);
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
-      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait)), call);
+      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait), rule?.hint), call);
     }
   }
 

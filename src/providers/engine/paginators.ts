@@ -152,13 +152,15 @@ export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; r
 }
 
 /** A full next URL in the body, e.g. Microsoft Graph `@odata.nextLink`. */
-export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam?: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+  const param = opts.pageSizeParam;
   return {
     kind: 'NEXT_URL',
-    description: `${opts.description}; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    // Without a size parameter the upstream pages by its own fixed size (Atlassian's v1 users: 50).
+    description: param ? `${opts.description}; \`${param}\` ≤ ${opts.maxPageSize}` : `${opts.description}; pages of ${opts.maxPageSize}, sized by the upstream`,
     maxPageSize: opts.maxPageSize,
-    reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
-    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    reservedParams: [...(param ? [param] : []), ...(opts.reservedParams ?? [])],
+    first: (req, size) => (param ? setParam(req, param, String(size)) : req),
     ...linkState,
     next(req, res, base) {
       const next = opts.next(res.body);
@@ -217,7 +219,7 @@ export function offsetLimit(opts: {
 }
 
 /** Page numbers, in the query string or (kind POST_BODY) in a JSON body (Cursor's /teams/spend). */
-export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number) => boolean }): Paginator {
+export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number, page_: { records: number; size: number }) => boolean; until?: string }): Paginator {
   const firstPage = opts.first ?? 1;
   const inBody = opts.in === 'body';
   const slot = (name: string): Slot => (inBody ? { body: name.replace(/\./g, '\\.') } : { query: name });
@@ -225,14 +227,14 @@ export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPage
   const size = slot(opts.sizeParam);
   return {
     kind: inBody ? 'POST_BODY' : 'PAGE_NUMBER',
-    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}`,
+    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}${opts.until ? `, ${opts.until}` : ''}`,
     maxPageSize: opts.maxPageSize,
     reservedParams: queryNames(page, size),
     first: (req, n) => setSlot(setSlot(req, page, firstPage), size, n),
     ...slotState(page),
     next(req, res) {
       const current = Number(getSlot(req, page));
-      if (res.records.length === 0 || !opts.hasMore(res.body, current)) return null;
+      if (res.records.length === 0 || !opts.hasMore(res.body, current, { records: res.records.length, size: Number(getSlot(req, size)) })) return null;
       return setSlot(req, page, current + 1);
     },
   };

@@ -184,14 +184,17 @@ export type EnrichableField = (typeof ENRICHABLE_FIELDS)[number];
 
 /**
  * Fills a field the list payload leaves incomplete: `ids` looks names up for ids the user carries, batched
- * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only.
+ * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only;
+ * `json-batch` sends those per-user requests maxBatch at a time inside one OData JSON batch.
  */
 export interface EnrichDefinition extends RequestTemplate {
-  by: 'ids' | 'user';
+  by: 'ids' | 'user' | 'json-batch';
   records: (body: any) => unknown;
   id: (record: any) => string | null;
   name: (record: any) => string | null;
   maxBatch: number;
+  /** `json-batch`: the batch endpoint (a POST); maxBatch sub-requests per call. */
+  batch?: RequestTemplate;
 }
 
 export interface ByIdDefinition extends RequestTemplate {
@@ -222,7 +225,7 @@ export interface RateLimitSpec {
   remainingHeader?: string;
 }
 
-export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;
+export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE', 'RESULT_LIMIT'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 /** Data the HTTP layer tests on every response (2xx included): the first matching rule says what it really is. */
@@ -239,6 +242,8 @@ export interface ErrorRule {
     contains?: string;
   };
   as: ErrorClass;
+  /** What to do instead, added to the message (Auth0's 1000-record window: its user export job). */
+  hint?: string;
 }
 
 export interface ErrorPolicy {

@@ -194,7 +194,8 @@ function compileEnrich(specs: NonNullable<ProviderSpec['enrich']>, slug: string)
       records: bodyReader(e.records),
       id: textAt(e.id),
       name: textAt(e.name),
-      maxBatch: e.by === 'ids' ? e.maxBatch : 1,
+      maxBatch: e.by === 'ids' ? e.maxBatch : e.by === 'json-batch' ? e.batch.max : 1,
+      ...(e.by === 'json-batch' ? { batch: compileRequest({ method: 'POST', path: e.batch.path, idempotent: true }, slug) } : {}),
     };
   }
   return out;
@@ -246,9 +247,10 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const read = bodyReader(typeof p.next === 'string' || 'body' in p.next ? p.next : { body: '' });
         const name = typeof p.next === 'string' ? p.next : 'body' in p.next ? p.next.body : p.next.header;
         const fromHeader = typeof p.next === 'object' && 'header' in p.next ? locate(p.next) : undefined;
-        const paginator = nextUrl({ next: read, pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
+        const size = 'param' in p.pageSize ? { pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max } : { maxPageSize: p.pageSize.fixed };
+        const paginator = nextUrl({ next: read, ...size, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
         if (!fromHeader) return paginator;
-        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: '' }).next(req, res, base) };
+        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), ...size, description: '' }).next(req, res, base) };
       }
       case 'offset': {
         const total = p.total === undefined ? undefined : locate(p.total);
@@ -259,7 +261,8 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const { totalPages, hasMore } = p;
         return pageNumber({
           pageParam: p.pageParam, sizeParam: p.sizeParam, maxPageSize: p.max, first: p.first, in: p.in,
-          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : (b) => getPath(b, hasMore!) === true,
+          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : hasMore !== undefined ? (b) => getPath(b, hasMore) === true : (_b, _page, got) => got.records >= got.size,
+          ...(p.fullPages ? { until: 'while pages come back full' } : {}),
         });
       }
       case 'graphql':
@@ -332,8 +335,8 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
         scope: auth.scope === undefined ? undefined : (c, ctx) => renderText(auth.scope!, { credentials: c, context: ctx }),
         clientAuth: auth.clientAuth,
         grantType: auth.grantType,
-        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, renderText(t, { credentials: c, context: ctx })]))),
-        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {})), 'clientId', 'clientSecret'])],
+        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, [t].flat().map((x) => renderText(x, { credentials: c, context: ctx })).find((v) => v)]))),
+        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {}).flat()), 'clientId', 'clientSecret'])],
         description: auth.description,
       });
     }
@@ -349,6 +352,6 @@ export function compileErrors(e: ErrorSpec | undefined): ErrorPolicy {
   return {
     message: own ? (b) => own(b) || fallback(b) : fallback,
     retryable: e?.retryable,
-    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as })),
+    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as, ...(r.hint ? { hint: r.hint } : {}) })),
   };
 }

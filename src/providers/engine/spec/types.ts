@@ -34,11 +34,12 @@ export type AuthSpec =
    * an account's `context.tokenUrl` overrides it (declared for every provider with this scheme). `clientAuth`: how the
    * client id and secret are sent, as the provider documents it — `form` (client_secret_post, default), `basic`
    * (client_secret_basic) or `json` (a JSON body). `grantType` defaults to client_credentials; `params` are more
-   * grant fields (templates; an empty one is left out), e.g. Auth0's audience. An empty `scope` sends none.
+   * grant fields (templates; an empty one is left out; several: the first whose values are all present), e.g. Auth0's
+   * audience (`['{context.audience}', 'https://{context.domain}/api/v2/']`). An empty `scope` sends none.
    */
   | {
       kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope?: string; clientAuth?: 'form' | 'basic' | 'json'; grantType?: string;
-      params?: Record<string, string>; keys?: string[]; description: string;
+      params?: Record<string, string | string[]>; keys?: string[]; description: string;
     }
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
@@ -75,7 +76,8 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
       stop?: { path: string; equals?: unknown; notEquals?: unknown };
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
-  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
+  /** `pageSize.fixed`: the upstream takes no size parameter and pages by this many (nothing is sent). */
+  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } | { fixed: number } }
   | {
       kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number;
       /** The result's size (SCIM totalResults): a short page is then not the end; the walk stops at the total or an empty page. */
@@ -84,8 +86,9 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
     }
   | {
       kind: 'page-number'; pageParam: string; sizeParam: string; max: number; first?: number; in?: 'query' | 'body';
-      /** More pages while page < this body path (totalPages), or while this path is true. */
-      totalPages?: string; hasMore?: string;
+      /** More pages while page < this body path (totalPages), while this path is true, or (fullPages) while a page
+       *  comes back full: for APIs whose totals are capped (Auth0 reports at most 1000), so the end is never guessed. */
+      totalPages?: string; hasMore?: string; fullPages?: true;
     }
   | { kind: 'graphql'; pageInfo: string; cursorVariable: string; pageSize: { variable: string; max: number } }
   /** RFC 2696 paged results (the `ldap` transport): at most `max` entries a page. */
@@ -150,7 +153,7 @@ export interface ErrorSpec {
   message?: Locator | Locator[] | ((body: any) => string | undefined);
   retryable?: number[];
   /** Tested on every response, in order. A `path` may hold `*` for any element of an array: 'errors.*.extensions.code'. */
-  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass }[];
+  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass; hint?: string }[];
 }
 
 export interface ByIdSpec extends Omit<RequestSpec, 'path'> {
@@ -198,10 +201,16 @@ export interface JoinSpec extends RequestSpec {
  *   e.g. Zendesk organization_id → GET /api/v2/organizations/show_many?ids=…;
  * - `user`: one list per user (`{id}` = the user's remoteId), e.g. Okta GET /api/v1/users/{id}/groups;
  *   its first page only (put the page size in `query`).
+ * - `json-batch`: the same per-user GET, `batch.max` of them at a time inside one POST to `batch.path` in the
+ *   OData JSON batch format (`{ requests: [{ id, method, url }] }` → `{ responses: [{ id, status, headers, body }] }`),
+ *   e.g. Microsoft Graph `/v1.0/$batch` (20 per batch). Sub-request URLs are relative to the batch endpoint's folder
+ *   (Graph: the version). Each response is read on its own: a 404 is an empty list, a 429 (or 503) is sent again
+ *   in the next batch after its Retry-After, any other failure fails only that user's field.
  */
 export type EnrichSpec = Omit<RequestSpec, 'path'> & { path: string; records: Locator | ((body: any) => unknown); id: string; name: string } & (
   | { by: 'ids'; idsJoin?: string; maxBatch: number }
   | { by: 'user' }
+  | { by: 'json-batch'; batch: { path: string; max: number } }
 );
 
 /** Each unified field is a dot path in the raw record, a constant ({ value }), or ({ jsonata }) an expression. */
