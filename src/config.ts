@@ -80,8 +80,9 @@ export const configSchema = (providers: ProviderRegistry) => z
         requestTimeoutMs: int(100, 30000),
         maxInFlightPerTenant: int(1, 32),
         shutdownGraceMs: int(0, 10000),
+        upstreamPageSize: int(1, 1000),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, upstreamPageSize: 1000 }),
     http: z
       .strictObject({
         connectTimeoutMs: int(1, 5000),
@@ -93,8 +94,9 @@ export const configSchema = (providers: ProviderRegistry) => z
         retryBaseDelayMs: int(0, 200),
         retryMaxDelayMs: int(0, 3000),
         retryMaxTotalMs: int(0, 8000),
+        maxResponseBytes: int(1024, 16 * 1024 * 1024),
       })
-      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000 }),
+      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000, maxResponseBytes: 16 * 1024 * 1024 }),
   })
   .superRefine((cfg, ctx) => {
     const tenants = new Set(cfg.tenants.map((t) => t.id));

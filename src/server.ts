@@ -78,10 +78,11 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     bodyTimeoutMs: h.bodyTimeoutMs,
     timeoutMs: h.timeoutMs,
     queueTimeoutMs: h.queueTimeoutMs,
+    maxResponseBytes: h.maxResponseBytes,
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000, upstreamPageSize: config.limits.upstreamPageSize });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
   const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs });
   const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));

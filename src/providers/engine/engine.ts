@@ -8,13 +8,14 @@ import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
-import { GatewayError } from './errors.js';
+import { GatewayError, type GatewayWarning } from './errors.js';
 import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
 import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
 import { Lookups } from './lookups.js';
-import { underBase } from './paginators.js';
-import { secretsOf, secretsOfHeaders } from './redact.js';
+import { WalkHistory } from './loops.js';
+import { NextLinkRefused, underBase } from './paginators.js';
+import { redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
 import { contextOf, safePath, type Account, type EngineOptions, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
 
@@ -30,10 +31,13 @@ function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
 
 export class Engine {
   readonly cursors: CursorCodec;
+  /** Where each issued position's walk has been, to refuse an upstream that loops across requests. */
+  readonly walks: WalkHistory;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
+    this.walks = new WalkHistory(options.cursorStore);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
@@ -45,6 +49,8 @@ export class Engine {
 /** Per GraphQL request: page cache (DataLoader), join cache, and whether debug records are wanted. */
 export class RequestScope implements Scope {
   debug = false;
+  /** What the engine refused while answering this request, for the response's extensions.warnings. */
+  readonly warnings: (GatewayWarning & { path: (string | number)[] })[] = [];
   private readonly pages: DataLoader<PageKey, Page, string>;
   readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
   /** Filter values and fields filled only when selected, through this scope's page loader. */
@@ -122,11 +128,18 @@ export class RequestScope implements Scope {
       throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
     // Pages whose records are mapped get the provider's async preparation here, once (pages are cached).
     if (spec.prepare) await spec.prepare(records).catch((e: Error) => Promise.reject(withCall(e, res.call)));
-    const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
+    let next: UpstreamRequest | null = null;
+    let refusedNext: Page['refusedNext'];
+    try {
+      next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
+    } catch (e) {
+      if (!(e instanceof NextLinkRefused)) throw withCall(e as Error, res.call);
+      refusedNext = { link: redactSecrets(e.link, [...secrets, ...secretsOfHeaders(used ?? {})]).slice(0, 300), reason: e.reason };
+    }
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
     res.call.nextCursor = next ? describeNext(next, spec.paginator!.reservedParams) : null;
-    return { records, next, call: res.call };
+    return { records, next, call: res.call, ...(refusedNext ? { refusedNext } : {}) };
   }
 
   loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page> {

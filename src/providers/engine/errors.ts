@@ -38,6 +38,24 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Codes of warnings: the field is answered, but the gateway refused something the upstream did. They are
+ * listed in the response's `extensions.warnings` ({ code, message, path, provider }); the README's warning
+ * table is generated from this.
+ */
+export const WARNING_CODES = {
+  UPSTREAM_LOOPING: "the upstream's next page is one this walk already read (the page just fetched, or an earlier one: across requests too); paging stopped there with `hasNextPage: false`, and `debug` marks the call `isLooping`",
+  UPSTREAM_RECORD_SKIPPED: 'records without a usable id (null, missing, empty, an object) were left out of the page rather than given an invented id; `extensions.skipped` counts them and `debug.skippedRecords` gives their positions',
+  UPSTREAM_NEXT_LINK_REFUSED: "the upstream's next link was refused (it does not parse, or it is not an http(s) path the gateway may follow on the account's base URL); the users already read are served and paging stopped with `hasNextPage: false`, the link (redacted) in `debug.refusedNextLink`",
+} as const;
+export type WarningCode = keyof typeof WARNING_CODES;
+export interface GatewayWarning {
+  code: WarningCode;
+  message: string;
+  provider: string;
+  [key: string]: unknown;
+}
+
 export interface GatewayErrorExtensions {
   provider?: string;
   upstreamStatus?: number;

@@ -7,6 +7,7 @@
 // Every call can be recorded for the connection's `debug` field, with secrets redacted.
 import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBody } from './body.js';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { Gate } from './gate.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
@@ -25,6 +26,8 @@ export interface HttpOptions {
   /** Longest wait for a free connection to an origin before GATEWAY_OVERLOADED (default 1000). */
   queueTimeoutMs?: number;
   connectionsPerOrigin: number;
+  /** Most bytes read from one response body, after decoding gzip/deflate/br (default 16 MiB). */
+  maxResponseBytes?: number;
   retry: RetryOptions;
 }
 
@@ -39,6 +42,10 @@ export interface UpstreamCall {
   isLooping: boolean;
   isEmptyResult: boolean;
   resultCount: number | null;
+  /** Positions in the page of records left out for want of a usable id. */
+  skippedRecords: number[];
+  /** A next link the gateway refused to follow (redacted). */
+  refusedNextLink: string | null;
 }
 
 /** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
@@ -76,6 +83,9 @@ export interface CallOptions {
 const DEADLINE = Symbol('deadline');
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Decoded by body.ts under the same byte cap, so a compressed page works and a decompression bomb stops at the cap. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
 const DEBUG_HEADERS = /^(content-type|retry-after|link|x-?rate-?limit.*|ratelimit.*|x-request-id|request-id|x-ms-request-id)$/i;
 
 export function buildUrl(origin: string, req: UpstreamRequest): string {
@@ -147,9 +157,11 @@ export class UpstreamClient {
   private readonly pools = new Map<string, { pool: Pool; gate: Gate }>();
   private readonly timeoutMs: number;
   private readonly queueTimeoutMs: number;
+  private readonly maxResponseBytes: number;
   constructor(readonly options: HttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.queueTimeoutMs = options.queueTimeoutMs ?? 1_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
   private pool(origin: string, provider: string): { pool: Pool; gate: Gate } {
@@ -179,7 +191,7 @@ export class UpstreamClient {
     const { pool, gate } = this.pool(new URL(opts.origin).origin, opts.provider);
     const outer = opts.signal;
     const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
     let body: string | undefined;
     if (opts.form) {
       body = new URLSearchParams(opts.form).toString();
@@ -201,6 +213,8 @@ export class UpstreamClient {
       isLooping: false,
       isEmptyResult: false,
       resultCount: null,
+      skippedRecords: [],
+      refusedNextLink: null,
     };
     const finish = () => {
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -236,14 +250,15 @@ export class UpstreamClient {
           });
           status = res.statusCode;
           resHeaders = flattenHeaders(res.headers);
-          text = await res.body.text();
+          text = await readBody(res.body, resHeaders, this.maxResponseBytes, opts.provider);
         } finally {
           gate.release();
         }
       } catch (err: any) {
         finish();
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
-        if (err instanceof GatewayError && err.code === 'GATEWAY_OVERLOADED') throw withCall(err, call);
+        // Load shed, a body over the cap or one that does not decode: the same answer again, so not retried.
+        if (err instanceof GatewayError) throw withCall(err, call);
         if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
         const timedOut = ctl.signal.aborted && ctl.signal.reason === DEADLINE;
         const delay = retriable ? this.backoff(attempt, undefined, started) : undefined;
@@ -297,7 +312,7 @@ export class UpstreamClient {
       const detail = describeBody(parsed, opts.errors?.message);
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
-      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait)), call);
+      throw withCall(upstreamError(opts.provider, cls, status, said, retryAfterOf(cls, wait)), call);
     }
   }
 
@@ -312,11 +327,9 @@ export class UpstreamClient {
 
   /** Milliseconds to wait before the next attempt, or undefined when retries are exhausted. */
   private backoff(attempt: number, waitSecs: number | undefined, started: number): number | undefined {
-    const { maxRetries, baseDelayMs, maxDelayMs, maxTotalMs } = this.options.retry;
+    const { maxRetries, maxDelayMs, maxTotalMs } = this.options.retry;
     if (attempt >= maxRetries) return undefined;
-    // Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)].
-    const jittered = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-    const delay = waitSecs !== undefined ? waitSecs * 1000 : jittered;
+    const delay = retryDelay(attempt, waitSecs, this.options.retry);
     // A client is waiting on this request: an upstream asking for a longer pause than one backoff step
     // gets an immediate UPSTREAM_RATE_LIMITED with retryAfter, and the caller decides.
     if (delay > maxDelayMs) return undefined;
@@ -329,6 +342,24 @@ export class UpstreamClient {
     await Promise.all([...this.pools.values()].map((p) => p.pool.close()));
     this.pools.clear();
   }
+}
+
+/**
+ * The pause before retry `attempt` (0-based): "equal jitter" (AWS architecture blog), uniform in [step/2, step]
+ * with step = min(maxDelayMs, baseDelayMs * 2^attempt), so a retry is never immediate; a wait the upstream
+ * named (Retry-After, a rate-limit reset) is honoured when longer. A wait of zero or one already past (clock
+ * skew) is no wait at all: the jittered backoff applies.
+ */
+export function retryDelay(attempt: number, waitSecs: number | undefined, retry: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+  const step = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+  const jittered = step / 2 + (random() * step) / 2;
+  return Math.max(jittered, (waitSecs ?? 0) * 1000);
+}
+
+/** The retryAfter a client is told: whole seconds, never below 1 (a rate limit naming no wait gets 1). */
+export function retryAfterOf(cls: string, waitSecs: number | undefined): number | undefined {
+  if (waitSecs === undefined && cls !== 'RATE_LIMITED') return undefined;
+  return Math.max(1, Math.ceil(waitSecs ?? 1));
 }
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -4,6 +4,7 @@ import type { LRUCache } from 'lru-cache';
 import type { CursorCodec, CursorStoreOptions } from './cursor.js';
 import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './http.js';
+import type { WalkHistory } from './loops.js';
 import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest } from './types.js';
 
 export interface Account {
@@ -23,11 +24,20 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** Every upstream is asked for pages of min(its paginator's maximum, this) records, whatever `first` is;
+   *  the engine splits them to serve `first` (default: the paginator's maximum). */
+  upstreamPageSize?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }
 
-export interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
+export interface Page {
+  records: unknown[];
+  next: UpstreamRequest | null;
+  call: UpstreamCall;
+  /** A next link the paginator refused to follow (redacted, for the warning): the list stops there. */
+  refusedNext?: { link: string; reason: string };
+}
 /** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
 export interface PageSpec {
   kind: string;
@@ -40,7 +50,7 @@ export interface PageSpec {
 
 /** The request scope as the jobs see it (engine.ts: RequestScope). */
 export interface Scope {
-  readonly engine: { readonly cursors: CursorCodec; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null };
+  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null };
   readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
