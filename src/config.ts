@@ -81,8 +81,9 @@ export const configSchema = (providers: ProviderRegistry) => z
         maxInFlightPerTenant: int(1, 32),
         shutdownGraceMs: int(0, 10000),
         upstreamPageSize: int(1, 1000),
+        pageCacheSeconds: int(0, 120),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, upstreamPageSize: 1000 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, upstreamPageSize: 1000, pageCacheSeconds: 120 }),
     http: z
       .strictObject({
         connectTimeoutMs: int(1, 5000),

@@ -82,7 +82,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     connectionsPerOrigin: 32,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000, upstreamPageSize: config.limits.upstreamPageSize });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000, upstreamPageSize: config.limits.upstreamPageSize, pageCacheMs: config.limits.pageCacheSeconds * 1000 });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
   const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs });
   const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));

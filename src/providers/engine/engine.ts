@@ -24,6 +24,9 @@ export type { Edge, ListArgs, ListResult } from './list.js';
 
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest; headers: Record<string, string> }
 
+/** Memory the page cache may hold: a few pages of every walk in progress. */
+const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
+
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
   return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
@@ -35,10 +38,14 @@ export class Engine {
   readonly walks: WalkHistory;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
+  /** List pages a walk may resume inside (first smaller than the upstream page): bounded in bytes and age. */
+  readonly pageCache: LRUCache<string, Page> | null;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
     this.walks = new WalkHistory(options.cursorStore);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
+    const pageCacheMs = options.pageCacheMs ?? 120_000;
+    this.pageCache = pageCacheMs > 0 ? new LRUCache({ max: 1000, maxSize: PAGE_CACHE_BYTES, sizeCalculation: (p) => Math.max(1, p.bytes), ttl: pageCacheMs }) : null;
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
   scope(signal?: AbortSignal): RequestScope {
@@ -139,11 +146,18 @@ export class RequestScope implements Scope {
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
     res.call.nextCursor = next ? describeNext(next, spec.paginator!.reservedParams) : null;
-    return { records, next, call: res.call, ...(refusedNext ? { refusedNext } : {}) };
+    return { records, next, call: res.call, bytes: res.bytes, ...(refusedNext ? { refusedNext } : {}) };
   }
 
-  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page> {
-    return this.pages.load({ account, def, spec, request, headers });
+  async loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume = false): Promise<Page> {
+    const cache = this.engine.pageCache;
+    // Keyed by the query as a set of pairs: a request resumed from a cursor may order them differently.
+    const key = cache && spec.kind.startsWith('list:') ? `${account.tenant}|${account.id}|${spec.kind}|${stableStringify({ ...request, query: [...request.query].sort() })}|${stableStringify(headers)}` : null;
+    const kept = resume && key ? cache!.get(key) : undefined;
+    if (kept) return { ...kept, call: { ...kept.call, durationMs: 0, retries: 0, fromCache: true, skippedRecords: [...kept.call.skippedRecords] } };
+    const page = await this.pages.load({ account, def, spec, request, headers });
+    if (key && page.records.length > 1) cache!.set(key, page);
+    return page;
   }
 
   /** A template rendered for this account: the request under the base path, and its headers. */

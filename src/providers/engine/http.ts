@@ -42,6 +42,8 @@ export interface UpstreamCall {
   isLooping: boolean;
   isEmptyResult: boolean;
   resultCount: number | null;
+  /** Served from the gateway's page cache (a walk resuming inside a page it read moments ago): no call made. */
+  fromCache: boolean;
   /** Positions in the page of records left out for want of a usable id. */
   skippedRecords: number[];
   /** A next link the gateway refused to follow (redacted). */
@@ -56,7 +58,8 @@ export function withCall<E extends Error>(e: E, call: UpstreamCall): E {
   return e;
 }
 
-export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall }
+/** `bytes`: the body's decoded length, what keeping it in memory roughly costs. */
+export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; bytes: number; call: UpstreamCall }
 
 export interface CallOptions {
   provider: string;
@@ -213,6 +216,7 @@ export class UpstreamClient {
       isLooping: false,
       isEmptyResult: false,
       resultCount: null,
+      fromCache: false,
       skippedRecords: [],
       refusedNextLink: null,
     };
@@ -294,7 +298,7 @@ export class UpstreamClient {
       const ruled = matchRule(opts.errors?.rules, status, resHeaders, parsed);
       if (ok && !ruled) {
         finish();
-        return { status, headers: resHeaders, body: parsed, call };
+        return { status, headers: resHeaders, body: parsed, bytes: text.length, call };
       }
       const cls = ruled ?? classOfStatus(status);
       // The reset header says when the rate-limit window reopens: it only matters for a rate limit.

@@ -27,6 +27,9 @@ export interface EngineOptions {
   /** Every upstream is asked for pages of min(its paginator's maximum, this) records, whatever `first` is;
    *  the engine splits them to serve `first` (default: the paginator's maximum). */
   upstreamPageSize?: number;
+  /** How long a list page stays cached for a walk that resumes inside it (a `first` smaller than the
+   *  upstream page); 0 disables. A walk's fresh pages are always fetched. */
+  pageCacheMs?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }
@@ -35,6 +38,8 @@ export interface Page {
   records: unknown[];
   next: UpstreamRequest | null;
   call: UpstreamCall;
+  /** The body's size, what caching the page costs. */
+  bytes: number;
   /** A next link the paginator refused to follow (redacted, for the warning): the list stops there. */
   refusedNext?: { link: string; reason: string };
 }
@@ -54,7 +59,8 @@ export interface Scope {
   readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
-  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page>;
+  /** `resume`: the walk resumes inside this page, which may come from the page cache (read moments ago). */
+  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume?: boolean): Promise<Page>;
 }
 
 /** The account's context with the provider's defaults for keys it leaves out. */
