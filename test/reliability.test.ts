@@ -61,7 +61,7 @@ async function walkAll(h: Harness, first: number, max = 100) {
   for (let n = 0; n < max; n++) {
     const res = await h.query(Q, { first, after });
     responses.push(res.body);
-    const conn = res.body.data?.users;
+    const conn: any = res.body.data?.users;
     if (!conn?.pageInfo.hasNextPage) break;
     after = conn.pageInfo.endCursor;
   }

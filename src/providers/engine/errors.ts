@@ -33,7 +33,7 @@ export const ERROR_CODES = {
   UPSTREAM_UNAVAILABLE: 'upstream 5xx, network failure or a missed deadline (`http.timeoutMs` for one attempt: connect, headers and the whole body) after retries; or the request\'s budget (`limits.requestTimeoutMs`) ran out, or the gateway is shutting down, and its upstream calls were stopped',
   GATEWAY_OVERLOADED: 'load shed, answered at once with `retryAfter` seconds: the tenant already has `limits.maxInFlightPerTenant` requests running (HTTP 429 with `Retry-After`), or every connection to an upstream stayed busy for `http.queueTimeoutMs` (an error on that field)',
   UPSTREAM_BAD_REQUEST: 'upstream rejected the request (other 4xx, or errors in a 200 body)',
-  UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
+  UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; a body over `http.maxResponseBytes` (`extensions.maxResponseBytes`), in an unknown content coding or corrupt; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
