@@ -9,7 +9,6 @@ import { valuesHint } from './lookups.js';
 import { mapper } from './joins.js';
 import { underBase } from './paginators.js';
 import { getPath, setPath } from './paths.js';
-import { secretsOf } from './redact.js';
 import { contextOf, safePath, type Account, type PageSpec, type Scope } from './scope.js';
 import type { Category, FilterName, ListDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
@@ -90,7 +89,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   // Full pages whatever `first` is (split below to serve it): a small first page must not make one upstream
   // call per user for the whole walk, as the size sticks in next links (Okta's `limit`).
   const pageSize = Math.max(1, Math.min(pag.maxPageSize, scope.engine.options.upstreamPageSize ?? pag.maxPageSize));
-  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize, secrets: secretsOf(account.credentials) };
+  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize, get secrets() { return scope.secrets(account); } };
   let pos: Position;
   if (args.after) {
     const resumed = codec.decode(args.after, walk);

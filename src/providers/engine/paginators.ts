@@ -2,6 +2,7 @@
 // derives the *next request* (or null at the end). Cursors do not carry that request: each kind names a
 // page by its state relative to the list's base request (its own slot values, or a next link's
 // difference from the base), from which `resume` rebuilds the request exactly.
+import { GatewayError } from './errors.js';
 import { getPath, setPath } from './paths.js';
 import type { PageResponse, PaginationKind, Paginator, UpstreamRequest } from './types.js';
 
@@ -107,6 +108,8 @@ export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST
   } catch {
     throw new NextLinkRefused(next, 'it is not a URL');
   }
+  // An opaque link (`x:http://other-host/…`) has no absolute path: sent as it is, it would be an absolute-form
+  // request target carrying the account's credentials to whatever a forward proxy makes of it.
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new NextLinkRefused(next, `its scheme ${url.protocol.slice(0, 20)} is not http or https`);
   if (!url.pathname.startsWith('/')) throw new NextLinkRefused(next, 'its path is not an absolute path');
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
@@ -136,7 +139,9 @@ export function tokenCursor(opts: {
     next(req, res) {
       if (opts.stop?.(res.body)) return null;
       const token = opts.token(res);
-      if (token === undefined || token === null || token === '' || typeof token === 'object') return null;
+      if (token === undefined || token === null || token === '') return null;
+      // Read as data: an object (`{"toString":1}`) or a boolean is no position, and ending quietly would hide it.
+      if (!isScalar(token)) throw new GatewayError('UPSTREAM_BAD_RESPONSE', `answered a next-page token that is not a string or a number (a ${Array.isArray(token) ? 'list' : typeof token}). The upstream API may have changed.`);
       return setSlot(req, opts.send, String(token));
     },
   };
