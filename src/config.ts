@@ -86,8 +86,10 @@ export const configSchema = (providers: ProviderRegistry) => z
         maxStreamFirst: int(1, 100000),
         streamTimeoutMs: int(1000, 600000),
         rateLimitWaitMs: int(0, 10000),
+        upstreamPageSize: int(1, 1000),
+        pageCacheSeconds: int(0, 120),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, maxUpstreamCallsPerRequest: 200, maxStreamFirst: 100000, streamTimeoutMs: 600000, rateLimitWaitMs: 10000 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, maxUpstreamCallsPerRequest: 200, maxStreamFirst: 100000, streamTimeoutMs: 600000, rateLimitWaitMs: 10000, upstreamPageSize: 1000, pageCacheSeconds: 120 }),
     cache: z.strictObject({ pageTtlSeconds: int(0, 0), maxPages: int(1, 1000) }).default({ pageTtlSeconds: 0, maxPages: 1000 }),
     http: z
       .strictObject({
@@ -102,8 +104,9 @@ export const configSchema = (providers: ProviderRegistry) => z
         retryMaxTotalMs: int(0, 8000),
         connectionsPerOrigin: int(1, 32),
         connectionsPerTenant: int(1, 8),
+        maxResponseBytes: int(1024, 16 * 1024 * 1024),
       })
-      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000, connectionsPerOrigin: 32, connectionsPerTenant: 8 }),
+      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000, connectionsPerOrigin: 32, connectionsPerTenant: 8, maxResponseBytes: 16 * 1024 * 1024 }),
     // The gateway's own HTTP server (clients → gateway): slow or idle clients cannot hold sockets for long.
     server: z
       .strictObject({ headersTimeoutMs: int(100, 10000), requestTimeoutMs: int(100, 60000), keepAliveTimeoutMs: int(100, 5000), maxConnections: int(1, 1024) })

@@ -86,11 +86,12 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     bodyTimeoutMs: h.bodyTimeoutMs,
     timeoutMs: h.timeoutMs,
     queueTimeoutMs: h.queueTimeoutMs,
+    maxResponseBytes: h.maxResponseBytes,
     connectionsPerOrigin: h.connectionsPerOrigin,
     connectionsPerTenant: h.connectionsPerTenant,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest, joinCacheMs: config.limits.joinCacheSeconds * 1000, maxStreamFirst: config.limits.maxStreamFirst, pageCacheMs: config.cache.pageTtlSeconds * 1000, pageCacheMax: config.cache.maxPages, rateLimitWaitMs: config.limits.rateLimitWaitMs });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest, joinCacheMs: config.limits.joinCacheSeconds * 1000, maxStreamFirst: config.limits.maxStreamFirst, pageCacheMs: config.cache.pageTtlSeconds * 1000, pageCacheMax: config.cache.maxPages, rateLimitWaitMs: config.limits.rateLimitWaitMs, upstreamPageSize: config.limits.upstreamPageSize, resumeCacheMs: config.limits.pageCacheSeconds * 1000 });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
   const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs, streamTimeoutMs: config.limits.streamTimeoutMs });
   const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));

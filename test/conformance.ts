@@ -11,6 +11,7 @@ import { FILTER_NAMES, type Category, type FilterName, type UnifiedUser, type Us
 import { loadCustomProvider } from '../src/providers/custom.js';
 import { providerBySlug } from '../src/providers/registry.js';
 import { mapRecords } from '../src/providers/engine/spec/index.js';
+import { usableId } from '../src/providers/engine/joins.js';
 import { USER_TYPE_NAME } from '../src/schema/users.js';
 import { OTHER_TENANT_TOKEN, startGateway, transcript, type Harness } from './helpers.js';
 
@@ -137,6 +138,42 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       });
     }
 
+    it('asks the upstream for full pages whatever first is: a walk with first: 7 costs as many calls as one with first: 100', async () => {
+      let before = listCalls();
+      await walk({}, 100);
+      const full = listCalls() - before;
+      before = listCalls();
+      expect(remoteIds(await walk({}, 7))).toEqual(ids);
+      // The upstream's pages are split to serve 7 at a time (later GraphQL pages resume inside a cached one).
+      const small = listCalls() - before;
+      expect(small).toBeLessThanOrEqual(full + 1);
+      expect(small).toBeLessThan(Math.ceil(ids.length / 7));
+    });
+
+    it('skips a record without a usable id (null, missing, an object) instead of inventing one', async () => {
+      const fixtures: unknown[] = JSON.parse(readFileSync(new URL(`../src/providers/${opts.sandbox.slug}/fixtures/users.json`, import.meta.url), 'utf8'));
+      const [mapped] = await mapRecords(def, [structuredClone(fixtures[0])]);
+      expect(usableId(mapped!.remoteId), 'the fixture maps to a usable id').toBe(true);
+      // The fields holding the id: those whose value is the remoteId (a prefixed id, e.g. GitHub's invitations, holds it as a suffix).
+      const holders = (v: unknown, at: string[] = []): string[][] =>
+        v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => holders(x, [...at, k])) : (typeof v === 'string' || typeof v === 'number') && String(v) !== '' && mapped!.remoteId.endsWith(String(v)) ? [at] : [];
+      const paths = holders(fixtures[0]);
+      expect(paths.length, 'the raw record holds its id').toBeGreaterThan(0);
+      for (const bad of [null, undefined, {}, ['x']]) {
+        const raw: any = structuredClone(fixtures[0]);
+        for (const path of paths) {
+          const parent = path.slice(0, -1).reduce((o, k) => o[k], raw);
+          if (bad === undefined) delete parent[path.at(-1)!];
+          else parent[path.at(-1)!] = bad;
+        }
+        const [user] = await mapRecords(def, [raw]);
+        // Unusable (the engine skips the record), or the provider's documented fallback: another value of the record.
+        const values = (v: unknown): string[] => (v && typeof v === 'object' ? Object.values(v).flatMap(values) : typeof v === 'string' || typeof v === 'number' ? [String(v)] : []);
+        const fallback = usableId(user!.remoteId) && values(raw).some((v) => user!.remoteId.endsWith(v));
+        expect(!usableId(user!.remoteId) || fallback, `${JSON.stringify(bad)} at ${paths.map((p) => p.join('.')).join(', ')} gave remoteId ${JSON.stringify(user!.remoteId)}`).toBe(true);
+      }
+    });
+
     it('issues compact, opaque cursors: at most 100 characters, showing no upstream path or parameter value', async () => {
       const before = sandbox.requests.length;
       const cursors: string[] = [];
@@ -207,7 +244,8 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
         expect(once.res.body.errors).toBeUndefined();
         expect(once.calls).toBe(2);
         const always = await failWith({ status: 429, headers: { 'retry-after': '0' }, body: { error: 'slow down' }, times: 10 });
-        expect(always.ext).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: slug, upstreamStatus: 429, retryAfter: 0 });
+        // A wait of zero is backoff with jitter, and a client is never told to retry in under a second.
+        expect(always.ext).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: slug, upstreamStatus: 429, retryAfter: 1 });
         expect(always.calls).toBe(4); // the first attempt and maxRetries (3) retries
         const long = await failWith({ status: 429, headers: { 'retry-after': '120' }, body: { error: 'slow down' } });
         expect(long.ext).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: slug, retryAfter: 120 });

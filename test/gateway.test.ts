@@ -148,7 +148,7 @@ describe('batching and debug', () => {
       edges { cursor } debug { method url status retries resultCount nextCursor isLooping isEmptyResult responseHeaders { name value } } } }`, { a: 'okta-a' });
     const calls = dbg.body.data.users.debug;
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ method: 'GET', status: 200, retries: 0, resultCount: 100, isLooping: false, isEmptyResult: false });
+    expect(calls[0]).toMatchObject({ method: 'GET', status: 200, retries: 0, resultCount: 200, isLooping: false, isEmptyResult: false });
     expect(calls[0].url).toContain('/api/v1/users?');
     expect(calls[0].url).toContain('token=%5BREDACTED%5D');
     expect(calls[0].nextCursor).toContain('after=');
@@ -158,7 +158,7 @@ describe('batching and debug', () => {
   it('passes remoteQuery through but never lets it override paging', async () => {
     await h.query(Q, { account: 'okta-a', first: 4, remoteQuery: { limit: 1, after: 'evil', expand: 'classification' } });
     const q = sandbox.requests.at(-1)!.query;
-    expect(q.get('limit')).toBe('4');
+    expect(q.get('limit')).toBe('200'); // the upstream's full page, whatever first is
     expect(q.get('after')).toBeNull();
     expect(q.get('expand')).toBe('classification');
   });

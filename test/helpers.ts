@@ -12,7 +12,7 @@ export interface TestAccount { id: string; provider: string; context?: Record<st
 export interface Harness {
   gateway: Gateway;
   logs: string[];
-  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; headers: Headers; body: { data?: T; errors?: any[] }; text: string }>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ status: number; headers: Headers; body: { data?: T; errors?: any[]; extensions?: any }; text: string }>;
   close(): Promise<void>;
 }
 

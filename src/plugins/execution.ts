@@ -1,7 +1,7 @@
 // Execution plugins: how documents are validated and executed, and errors shaped on the way out.
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { getNullableType, getOperationAST, getVariableValues, GraphQLError, isScalarType, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 
 /**
  * graphql-jit compiles a document once and executes wide user lists much faster, but cannot run some
@@ -90,6 +90,28 @@ function useErrorLocations(): Plugin {
   };
 }
 
+/**
+ * What the engine refused while answering (an upstream that looped, a next link, records without an id) goes
+ * into the response's `extensions.warnings`: the fields are answered, so these are not errors. A streamed
+ * response carries each warning once, in the first payload after it was raised.
+ */
+function useWarnings(): Plugin {
+  return {
+    onExecute: ({ args }) => {
+      let sent = 0;
+      return {
+        onExecuteDone: (payload) =>
+          handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
+            const warnings = (args.contextValue as { scope?: { warnings?: unknown[] } }).scope?.warnings ?? [];
+            if (warnings.length <= sent) return;
+            setResult({ ...result, extensions: { ...result.extensions, warnings: warnings.slice(sent) } });
+            sent = warnings.length;
+          }),
+      };
+    },
+  };
+}
+
 /** The execution plugins, in order. */
 export function executionPlugins(): Plugin[] {
   return [
@@ -97,5 +119,6 @@ export function executionPlugins(): Plugin[] {
     useVariableCoercion(),
     useGraphQlJit({}, { enableIf: ({ document, schema }) => jitSafe(document, schema) }) as Plugin,
     useErrorLocations(),
+    useWarnings(),
   ];
 }

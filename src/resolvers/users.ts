@@ -1,4 +1,5 @@
 // Query.users: validate → load account → engine → shape the Relay connection. Thin on purpose.
+import { responsePathAsArray } from 'graphql';
 import { builder } from '../schema/builder.js';
 import { CategoryEnum } from '../schema/enums.js';
 import { UserFilterInput } from '../schema/filters.js';
@@ -99,6 +100,7 @@ builder.queryField('users', (t) =>
       } catch (e) {
         throw fieldSelects(info, 'debug') ? withUpstreamCalls(e, calls) : e;
       }
+      if (res.warnings.length) ctx.scope.warnings.push(...res.warnings.map((w) => ({ ...w, path: responsePathAsArray(info.path) })));
       // Edges carry their cursors, encoded by the engine when read.
       return {
         edges: res.edges,

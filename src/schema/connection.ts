@@ -18,9 +18,12 @@ export const UpstreamCallType = builder.objectRef<UpstreamCall>('UpstreamCall').
     retries: t.exposeInt('retries'),
     responseHeaders: t.field({ type: [HeaderType], resolve: (c) => c.responseHeaders }),
     nextCursor: t.string({ nullable: true, description: 'The upstream position of the next page, if any.', resolve: (c) => c.nextCursor }),
-    isLooping: t.exposeBoolean('isLooping', { description: 'The upstream returned a cursor it had already returned; paging stopped.' }),
+    isLooping: t.exposeBoolean('isLooping', { description: 'The next page this call pointed to is one the walk had already read, in this request or an earlier one; paging stopped (warning UPSTREAM_LOOPING).' }),
     isEmptyResult: t.exposeBoolean('isEmptyResult'),
     resultCount: t.int({ nullable: true, resolve: (c) => c.resultCount }),
+    fromCache: t.exposeBoolean('fromCache', { description: 'Served from the page cache: the walk resumed inside a page the gateway read moments ago, so no upstream call was made.' }),
+    skippedRecords: t.field({ type: ['Int'], description: 'Positions in this page of records left out for want of a usable id (see warning UPSTREAM_RECORD_SKIPPED).', resolve: (c) => c.skippedRecords }),
+    refusedNextLink: t.string({ nullable: true, description: 'A next link the gateway refused to follow, redacted; paging stopped there (warning UPSTREAM_NEXT_LINK_REFUSED).', resolve: (c) => c.refusedNextLink }),
   }),
 });
 

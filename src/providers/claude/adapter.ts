@@ -15,7 +15,7 @@
 // Decisions: the API has no status field — every listed member is ACTIVE and remoteStatus is null (no raw value
 //   exists; invites live at /v1/organizations/invites and are not listed). userType is derived from role (a
 //   heuristic) so filters.userType can work; UsageMeteringUser exposes it.
-import { isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
+import { idOf, isoDate, joinKey, splitName, str } from '../engine/map-helpers.js';
 import type { UserType } from '../engine/types.js';
 import { defineProvider, type PaginatorSpec } from '../engine/spec/index.js';
 
@@ -98,7 +98,7 @@ export const claude = defineProvider<ClaudeUser>({
     const role = str(u.role);
     const days = ((joined.claudeCode ?? []) as ClaudeCodeUsageRow[]).map((r) => isoDate(r?.date)).filter((d): d is string => d !== null).sort();
     return {
-      remoteId: String(u.id),
+      remoteId: idOf(u.id),
       name,
       ...splitName(name),
       emails: typeof u.email === 'string' && u.email !== '' ? [{ email: u.email, isPrimary: true, type: 'work' }] : [],

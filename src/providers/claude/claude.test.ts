@@ -73,7 +73,7 @@ describe('claude adapter', () => {
     const { nodes } = await walk(h, Q, { account: 'claude-1', filters: { date: DAY } }, 50);
     expect(nodes.map((n) => n.remoteId)).toEqual(data.map((u) => u.id));
     const calls = usersCalls().slice(before);
-    expect(calls[0]!.query.get('limit')).toBe('50');
+    expect(calls[0]!.query.get('limit')).toBe('1000'); // the documented maximum, whatever first is
     expect(calls[0]!.query.get('after_id')).toBeNull();
     expect(calls.slice(1).every((c) => data.some((u) => u.id === c.query.get('after_id')))).toBe(true);
     expect(sandbox.requests.every((r) => r.headers['x-api-key'] === CLAUDE_SANDBOX_API_KEY && r.headers['anthropic-version'] === CLAUDE_VERSION)).toBe(true);

@@ -19,7 +19,7 @@
 //   which reads as "no override", not a $0 cap), else monthlyLimitDollars when positive (a newer field, 3p),
 //   else null. lastActiveAt = the latest `date` of the day's rows with isActive.
 //   userType is derived from role (owner/free-owner → ADMIN, member → USER), a heuristic for filters.userType.
-import { dayStartMs, fromEpochMs, joinKey, splitName, str } from '../engine/map-helpers.js';
+import { dayStartMs, fromEpochMs, idOf, joinKey, splitName, str } from '../engine/map-helpers.js';
 import type { UserType } from '../engine/types.js';
 import { defineProvider } from '../engine/spec/index.js';
 
@@ -104,7 +104,7 @@ export const cursor = defineProvider<CursorMember>({
     const limit = positive(spend?.hardLimitOverrideDollars) ?? positive(spend?.monthlyLimitDollars);
     const active = ((joined.dailyUsage ?? []) as CursorUsageRow[]).filter((r) => r?.isActive === true).map((r) => fromEpochMs(r.date)).filter((d): d is string => d !== null).sort();
     return {
-      remoteId: u.id !== undefined && u.id !== null ? String(u.id) : String(u.email ?? ''),
+      remoteId: idOf(u.id) || idOf(u.email),
       name,
       ...splitName(name),
       emails: typeof u.email === 'string' && u.email !== '' ? [{ email: u.email, isPrimary: true, type: 'work' }] : [],

@@ -22,7 +22,10 @@ export async function byIds(scope: Scope, account: Account, def: ProviderDefinit
       for (let i = 0; i < valid.length; i += spec.maxBatch) {
         const { request, headers } = scope.render(account, def, spec, { ...vars, ids: valid.slice(i, i + spec.maxBatch) });
         const page = await scope.loadPage(account, def, { kind: 'byIds', records: spec.records, idempotent: spec.idempotent, prepare: def.preparePage }, request, headers);
-        page.records.forEach((raw, n) => found.set(spec.idOf(raw), map(raw, n)));
+        page.records.forEach((raw, n) => {
+          const user = map(raw, n); // a record without a usable id answers no id
+          if (user) found.set(spec.idOf(raw), user);
+        });
       }
       pending = [];
     } catch (e) {
@@ -36,7 +39,8 @@ export async function byIds(scope: Scope, account: Account, def: ProviderDefinit
       const { request, headers } = scope.render(account, def, spec, { ...vars, id });
       try {
         const page = await scope.loadPage(account, def, { kind: 'byId', records: (b) => [spec.record(b)], idempotent: spec.idempotent, prepare: def.preparePage }, request, headers);
-        if (page.records[0]) found.set(id, map(page.records[0], 0));
+        const user = page.records[0] ? map(page.records[0], 0) : null;
+        if (user) found.set(id, user);
       } catch (e) {
         if (!(e instanceof GatewayError && e.code === 'UPSTREAM_NOT_FOUND')) throw e;
       }

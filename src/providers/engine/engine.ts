@@ -8,7 +8,7 @@ import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
-import { GatewayError } from './errors.js';
+import { GatewayError, type GatewayWarning } from './errors.js';
 import { UpstreamClient, withCall, type CallOptions, type UpstreamCall } from './http.js';
 import { LdapTransport } from './ldap.js';
 import { list, type ListArgs, type ListResult } from './list.js';
@@ -16,7 +16,8 @@ import { byIds } from './by-ids.js';
 import { RateLimits } from './rate-limit.js';
 import { SharedPages } from './single-flight.js';
 import { Lookups } from './lookups.js';
-import { underBase } from './paginators.js';
+import { WalkHistory } from './loops.js';
+import { NextLinkRefused, underBase } from './paginators.js';
 import { redactDeep, redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
 import { contextOf, safePath, type Account, type EngineOptions, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
@@ -29,6 +30,9 @@ export const DEFAULT_MAX_UPSTREAM_CALLS = 200;
 
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest; headers: Record<string, string> }
 
+/** Memory the page cache may hold: a few pages of every walk in progress. */
+const PAGE_CACHE_BYTES = 64 * 1024 * 1024;
+
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
   // protocol + host rather than `origin`, which is "null" for schemes URL does not know (ldap:, ldaps:).
@@ -37,6 +41,8 @@ function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
 
 export class Engine {
   readonly cursors: CursorCodec;
+  /** Where each issued position's walk has been, to refuse an upstream that loops across requests. */
+  readonly walks: WalkHistory;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
   /** The second transport (ProviderDefinition.transport LDAP), with the HTTP client's guard, deadline and retries. */
@@ -45,12 +51,17 @@ export class Engine {
   readonly pages: SharedPages<Page>;
   /** Each account's request bucket. */
   readonly rateLimits: RateLimits;
+  /** List pages a walk may resume inside (first smaller than the upstream page): bounded in bytes and age. */
+  readonly pageCache: LRUCache<string, Page> | null;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
+    this.walks = new WalkHistory(options.cursorStore);
     this.ldap = new LdapTransport(client.options);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
     this.pages = new SharedPages(options.pageCacheMs ?? 0, options.pageCacheMax ?? 1000);
     this.rateLimits = new RateLimits(options.rateLimitWaitMs ?? 10_000);
+    const resumeCacheMs = options.resumeCacheMs ?? 120_000;
+    this.pageCache = resumeCacheMs > 0 ? new LRUCache({ max: 1000, maxSize: PAGE_CACHE_BYTES, sizeCalculation: (p) => Math.max(1, p.bytes), ttl: resumeCacheMs }) : null;
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
   scope(signal?: AbortSignal): RequestScope {
@@ -65,6 +76,8 @@ export class Engine {
 /** Per GraphQL request: page cache (DataLoader), join cache, and whether debug records are wanted. */
 export class RequestScope implements Scope {
   debug = false;
+  /** What the engine refused while answering this request, for the response's extensions.warnings. */
+  readonly warnings: (GatewayWarning & { path: (string | number)[] })[] = [];
   private readonly pages: DataLoader<PageKey, Page, string>;
   readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
   /** Filter values and fields filled only when selected, through this scope's page loader. */
@@ -178,11 +191,14 @@ export class RequestScope implements Scope {
     }
     if (!records)
       throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
-    let next: UpstreamRequest | null;
+    let next: UpstreamRequest | null = null;
+    let refusedNext: Page['refusedNext'];
     try {
       next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
     } catch (e) {
-      throw withCall(e instanceof GatewayError ? new GatewayError(e.code, `${def.slug}: ${e.message}`, { ...e.extensions, provider: def.slug, upstreamStatus: res.status }) : e as Error, res.call);
+      // A link the gateway does not follow ends the list there, keeping this page's records (reported by list.ts).
+      if (e instanceof NextLinkRefused) refusedNext = { link: redactSecrets(e.link, callSecrets).slice(0, 300), reason: e.reason };
+      else throw withCall(e instanceof GatewayError ? new GatewayError(e.code, `${def.slug}: ${e.message}`, { ...e.extensions, provider: def.slug, upstreamStatus: res.status }) : e as Error, res.call);
     }
     // An upstream echoing the account's secrets into its records (a token in profile.title): redacted before
     // anything maps them, so neither mapped fields nor remoteData carry them. Paging (above) saw the raw body.
@@ -192,11 +208,18 @@ export class RequestScope implements Scope {
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
     res.call.nextCursor = next ? redactSecrets(describeNext(next, spec.paginator!.reservedParams), callSecrets) : null;
-    return { records: records as unknown[], next, call: res.call };
+    return { records: records as unknown[], next, call: res.call, bytes: res.bytes, ...(refusedNext ? { refusedNext } : {}) };
   }
 
-  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page> {
-    return this.pages.load({ account, def, spec, request, headers });
+  async loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume = false): Promise<Page> {
+    const cache = this.engine.pageCache;
+    // Keyed by the query as a set of pairs: a request resumed from a cursor may order them differently.
+    const key = cache && spec.kind.startsWith('list:') ? `${account.tenant}|${account.id}|${spec.kind}|${stableStringify({ ...request, query: [...request.query].sort() })}|${stableStringify(headers)}` : null;
+    const kept = resume && key ? cache!.get(key) : undefined;
+    if (kept) return { ...kept, call: { ...kept.call, durationMs: 0, retries: 0, fromCache: true, skippedRecords: [...kept.call.skippedRecords] } };
+    const page = await this.pages.load({ account, def, spec, request, headers });
+    if (key && page.records.length > 1) cache!.set(key, page);
+    return page;
   }
 
   /** A template rendered for this account: the request under the base path, and its headers. */

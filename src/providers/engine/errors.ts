@@ -35,10 +35,28 @@ export const ERROR_CODES = {
   UPSTREAM_BUDGET_EXHAUSTED: 'the request reached `limits.maxUpstreamCallsPerRequest` upstream calls, counted across all its fields (aliases, nodes, joins, pages); ask for less per request or page with `after`',
   UPSTREAM_BAD_REQUEST: 'upstream rejected the request (other 4xx, or errors in a 200 body)',
   UPSTREAM_RESULT_LIMIT: 'the provider will not page past a fixed number of records (Auth0: the first 1000 of a list or search); narrow the list with filters the provider serves, or use the export the message names',
-  UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
+  UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; a body over `http.maxResponseBytes` (`extensions.maxResponseBytes`), in an unknown content coding or corrupt; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes of warnings: the field is answered, but the gateway refused something the upstream did. They are
+ * listed in the response's `extensions.warnings` ({ code, message, path, provider }); the README's warning
+ * table is generated from this.
+ */
+export const WARNING_CODES = {
+  UPSTREAM_LOOPING: "the upstream's next page is one this walk already read (the page just fetched, or an earlier one: across requests too); paging stopped there with `hasNextPage: false`, and `debug` marks the call `isLooping`",
+  UPSTREAM_RECORD_SKIPPED: 'records without a usable id (null, missing, empty, an object) were left out of the page rather than given an invented id; `extensions.skipped` counts them and `debug.skippedRecords` gives their positions',
+  UPSTREAM_NEXT_LINK_REFUSED: "the upstream's next link was refused (it does not parse, or it is not an http(s) path the gateway may follow on the account's base URL); the users already read are served and paging stopped with `hasNextPage: false`, the link (redacted) in `debug.refusedNextLink`",
+} as const;
+export type WarningCode = keyof typeof WARNING_CODES;
+export interface GatewayWarning {
+  code: WarningCode;
+  message: string;
+  provider: string;
+  [key: string]: unknown;
+}
 
 export interface GatewayErrorExtensions {
   provider?: string;

@@ -7,6 +7,7 @@
 // Every call can be recorded for the connection's `debug` field, with secrets redacted.
 import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readBody } from './body.js';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { Gate } from './gate.js';
 import { headerBudget, type Bucket, type RateLimitState } from './rate-limit.js';
@@ -26,6 +27,8 @@ export interface HttpOptions {
   /** Longest wait for a free connection to an origin before GATEWAY_OVERLOADED (default 1000). */
   queueTimeoutMs?: number;
   connectionsPerOrigin: number;
+  /** Most bytes read from one response body, after decoding gzip/deflate/br (default 16 MiB). */
+  maxResponseBytes?: number;
   /** Most of an origin's connections one tenant's calls may hold at once, so a tenant cannot take a shared
    *  SaaS origin's whole pool (default a quarter of connectionsPerOrigin). */
   connectionsPerTenant?: number;
@@ -47,6 +50,12 @@ export interface UpstreamCall {
   resultCount: number | null;
   /** The account's upstream budget after this call, and its wait in the account's bucket (rate-limit.ts). */
   rateLimit?: RateLimitState;
+  /** Served from the gateway's page cache (a walk resuming inside a page it read moments ago): no call made. */
+  fromCache: boolean;
+  /** Positions in the page of records left out for want of a usable id. */
+  skippedRecords: number[];
+  /** A next link the gateway refused to follow (redacted). */
+  refusedNextLink: string | null;
 }
 
 /** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
@@ -57,8 +66,8 @@ export function withCall<E extends Error>(e: E, call: UpstreamCall): E {
   return e;
 }
 
-/** `echoesSecret`: the body holds one of the call's secrets (an upstream echoing a credential back). */
-export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall; echoesSecret: boolean }
+/** `bytes`: the body's decoded length, what keeping it in memory roughly costs. `echoesSecret`: the body holds one of the call's secrets (an upstream echoing a credential back). */
+export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; bytes: number; call: UpstreamCall; echoesSecret: boolean }
 
 export interface CallOptions {
   provider: string;
@@ -89,6 +98,9 @@ export interface CallOptions {
 const DEADLINE = Symbol('deadline');
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Decoded by body.ts under the same byte cap, so a compressed page works and a decompression bomb stops at the cap. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
 const DEBUG_HEADERS = /^(content-type|retry-after|link|x-?rate-?limit.*|ratelimit.*|x-request-id|request-id|x-ms-request-id)$/i;
 
 export function buildUrl(origin: string, req: UpstreamRequest): string {
@@ -167,9 +179,11 @@ export class UpstreamClient {
   private readonly timeoutMs: number;
   private readonly queueTimeoutMs: number;
   private readonly perTenant: number;
+  private readonly maxResponseBytes: number;
   constructor(readonly options: HttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.queueTimeoutMs = options.queueTimeoutMs ?? 1_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.perTenant = Math.min(options.connectionsPerOrigin, options.connectionsPerTenant ?? Math.max(1, Math.ceil(options.connectionsPerOrigin / 4)));
   }
 
@@ -227,7 +241,7 @@ export class UpstreamClient {
     const { pool, gate } = entry;
     const outer = opts.signal;
     const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
+    const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
     let body: string | undefined;
     if (opts.form) {
       body = new URLSearchParams(opts.form).toString();
@@ -258,6 +272,9 @@ export class UpstreamClient {
       isLooping: false,
       isEmptyResult: false,
       resultCount: null,
+      fromCache: false,
+      skippedRecords: [],
+      refusedNextLink: null,
     };
     const finish = () => {
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
@@ -306,7 +323,7 @@ export class UpstreamClient {
           });
           status = res.statusCode;
           resHeaders = flattenHeaders(res.headers);
-          text = await res.body.text();
+          text = await readBody(res.body, resHeaders, this.maxResponseBytes, opts.provider);
         } finally {
           gate.release();
           releaseTenant?.();
@@ -314,7 +331,8 @@ export class UpstreamClient {
       } catch (err: any) {
         finish();
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
-        if (err instanceof GatewayError) throw withCall(err, call); // GATEWAY_OVERLOADED
+        // Load shed, a body over the cap or one that does not decode: the same answer again, so not retried.
+        if (err instanceof GatewayError) throw withCall(err, call);
         if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
         // A request the client refused to send would be refused again: never retried.
         if (err?.code === 'UND_ERR_INVALID_ARG') throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the HTTP client refused to send the request. Check the account's base URL and credentials.`, { provider: opts.provider }), call);
@@ -358,7 +376,7 @@ export class UpstreamClient {
       const ruled = rule?.as;
       if (ok && !ruled) {
         finish();
-        return { status, headers: resHeaders, body: parsed, call, echoesSecret: mentionsSecret(text, opts.secrets) };
+        return { status, headers: resHeaders, body: parsed, bytes: text.length, call, echoesSecret: mentionsSecret(text, opts.secrets) };
       }
       const cls = ruled ?? classOfStatus(status);
       // The reset header says when the rate-limit window reopens: it only matters for a rate limit.
@@ -376,7 +394,7 @@ export class UpstreamClient {
       const detail = describeBody(parsed, opts.errors?.message);
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
-      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait), rule?.hint), call);
+      throw withCall(upstreamError(opts.provider, cls, status, said, retryAfterOf(cls, wait), rule?.hint), call);
     }
   }
 
@@ -391,11 +409,9 @@ export class UpstreamClient {
 
   /** Milliseconds to wait before the next attempt, or undefined when retries are exhausted. */
   private backoff(attempt: number, waitSecs: number | undefined, started: number): number | undefined {
-    const { maxRetries, baseDelayMs, maxDelayMs, maxTotalMs } = this.options.retry;
+    const { maxRetries, maxDelayMs, maxTotalMs } = this.options.retry;
     if (attempt >= maxRetries) return undefined;
-    // Full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^attempt)].
-    const jittered = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-    const delay = waitSecs !== undefined ? waitSecs * 1000 : jittered;
+    const delay = retryDelay(attempt, waitSecs, this.options.retry);
     // A client is waiting on this request: an upstream asking for a longer pause than one backoff step
     // gets an immediate UPSTREAM_RATE_LIMITED with retryAfter, and the caller decides.
     if (delay > maxDelayMs) return undefined;
@@ -408,6 +424,24 @@ export class UpstreamClient {
     await Promise.all([...this.pools.values()].map((p) => p.pool.close()));
     this.pools.clear();
   }
+}
+
+/**
+ * The pause before retry `attempt` (0-based): "equal jitter" (AWS architecture blog), uniform in [step/2, step]
+ * with step = min(maxDelayMs, baseDelayMs * 2^attempt), so a retry is never immediate; a wait the upstream
+ * named (Retry-After, a rate-limit reset) is honoured when longer. A wait of zero or one already past (clock
+ * skew) is no wait at all: the jittered backoff applies.
+ */
+export function retryDelay(attempt: number, waitSecs: number | undefined, retry: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+  const step = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+  const jittered = step / 2 + (random() * step) / 2;
+  return Math.max(jittered, (waitSecs ?? 0) * 1000);
+}
+
+/** The retryAfter a client is told: whole seconds, never below 1 (a rate limit naming no wait gets 1). */
+export function retryAfterOf(cls: string, waitSecs: number | undefined): number | undefined {
+  if (waitSecs === undefined && cls !== 'RATE_LIMITED') return undefined;
+  return Math.max(1, Math.ceil(waitSecs ?? 1));
 }
 
 /** Request-target (origin-form only: an absolute-form target would go to a forward proxy as another host) and

@@ -46,6 +46,13 @@ function joinIndex(scope: Scope, account: Account, def: ProviderDefinition, join
   return index;
 }
 
+/** The text a mapper's String() makes of a missing value: never an id the upstream gave. */
+const INVENTED = new Set(['', 'null', 'undefined', 'NaN', '[object Object]']);
+/** Whether a mapped remoteId names the record: a non-blank string that no String(null) could have produced. */
+export function usableId(id: unknown): id is string {
+  return typeof id === 'string' && !INVENTED.has(id.trim());
+}
+
 /**
  * A record → UserRecord function with the joined data loaded. Joins enrich users; a join the spec marks
  * optional (by default: one selected by a filter the caller did not give, such as a defaulted usage day)
@@ -68,7 +75,8 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
     }),
   );
   const none: Joined = Object.freeze({}) as Joined;
-  return (raw: unknown, i: number): UserRecord => {
+  /** The record as a user, or null when it has no usable id (the caller skips and reports it). */
+  return (raw: unknown, i: number): UserRecord | null => {
     if (raw === null || typeof raw !== 'object')
       throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record that is not an object (position ${i}).`, { provider: def.slug });
     let joined = none;
@@ -90,6 +98,7 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
     // `constructor` or `toString`: only the enum's own values survive.
     if (user.status != null && !STATUSES.has(user.status)) user.status = null;
     if (user.userType != null && !TYPES.has(user.userType)) user.userType = null;
+    if (!usableId(user.remoteId)) return null;
     user.accountId = account.id;
     user.category = category;
     user.provider = def.slug;

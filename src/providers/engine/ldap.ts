@@ -77,6 +77,9 @@ export class LdapTransport {
       isLooping: false,
       isEmptyResult: false,
       resultCount: null,
+      fromCache: false,
+      skippedRecords: [],
+      refusedNextLink: null,
     };
     const paged = getOne(opts, LDAP_SLOTS.size) !== undefined;
     const skip = Number(getOne(opts, LDAP_SLOTS.skip) ?? 0);
@@ -142,7 +145,8 @@ export class LdapTransport {
       call.status = 0; // LDAP resultCode success (RFC 4511 §4.1.9)
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
       const body = { entries: entries.map(plain), next };
-      return { status: 0, headers: {}, body, call, echoesSecret: mentionsSecret(JSON.stringify(body.entries), opts.secrets) };
+      const text = JSON.stringify(body.entries);
+      return { status: 0, headers: {}, body, call, bytes: text.length, echoesSecret: mentionsSecret(text, opts.secrets) };
     } catch (e) {
       if (opened) void opened.unbind().catch(() => {});
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;

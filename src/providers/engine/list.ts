@@ -2,7 +2,7 @@
 // through it splitting or joining upstream pages to honour `first`, maps and filters records, and hands
 // back edges whose cursors the codec encodes when read.
 import { queryKey, type CursorCodec, type Position, type Walk } from './cursor.js';
-import { GatewayError } from './errors.js';
+import { GatewayError, type GatewayWarning } from './errors.js';
 import { isSet, planFilters, servingOf, unknownFilterValue } from './filters.js';
 import { failedCallOf, withCall, type UpstreamCall } from './http.js';
 import { valuesHint } from './lookups.js';
@@ -29,6 +29,8 @@ export interface ListResult {
   /** Where the next page starts: the last edge's cursor, or past it when the scan limit was reached. */
   readonly endCursor: string | null;
   calls: UpstreamCall[];
+  /** What the gateway refused while answering (a loop, a next link, records without an id): extensions.warnings. */
+  warnings: GatewayWarning[];
 }
 
 /** Edges and endCursor encode their positions lazily, with the walk's codec. */
@@ -36,8 +38,8 @@ function edgeOf(codec: CursorCodec, walk: Walk, node: UserRecord, position: Posi
   let cursor: string | undefined;
   return { node, get cursor() { return (cursor ??= codec.encode(walk, position)); } };
 }
-function resultOf(codec: CursorCodec, walk: Walk, edges: Edge[], hasNextPage: boolean, end: Position | null, calls: UpstreamCall[]): ListResult {
-  return { edges, hasNextPage, calls, get endCursor() { return end ? codec.encode(walk, end) : (edges.at(-1)?.cursor ?? null); } };
+function resultOf(codec: CursorCodec, walk: Walk, edges: Edge[], hasNextPage: boolean, end: Position | null, calls: UpstreamCall[], warnings: GatewayWarning[] = []): ListResult {
+  return { edges, hasNextPage, calls, warnings, get endCursor() { return end ? codec.encode(walk, end) : (edges.at(-1)?.cursor ?? null); } };
 }
 
 /** Past maxScan with no match yet, scanning goes on up to this many times maxScan records, or this long. */
@@ -84,7 +86,10 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   };
   const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
   const codec = scope.engine.cursors;
-  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize: Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1)), get secrets() { return scope.secrets(account); } };
+  // Full pages whatever `first` is (split below to serve it): a small first page must not make one upstream
+  // call per user for the whole walk, as the size sticks in next links (Okta's `limit`).
+  const pageSize = Math.max(1, Math.min(pag.maxPageSize, scope.engine.options.upstreamPageSize ?? pag.maxPageSize));
+  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize, get secrets() { return scope.secrets(account); } };
   let pos: Position;
   if (args.after) {
     const resumed = codec.decode(args.after, walk);
@@ -104,10 +109,16 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   const started = performance.now();
   let hasNextPage = false;
   let endPosition: Position | null = null;
+  const warnings: GatewayWarning[] = [];
+  let skipped = 0;
+  const done = () => {
+    if (skipped) warnings.push(skippedRecords(def, skipped));
+    return resultOf(codec, walk, edges, hasNextPage, endPosition, calls, warnings);
+  };
   if (args.first === 0) return resultOf(codec, walk, edges, true, null, calls);
 
   for (;;) {
-    const page = await scope.loadPage(account, def, pageSpec, pos.request, { ...headers, ...plan.headers }).catch((e) => {
+    const page = await scope.loadPage(account, def, pageSpec, pos.request, { ...headers, ...plan.headers }, pos.offset > 0).catch((e) => {
       // A 404 on the endpoint a filter chose means the filter's value does not exist (Okta groupId "everyone").
       if (!plan.scopedBy) throw e;
       const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));
@@ -115,19 +126,37 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
       throw mapped !== e && call ? withCall(mapped as Error, call) : mapped;
     });
     calls.push(page.call);
-    const { records, next } = page;
+    const { records } = page;
+    let next = page.next;
+    if (page.refusedNext) {
+      page.call.refusedNextLink = page.refusedNext.link;
+      warnings.push(refusedLink(def, page.refusedNext.reason));
+    }
+    // A next page this walk has already read (in this request, or in an earlier one resumed here) ends it.
+    if (next && (seen.has(stateKey(next)) || scope.engine.walks.revisits(walk, pos.request, next))) {
+      page.call.isLooping = true;
+      warnings.push(looping(def));
+      next = null;
+    }
     let i = pos.offset;
     for (; i < records.length && edges.length < args.first; i++) {
       scanned++;
       const user = map(records[i], i);
-      if (plan.predicates.every((p) => p(user))) {
+      if (!user) {
+        skipped++;
+        if (!page.call.skippedRecords.includes(i)) page.call.skippedRecords.push(i);
+      } else if (plan.predicates.every((p) => p(user))) {
         const after: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
         edges.push(edgeOf(codec, walk, user, after));
       }
       if (plan.predicates.length && scanned >= scope.engine.options.maxScan && edges.length < args.first) {
         const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
         const more = i + 1 < records.length || next !== null;
-        if (edges.length) return resultOf(codec, walk, edges, more, rest, calls);
+        if (edges.length) {
+          hasNextPage = more;
+          endPosition = rest;
+          return done();
+        }
         // A page with no edges must be the last one (urql's relayPagination skips empty pages, so
         // "load more" would stall): keep scanning within a budget, then say so instead.
         if (more && (scanned >= scope.engine.options.maxScan * EMPTY_SCAN_FACTOR || performance.now() - started > EMPTY_SCAN_MS))
@@ -150,15 +179,35 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
       endPosition = { request: next, offset: 0 };
       break;
     }
-    const nextKey = stateKey(next);
-    if (seen.has(nextKey)) {
-      page.call.isLooping = true;
-      break;
-    }
-    seen.add(nextKey);
+    seen.add(stateKey(next));
     pos = { request: next, offset: 0 };
   }
-  return resultOf(codec, walk, edges, hasNextPage, endPosition, calls);
+  return done();
+}
+
+function looping(def: ProviderDefinition): GatewayWarning {
+  return {
+    code: 'UPSTREAM_LOOPING',
+    message: `${def.displayName} pointed its next page back to a page this walk has already read (the upstream looped); paging stopped here, with hasNextPage false. Check the upstream, or start the list again without after.`,
+    provider: def.slug,
+  };
+}
+
+function refusedLink(def: ProviderDefinition, reason: string): GatewayWarning {
+  return {
+    code: 'UPSTREAM_NEXT_LINK_REFUSED',
+    message: `${def.displayName} sent a next link the gateway does not follow (${reason}); the users already read are served and paging stopped, with hasNextPage false. Check the account's base URL, or the upstream.`,
+    provider: def.slug,
+  };
+}
+
+function skippedRecords(def: ProviderDefinition, n: number): GatewayWarning {
+  return {
+    code: 'UPSTREAM_RECORD_SKIPPED',
+    message: `${def.displayName} returned ${n} record${n === 1 ? '' : 's'} without a usable id; the gateway left ${n === 1 ? 'it' : 'them'} out of the page rather than invent an id. The upstream data may be incomplete.`,
+    provider: def.slug,
+    skipped: n,
+  };
 }
 
 function emptyPages(def: ProviderDefinition, pages: number, after: string): GatewayError {

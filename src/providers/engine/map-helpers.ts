@@ -35,6 +35,15 @@ export function str(v: unknown): string | null {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 }
 
+/**
+ * A record's id as its remoteId: a string, or a finite number as text; '' for anything else (null, missing,
+ * an object), which the engine refuses to serve: a record without a usable id is skipped, never given an
+ * invented one such as "null".
+ */
+export function idOf(v: unknown): string {
+  return typeof v === 'string' ? v : (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'bigint' ? String(v) : '';
+}
+
 /** A case-insensitive join key (e-mail addresses), or null for anything that is not a non-empty string. */
 export function joinKey(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v.toLowerCase() : null;

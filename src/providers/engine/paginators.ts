@@ -85,20 +85,33 @@ export function underBase(basePath: string, path: string): string {
 }
 
 /**
+ * A next link the gateway will not follow, thrown by a paginator's `next`: the engine keeps the records of
+ * the page, ends the list there and reports the link (UPSTREAM_NEXT_LINK_REFUSED) rather than failing the page
+ * or ending the list silently.
+ */
+export class NextLinkRefused extends Error {
+  constructor(readonly link: string, readonly reason: string) {
+    super(`next link refused: ${reason}`);
+  }
+}
+
+/**
  * Builds the next request from an upstream's next link. Only its path and query are kept, sent to the
  * account's own base URL: an upstream (or a proxy) that writes its public host into links still pages
- * correctly, and a link can never send the gateway, or the account's credentials, to another host.
+ * correctly, and a link can never send the gateway, or the account's credentials, to another host. A link
+ * that does not parse, or is not an http(s) URL with an absolute path, is refused (NextLinkRefused).
  */
-export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST' = 'GET'): UpstreamRequest | null {
+export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST' = 'GET'): UpstreamRequest {
   let url: URL;
   try {
     url = new URL(next, base);
   } catch {
-    return null;
+    throw new NextLinkRefused(next, 'it is not a URL');
   }
   // An opaque link (`x:http://other-host/…`) has no absolute path: sent as it is, it would be an absolute-form
   // request target carrying the account's credentials to whatever a forward proxy makes of it.
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.pathname.startsWith('/')) return null;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new NextLinkRefused(next, `its scheme ${url.protocol.slice(0, 20)} is not http or https`);
+  if (!url.pathname.startsWith('/')) throw new NextLinkRefused(next, 'its path is not an absolute path');
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
   return { method, path: underBase(basePath, url.pathname), query: [...url.searchParams.entries()] };
 }

@@ -5,6 +5,7 @@ import type { CursorCodec, CursorStoreOptions } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { isPlainSegment } from './paths.js';
 import type { UpstreamCall } from './http.js';
+import type { WalkHistory } from './loops.js';
 import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest } from './types.js';
 
 export interface Account {
@@ -26,6 +27,12 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** Every upstream is asked for pages of min(its paginator's maximum, this) records, whatever `first` is;
+   *  the engine splits them to serve `first` (default: the paginator's maximum). */
+  upstreamPageSize?: number;
+  /** How long a list page stays cached for a walk that resumes inside it (a `first` smaller than the
+   *  upstream page; limits.pageCacheSeconds); 0 disables. A walk's fresh pages are always fetched. */
+  resumeCacheMs?: number;
   /** Upstream calls one GraphQL request may make across all its fields (default 200). */
   maxUpstreamCallsPerRequest?: number;
   /** How long an upstream page is reused across requests of the same account (cache.pageTtlSeconds); 0 or absent: off. */
@@ -40,7 +47,15 @@ export interface EngineOptions {
   cursorStore?: CursorStoreOptions;
 }
 
-export interface Page { records: unknown[]; next: UpstreamRequest | null; call: UpstreamCall }
+export interface Page {
+  records: unknown[];
+  next: UpstreamRequest | null;
+  call: UpstreamCall;
+  /** The body's size, what caching the page costs. */
+  bytes: number;
+  /** A next link the paginator refused to follow (redacted, for the warning): the list stops there. */
+  refusedNext?: { link: string; reason: string };
+}
 /** What to fetch and how to read it; `kind` names the reader (list, a join, byId, byIds) for the cache key. */
 export interface PageSpec {
   kind: string;
@@ -53,11 +68,12 @@ export interface PageSpec {
 
 /** The request scope as the jobs see it (engine.ts: RequestScope). */
 export interface Scope {
-  readonly engine: { readonly cursors: CursorCodec; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null };
+  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null };
   readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
-  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page>;
+  /** `resume`: the walk resumes inside this page, which may come from the page cache (read moments ago). */
+  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume?: boolean): Promise<Page>;
   /** The account's secrets known to this request (credentials, minted tokens): never put into a cursor. */
   secrets(account: Account): readonly string[];
 }

@@ -1,7 +1,7 @@
 // GitHub record → unified user. Pure and total: it never throws on odd data (the raw record stays in
 // remoteData). One mapper for every GitHub shape the adapter reads: simple-user (members, assignees),
 // public-user / private-user (GET /user/{account_id}) and organization-invitation (pending invitations).
-import { isoDate, splitName, str } from '../engine/map-helpers.js';
+import { idOf, isoDate, splitName, str } from '../engine/map-helpers.js';
 import type { UnifiedUser, UserType } from '../engine/types.js';
 
 /** simple-user `type`: a free string; only these two say something the unified enum can hold. */
@@ -19,7 +19,7 @@ export function toUnifiedGitHubUser(raw: any): UnifiedUser {
     const role = str(r.role);
     return {
       // Invitation ids are their own sequence, not user ids: prefixed so they can never collide with a member.
-      remoteId: `invitation:${str(r.id) ?? ''}`,
+      remoteId: idOf(r.id) && `invitation:${idOf(r.id)}`,
       name: null,
       firstName: null,
       lastName: null,
@@ -42,7 +42,7 @@ export function toUnifiedGitHubUser(raw: any): UnifiedUser {
   // GitHub Enterprise Server reports a suspended user with `suspended_at` (unverified for the public view).
   const suspended = typeof r.suspended_at === 'string' && r.suspended_at !== '';
   return {
-    remoteId: str(r.id) ?? str(r.login) ?? '',
+    remoteId: idOf(r.id) || idOf(r.login),
     name,
     ...splitName(name),
     username: str(r.login),

@@ -2,7 +2,7 @@
 // record, the properties selected, status and user-type rules, the mapper, the $filter clauses, the auth
 // schemes (a token, or the client-credentials grant at the tenant's identity platform endpoint) and Graph's
 // error bodies. Sources are cited in each adapter's header.
-import { compact, isoDate, str } from '../engine/map-helpers.js';
+import { compact, idOf, isoDate, str } from '../engine/map-helpers.js';
 import type { Email, UnifiedUser, UserStatus, UserType } from '../engine/types.js';
 import type { AuthSpec, ContextKeySpec, EnrichSpec, ErrorSpec, FilterExtrasSpec, FilterSpec, ValueSpec } from '../engine/spec/index.js';
 
@@ -39,7 +39,7 @@ export function mapGraphUser(u: GraphUser): UnifiedUser {
   const company = str(u.companyName);
   const signIn = (u.signInActivity ?? {}) as Record<string, unknown>;
   return {
-    remoteId: String(u.id),
+    remoteId: idOf(u.id),
     name: str(u.displayName) ?? (compact([first, last]).join(' ') || null),
     firstName: first,
     lastName: last,

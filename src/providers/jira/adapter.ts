@@ -19,7 +19,7 @@
 // Unconfirmed: the largest `maxResults` Cloud honours here (only the default, 50, is documented; we always ask for
 //   50, so a silent server-side clamp can never skip users); the bulk endpoint's largest page (10, its default, is
 //   used); whether deactivated users are returned by the assignable search. Jira has no created/updated dates.
-import { compact, splitName, str } from '../engine/map-helpers.js';
+import { compact, idOf, splitName, str } from '../engine/map-helpers.js';
 import type { UserStatus } from '../engine/types.js';
 import { defineProvider } from '../engine/spec/index.js';
 
@@ -84,7 +84,7 @@ export const jira = defineProvider<JiraUser>({
     const accountType = str(u.accountType);
     const avatars = u.avatarUrls && typeof u.avatarUrls === 'object' ? u.avatarUrls : {};
     return {
-      remoteId: String(u.accountId ?? ''),
+      remoteId: idOf(u.accountId),
       name,
       ...splitName(name), // heuristic: Jira has one displayName; split at the first space
       username: null, // removed from Jira Cloud for GDPR; accountId is the only identifier

@@ -7,7 +7,7 @@
 //   not documented in detail): userType ADMIN and its role names as roles. Everyone else is a USER.
 // - 2FA: `mfa.configured`, `totp_enabled` or `mfaEnrollment.overallStatus` ENROLLED; unknown (null) when none is sent.
 // - JumpCloud stores unset strings as '': '' counts as absent here.
-import { compact, isoDate } from '../engine/map-helpers.js';
+import { compact, idOf, isoDate } from '../engine/map-helpers.js';
 import type { Email, Role, UnifiedUser, UserStatus } from '../engine/types.js';
 
 export interface JumpCloudUser {
@@ -76,7 +76,7 @@ export function mapJumpCloudUser(u: JumpCloudUser): UnifiedUser {
   if (alt && alt.toLowerCase() !== primary?.toLowerCase()) emails.push({ email: alt, isPrimary: false, type: 'other' });
   const org = text(u.organization);
   return {
-    remoteId: String(u._id),
+    remoteId: idOf(u._id),
     name: text(u.displayname) ?? (compact([first, last]).join(' ') || null),
     firstName: first,
     lastName: last,

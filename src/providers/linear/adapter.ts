@@ -43,7 +43,7 @@
 //     third parties, not in the SDL); the per-hour budgets; whether owners always have `admin: true` (we map
 //     either to ADMIN); the strings of `disableReason`; the order direction (newest first was observed on issues);
 //     the error shape of a query over the complexity cap; what an unknown `after` cursor returns.
-import { compact, isoDate, splitName, str } from '../engine/map-helpers.js';
+import { compact, idOf, isoDate, splitName, str } from '../engine/map-helpers.js';
 import type { UnifiedUser, UserType } from '../engine/types.js';
 import { defineProvider } from '../engine/spec/index.js';
 import type { LinearUser } from './types.js';
@@ -74,7 +74,7 @@ export function toUnified(u: LinearUser): UnifiedUser {
   const role = linearRole(u);
   const teams = Array.isArray(u.teams?.nodes) ? u.teams!.nodes! : [];
   return {
-    remoteId: String(u.id ?? ''),
+    remoteId: idOf(u.id),
     name,
     ...splitName(name), // heuristic: Linear has one full name; split at the first space
     username: str(u.displayName), // unique per workspace

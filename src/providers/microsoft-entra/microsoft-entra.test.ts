@@ -123,9 +123,12 @@ describe('microsoft-entra: filters pushed down, advanced only where Graph requir
 
   it('asks Graph for $top ≤ 999 and follows @odata.nextLink with its $skiptoken', async () => {
     const from = sandbox.requests.length;
-    const { nodes } = await walk(h, Q, { account: 'entra-token' }, 40);
+    // A configured upstream page size (limits.upstreamPageSize) below the data set, so that $skiptoken is followed.
+    const g = startGateway([{ id: 'entra-token', provider: 'microsoft-entra', context: { baseUrl: `${sandbox.url}/v1.0` }, credentials: { accessToken: GRAPH_SANDBOX_ACCESS_TOKEN } }], { limits: { upstreamPageSize: 40 } as never });
+    const { nodes } = await walk(g, Q, { account: 'entra-token' }, 25).finally(() => g.close());
     expect(nodes).toHaveLength(data.length);
     const calls = listCalls(from);
+    expect(calls.length).toBe(Math.ceil(data.length / 40));
     expect(calls.every((r) => r.query.get('$top') === '40')).toBe(true);
     expect(calls.slice(1).every((r) => r.query.get('$skiptoken'))).toBe(true);
     const all = await run({ name: 'a' });

@@ -14,7 +14,7 @@
 //   GET /api/v1/users/{id}/groups, `limit` ≤ 200 (default 200), `after` via the Link header; one call per user.
 // Unconfirmed: the hard maximum of `limit` on /users (200 assumed, it is the documented default); the gateway
 //   reads a user's first 200 groups only.
-import { compact, isoDate, str } from '../engine/map-helpers.js';
+import { compact, idOf, isoDate, str } from '../engine/map-helpers.js';
 import type { FilterName, UserFilter, UserStatus } from '../engine/types.js';
 import { defineProvider, isSet, QUOTES, type FilterSpec } from '../engine/spec/index.js';
 
@@ -99,7 +99,7 @@ export const okta = defineProvider<OktaUser>({
     const last = str(p.lastName);
     const org = str(p.organization);
     return {
-      remoteId: String(u.id),
+      remoteId: idOf(u.id),
       name: str(p.displayName) ?? (compact([first, last]).join(' ') || null),
       firstName: first,
       lastName: last,

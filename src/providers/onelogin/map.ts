@@ -7,7 +7,7 @@
 // - 1 → ACTIVE; 0 and 7 (never signed in yet) → INVITED; every other known status blocks sign-in → INACTIVE.
 // - `role_ids` are ids only (names need GET /api/2/roles): roles carry the id, name null. `group_id` is the one group.
 // - No list field says admin or machine: userType stays null rather than guessed.
-import { compact, isoDate } from '../engine/map-helpers.js';
+import { compact, idOf, isoDate } from '../engine/map-helpers.js';
 import type { UnifiedUser, UserStatus } from '../engine/types.js';
 
 export interface OneLoginUser {
@@ -57,7 +57,7 @@ export function mapOneLoginUser(u: OneLoginUser): UnifiedUser {
   const company = text(u.company);
   const phone = text(u.phone);
   return {
-    remoteId: String(u.id),
+    remoteId: idOf(u.id),
     name: compact([first, last]).join(' ') || null,
     firstName: first,
     lastName: last,

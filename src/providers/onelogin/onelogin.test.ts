@@ -85,7 +85,8 @@ describe('onelogin: paging', () => {
   });
 
   it('reports OneLogin\'s rejection of a cursor as UPSTREAM_BAD_REQUEST', async () => {
-    const first = await h.query(Q, { account: 'ol', first: 5 });
+    // A full upstream page (100), so that the next one is asked for with OneLogin's cursor.
+    const first = await h.query(Q, { account: 'ol', first: 100 });
     sandbox.inject({ match: LIST, status: 400, body: { statusCode: 400, name: 'BadRequest', message: 'Invalid cursor' } });
     const res = await h.query(Q, { account: 'ol', first: 5, after: first.body.data.users.pageInfo.endCursor });
     expect(ext(res)).toMatchObject({ code: 'UPSTREAM_BAD_REQUEST', upstreamStatus: 400 });

@@ -16,7 +16,7 @@
 //   ACTIVE; remoteStatus names the raw signal: 'banned' | 'disabled' | 'active'. Pending invites are not users.
 //   userType (for filters only): service account → MACHINE, owner → ADMIN, reader → USER.
 //   lastActiveAt is api_key_last_used_at; there is no usage endpoint call.
-import { fromUnixSeconds, splitName, str } from '../engine/map-helpers.js';
+import { fromUnixSeconds, idOf, splitName, str } from '../engine/map-helpers.js';
 import type { Email, UserStatus, UserType } from '../engine/types.js';
 import { defineProvider, type PaginatorSpec } from '../engine/spec/index.js';
 
@@ -87,7 +87,7 @@ export const openai = defineProvider<OpenAIUser>({
     if (login && login.toLowerCase() !== primary?.toLowerCase()) emails.push({ email: login, isPrimary: false, type: 'other' });
     const raw = rawStatus(u);
     return {
-      remoteId: String(u.id),
+      remoteId: idOf(u.id),
       name,
       ...splitName(name),
       emails,

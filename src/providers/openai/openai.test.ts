@@ -82,7 +82,7 @@ describe('openai adapter', () => {
     const { nodes } = await walk(h, Q, { account: 'openai-1' }, 50);
     expect(nodes.map((n) => n.remoteId)).toEqual(data.map((u) => u.id));
     const calls = usersCalls().slice(before);
-    expect(calls[0]!.query.get('limit')).toBe('50');
+    expect(calls[0]!.query.get('limit')).toBe('100'); // the documented maximum, whatever first is
     expect(calls[0]!.query.get('after')).toBeNull();
     expect(calls.slice(1).every((c) => data.some((u) => u.id === c.query.get('after')))).toBe(true);
     expect(sandbox.requests.every((r) => r.headers.authorization === `Bearer ${OPENAI_SANDBOX_API_KEY}`)).toBe(true);

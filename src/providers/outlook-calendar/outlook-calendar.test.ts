@@ -125,7 +125,9 @@ describe('outlook-calendar adapter', () => {
 
   it('sends $select and $top on every page, and follows $skiptoken', async () => {
     const from = sandbox.requests.length;
-    const { nodes } = await walk(h, Q, { account: 'graph-token' }, 50);
+    // A configured upstream page size (limits.upstreamPageSize) below the data set, so that $skiptoken is followed.
+    const g = startGateway([{ id: 'graph-token', provider: 'outlook-calendar', context: { baseUrl: `${sandbox.url}/v1.0` }, credentials: { accessToken: GRAPH_SANDBOX_ACCESS_TOKEN } }], { limits: { upstreamPageSize: 50 } as never });
+    const { nodes } = await walk(g, Q, { account: 'graph-token' }, 30).finally(() => g.close());
     expect(ids(nodes)).toEqual(data.map((u) => u.id));
     const calls = listCalls(from);
     expect(calls.every((r) => r.query.get('$top') === '50' && r.query.get('$select') === GRAPH_SELECT)).toBe(true);

@@ -1,7 +1,7 @@
 // SCIM 2.0 User (RFC 7643 §4.1, enterprise extension §4.3) → unified user. Pure: it never throws on odd
 // data (a missing `name`, a non-array `emails`), and the raw resource travels in remoteData.
 // Real TypeScript (not part of the adapter draft) so the fixtures and the sandbox can use it today.
-import { compact, isoDate, str } from '../engine/map-helpers.js';
+import { compact, idOf, isoDate, str } from '../engine/map-helpers.js';
 import type { UnifiedUser } from '../engine/types.js';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -68,7 +68,7 @@ export function mapScimUser(u: ScimUser): UnifiedUser {
   const org = str(ent.organization);
   const photo = primaryFirst(list(u.photos).filter((p) => p.type === undefined || p.type === 'photo'))[0] ?? list(u.photos)[0];
   return {
-    remoteId: String(u.id),
+    remoteId: idOf(u.id),
     name: str(u.displayName) || str(n.formatted) || compact([first, last]).join(' ') || null,
     firstName: first,
     lastName: last,

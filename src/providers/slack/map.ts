@@ -9,7 +9,7 @@
 // - Slackbot (USLACKBOT) is special: its `is_bot` is false, so it is recognised by id.
 // - `has_2fa` is "only visible if the user executing the call is an admin": absent means unknown (null).
 // - `is_app_user` means a person who authorised the calling app, not a machine.
-import { compact, fromUnixSeconds } from '../engine/map-helpers.js';
+import { compact, fromUnixSeconds, idOf } from '../engine/map-helpers.js';
 import type { Ref, Role, UnifiedUser, UserStatus, UserType } from '../engine/types.js';
 
 export interface SlackProfile {
@@ -139,7 +139,7 @@ export function mapSlackUser(u: SlackUser): UnifiedUser {
     .map((id) => ({ id }));
   const roles: Role[] = slackRoleIds(u).map((id) => ({ id, name: SLACK_ROLES[id], ...(id.startsWith('org_') && org ? { organization: org.id } : {}) }));
   return {
-    remoteId: String(u.id),
+    remoteId: idOf(u.id),
     name: text(p.real_name) ?? text(u.real_name) ?? text(p.display_name),
     firstName: text(p.first_name),
     lastName: text(p.last_name),

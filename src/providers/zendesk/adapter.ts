@@ -20,7 +20,7 @@
 //   for cursor paging; name/created_at/updated_at assumed), and whether the group/organization variants honour
 //   `sort`; that List Organizations takes cursor pagination (the pagination guide says most list endpoints do;
 //   the excerpt read documented it for groups); the 401 body `{"error":"Couldn't authenticate you"}` comes from third-party fixtures.
-import { isoDate, splitName, str } from '../engine/map-helpers.js';
+import { idOf, isoDate, splitName, str } from '../engine/map-helpers.js';
 import type { Role, SortInput, UserStatus, UserType } from '../engine/types.js';
 import { defineProvider, refuse, type PaginatorSpec } from '../engine/spec/index.js';
 
@@ -131,7 +131,7 @@ export const zendesk = defineProvider<ZendeskUser>({
     const photo = u.photo && typeof u.photo === 'object' ? str(u.photo.content_url) : null;
     const userType: UserType | null = role === 'admin' ? 'ADMIN' : role === 'end-user' ? 'END_USER' : role === 'agent' ? (u.role_type === 1 ? 'LIMITED' : 'USER') : null;
     return {
-      remoteId: String(u.id),
+      remoteId: idOf(u.id),
       name,
       ...splitName(name), // heuristic: Zendesk has one `name`; split at the first space
       username: null, // Zendesk has no login name (`alias` is a display alias)

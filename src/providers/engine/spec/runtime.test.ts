@@ -146,7 +146,8 @@ describe('paginators declared as data', () => {
     });
     const { ids, requests } = await walk(def, 3);
     expect(ids).toEqual(ALL);
-    expect(requests.map((r) => r.body.variables)).toEqual([{ first: 3 }, { first: 3, after: 'u3' }, { first: 3, after: 'u6' }]);
+    // Full upstream pages whatever `first` is: one call serves the whole walk, resumed inside the cached page.
+    expect(requests.map((r) => r.body.variables)).toEqual([{ first: 50 }]);
     expect(requests.every((r) => r.method === 'POST' && String(r.body.query).startsWith('query Users'))).toBe(true);
   });
 
@@ -186,11 +187,11 @@ describe('paginators declared as data', () => {
     expect(requests.map((r) => r.body)).toEqual([{ page: { size: 4 } }, { page: { size: 4, after: 'u4' } }]);
   });
 
-  it('slices an unpaginated list into Relay pages, with one upstream call per page', async () => {
+  it('slices an unpaginated list into Relay pages, with one upstream call for the walk (the page cache)', async () => {
     const def = provider({ path: '/all', records: '', paginator: { kind: 'none' }, filters: {} });
     const { ids, requests } = await walk(def, 2);
     expect(ids).toEqual(ALL);
-    expect(requests).toHaveLength(4);
+    expect(requests).toHaveLength(1);
   });
 
   it('counts pages until totalPages', async () => {
@@ -231,7 +232,7 @@ describe('filters, categories and remoteQuery', () => {
     const def = provider(graphql({}));
     const before = sandbox.requests.length;
     await engine.scope().list(account(), def, { first: 2, filter: {}, remoteQuery: { includeArchived: true, first: 99 } });
-    expect(sandbox.requests[before]!.body.variables).toEqual({ includeArchived: true, first: 2 });
+    expect(sandbox.requests[before]!.body.variables).toEqual({ includeArchived: true, first: 50 });
     expect([...sandbox.requests[before]!.query.keys()]).toEqual([]);
   });
 
