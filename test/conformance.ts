@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servingOf } from '../src/providers/engine/filters.js';
+import { secretsOf } from '../src/providers/engine/redact.js';
 import type { ProviderSandbox, Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { FILTER_NAMES, type Category, type FilterName, type UnifiedUser, type UserFilter } from '../src/providers/engine/types.js';
 import { loadCustomProvider } from '../src/providers/custom.js';
@@ -376,7 +377,7 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
     });
 
     it('never puts a credential into a response or a log line', () => {
-      const secrets = Object.values(opts.sandbox.demoAccount(sandbox.url).credentials).filter((s) => s.length >= 8);
+      const secrets = secretsOf(opts.sandbox.demoAccount(sandbox.url).credentials).filter((s) => s.length >= 8);
       expect(secrets.length).toBeGreaterThan(0);
       expect(secrets.filter((s) => transcript.some((t) => t.includes(s)))).toEqual([]);
     });

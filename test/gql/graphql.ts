@@ -8,7 +8,8 @@ export type AuthKind =
   | 'API_KEY'
   | 'BASIC'
   | 'BEARER'
-  | 'OAUTH2_CLIENT_CREDENTIALS';
+  | 'OAUTH2_CLIENT_CREDENTIALS'
+  | 'OAUTH2_JWT_BEARER';
 
 export type Category =
   | 'CALENDAR'

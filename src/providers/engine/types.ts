@@ -42,7 +42,7 @@ export interface Paginator {
   resume(first: UpstreamRequest, state: PaginatorState): UpstreamRequest | null;
 }
 
-export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS'] as const;
+export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'OAUTH2_JWT_BEARER'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** A token request: a form (or JSON) body, extra headers (HTTP Basic client authentication), and the secrets in it. */
@@ -76,7 +76,9 @@ export interface ProviderContext {
   baseUrl?: string;
   [key: string]: unknown;
 }
-export type Credentials = Record<string, string>;
+/** A credential is a string, or a JSON document where the provider issues one (a Google service-account key). */
+export type CredentialValue = string | { [key: string]: unknown };
+export type Credentials = Record<string, CredentialValue>;
 
 /** What request templates read: the account's context (defaults applied), the filters, and a lookup's ids. */
 export interface RequestVars {

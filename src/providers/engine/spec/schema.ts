@@ -134,6 +134,10 @@ function schemaFor(mode: SpecMode) {
       clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(), grantType: z.string().min(1).optional(), params: z.record(z.string().min(1), template(['credentials', 'context'])).optional(),
       keys: z.array(z.string().min(1)).optional(), description: z.string().min(1),
     }),
+    z.strictObject({
+      kind: z.literal('oauth2-jwt-bearer'), key: z.string().min(1), scope: template(['credentials', 'context']), subject: template(['credentials', 'context']).optional(),
+      tokenUrl: z.string().url(), description: z.string().min(1),
+    }),
     z.strictObject({ kind: z.literal('hook'), scheme: z.custom<object>((v) => mode === 'typescript' && !!v && typeof v === 'object', { message: mode === 'typescript' ? 'expected an AuthScheme' : 'hooks (auth schemes) are not allowed in a data-only spec' }) }),
   ]);
 
