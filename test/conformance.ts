@@ -36,6 +36,7 @@ const SAMPLE: Record<FilterName, unknown> = {
   date: '2024-01-02', email: 'nobody@conformance.invalid', emails: ['nobody@conformance.invalid'], name: 'x', firstName: 'x', lastName: 'x',
   username: 'x', status: 'ACTIVE', isActive: true, teamId: 'x', organizationId: 'x', workspaceId: 'x', groupId: 'x', roleId: 'x',
   collectionId: 'X', userType: 'USER', createdAfter: '2020-01-01T00:00:00Z', updatedAfter: '2020-01-01T00:00:00Z', sort: { field: 'NAME', direction: 'ASC' },
+  customerId: 'x', orgUnitPath: '/x',
 };
 const NO_MATCH = 'zz-no-such-value-zz';
 

@@ -5,6 +5,7 @@ import type { ProviderDefinition } from './engine/types.js';
 import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
 import { github } from './github/adapter.js';
+import { googleWorkspace } from './google-workspace/adapter.js';
 import { jira } from './jira/adapter.js';
 import { jumpcloud } from './jumpcloud/adapter.js';
 import { linear } from './linear/adapter.js';
@@ -18,7 +19,7 @@ import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra, googleWorkspace];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;

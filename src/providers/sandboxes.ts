@@ -3,6 +3,7 @@ import type { ProviderSandbox } from './engine/sandbox-kit.js';
 import { claudeSandbox } from './claude/sandbox.js';
 import { cursorSandbox } from './cursor/sandbox.js';
 import { githubSandbox } from './github/sandbox.js';
+import { googleWorkspaceSandbox } from './google-workspace/sandbox.js';
 import { jiraSandbox } from './jira/sandbox.js';
 import { jumpcloudSandbox } from './jumpcloud/sandbox.js';
 import { linearSandbox } from './linear/sandbox.js';
@@ -15,4 +16,4 @@ import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox, googleWorkspaceSandbox];
