@@ -40,6 +40,8 @@ export interface Paginator {
   state(req: UpstreamRequest, first: UpstreamRequest): PaginatorState;
   /** The page's request from the walk's first request and a state this paginator returned; null when the state is not its own. */
   resume(first: UpstreamRequest, state: PaginatorState): UpstreamRequest | null;
+  /** The paginator one walk uses, from the walk's base request (a multi-pass walk whose parameter a filter set is one pass). */
+  forWalk?(base: UpstreamRequest): Paginator;
 }
 
 export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'OAUTH2_JWT_BEARER'] as const;

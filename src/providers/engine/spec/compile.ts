@@ -4,7 +4,7 @@ import { GatewayError } from '../errors.js';
 import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, jwtBearerAuth } from '../auth.js';
 import { daysAgo } from '../engine.js';
 import { joinKey } from '../map-helpers.js';
-import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
+import { graphqlCursor, linkHeader, multiPass, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
 import { getPath } from '../paths.js';
 import {
   predicateOf,
@@ -224,7 +224,7 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const size: Slot = 'param' in p.pageSize ? { query: p.pageSize.param } : 'variable' in p.pageSize ? { body: `variables.${p.pageSize.variable}` } : { body: p.pageSize.body };
         const stop = p.stop;
         const read = locate(p.next);
-        return tokenCursor({
+        const cursor = tokenCursor({
           token: (res) => read(res),
           from: typeof p.next === 'object' && 'header' in p.next ? 'header' : 'body',
           send: p.send,
@@ -235,6 +235,7 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
             return stop.equals !== undefined ? v === stop.equals : stop.notEquals !== undefined ? v !== stop.notEquals : false;
           }),
         });
+        return p.passes && 'query' in p.send ? multiPass(cursor, { ...p.passes, clear: [p.send.query] }) : cursor;
       }
       case 'link-header':
         return linkHeader({ pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, rel: p.rel });

@@ -68,7 +68,8 @@ function schemaFor(mode: SpecMode) {
       send: z.union([z.strictObject({ query: z.string().min(1) }), z.strictObject({ body: z.string().min(1) })]),
       pageSize: z.union([z.strictObject({ param: z.string().min(1), max: size }), z.strictObject({ variable: z.string().min(1), max: size }), z.strictObject({ body: z.string().min(1), max: size })]),
       stop: z.strictObject({ path: dotPath, equals: z.unknown().optional(), notEquals: z.unknown().optional() }).optional(),
-    }),
+      passes: z.strictObject({ param: z.string().min(1), values: z.array(z.string().min(1)).min(2) }).optional(),
+    }).refine((p) => !p.passes || 'query' in p.send, { message: 'passes need a cursor sent as a query parameter (send.query)', path: ['passes'] }),
     z.strictObject({ kind: z.literal('link-header'), ...reserved, rel: z.string().min(1).optional(), pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
     z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
     z.strictObject({

@@ -78,6 +78,9 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
       pageSize: PageSize;
       /** Stop when this body path equals `equals` (Zendesk meta.has_more === false), or differs from `notEquals`. */
       stop?: { path: string; equals?: unknown; notEquals?: unknown };
+      /** One pass per value of a query parameter, in order (Zoom lists one `status` per call); a filter that sets the
+       *  parameter makes the walk that one pass. Needs `send.query`. */
+      passes?: { param: string; values: string[] };
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
   | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
