@@ -17,9 +17,10 @@ import { outlookCalendar } from './outlook-calendar/adapter.js';
 import { scim } from './scim/adapter.js';
 import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
+import { zoom } from './zoom/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra, googleWorkspace];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra, googleWorkspace, zoom];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;

@@ -58,7 +58,8 @@ export function tokenEndpointErrors(provider: ErrorPolicy): ErrorPolicy {
 }
 function oauthReason(b: any): string | undefined {
   if (typeof b?.error !== 'string') return undefined;
-  const said = typeof b.error_description === 'string' ? b.error_description : typeof b.message === 'string' ? b.message : '';
+  // Zoom's token endpoint says why in `reason`.
+  const said = [b.error_description, b.message, b.reason].find((s): s is string => typeof s === 'string' && s !== '') ?? '';
   // Entra appends "Trace ID: … Correlation ID: … Timestamp: …" on new lines: the first line is the reason.
   return said ? `${b.error}: ${said.split(/\r?\n/)[0]}` : b.error;
 }
