@@ -15,7 +15,7 @@ import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
 import { corsFor, httpPlugins } from './plugins/http.js';
-import { limitPlugins } from './plugins/limits.js';
+import { limitPlugins, MAX_BODY_BYTES } from './plugins/limits.js';
 import { Admission } from './plugins/load.js';
 import { loggingPlugins } from './plugins/logging.js';
 import { healthPlugin } from './plugins/health.js';
@@ -78,10 +78,11 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     bodyTimeoutMs: h.bodyTimeoutMs,
     timeoutMs: h.timeoutMs,
     queueTimeoutMs: h.queueTimeoutMs,
-    connectionsPerOrigin: 32,
+    connectionsPerOrigin: h.connectionsPerOrigin,
+    connectionsPerTenant: h.connectionsPerTenant,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
   const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs });
   const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));
@@ -95,6 +96,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     cors: corsFor(config.cors.origins, config.cors.maxAge),
     // One operation per request: a JSON array is refused (400 BAD_REQUEST), so per-request limits hold.
     batching: false,
+    // Enforced on the bytes read, so a chunked body (no Content-Length) is cut off at the limit too.
+    maxRequestBodySize: MAX_BODY_BYTES,
     renderGraphiQL,
     graphiql: config.graphiql && { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [
@@ -118,5 +121,5 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
     : undefined;
 
-  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: () => client.close() };
+  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: async () => void (await Promise.all([client.close(), engine.close()])) };
 }

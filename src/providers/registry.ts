@@ -8,6 +8,7 @@ import { github } from './github/adapter.js';
 import { googleWorkspace } from './google-workspace/adapter.js';
 import { jira } from './jira/adapter.js';
 import { jumpcloud } from './jumpcloud/adapter.js';
+import { ldap } from './ldap/adapter.js';
 import { linear } from './linear/adapter.js';
 import { microsoftEntra } from './microsoft-entra/adapter.js';
 import { okta } from './okta/adapter.js';
@@ -20,7 +21,7 @@ import { zendesk } from './zendesk/adapter.js';
 import { zoom } from './zoom/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra, googleWorkspace, zoom];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, ldap, jumpcloud, onelogin, microsoftEntra, googleWorkspace, zoom];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;

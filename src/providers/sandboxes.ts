@@ -6,6 +6,7 @@ import { githubSandbox } from './github/sandbox.js';
 import { googleWorkspaceSandbox } from './google-workspace/sandbox.js';
 import { jiraSandbox } from './jira/sandbox.js';
 import { jumpcloudSandbox } from './jumpcloud/sandbox.js';
+import { ldapSandbox } from './ldap/sandbox.js';
 import { linearSandbox } from './linear/sandbox.js';
 import { microsoftEntraSandbox } from './microsoft-entra/sandbox.js';
 import { oktaSandbox } from './okta/sandbox.js';
@@ -17,4 +18,4 @@ import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
 import { zoomSandbox } from './zoom/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox, googleWorkspaceSandbox, zoomSandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, ldapSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox, googleWorkspaceSandbox, zoomSandbox];

@@ -8,11 +8,11 @@ export const HeaderType = builder.objectRef<{ name: string; value: string }>('He
 });
 
 export const UpstreamCallType = builder.objectRef<UpstreamCall>('UpstreamCall').implement({
-  description: 'One upstream HTTP call made to answer this connection. Secrets are redacted.',
+  description: 'One upstream call made to answer this connection: an HTTP request, or an LDAP SEARCH (url: an RFC 4516 LDAP URL with the base DN and filter). Secrets are redacted.',
   fields: (t) => ({
     method: t.exposeString('method'),
     url: t.exposeString('url'),
-    status: t.int({ nullable: true, resolve: (c) => c.status }),
+    status: t.int({ nullable: true, description: 'The HTTP status, or for LDAP the result code (0: success).', resolve: (c) => c.status }),
     durationMs: t.exposeFloat('durationMs'),
     retries: t.exposeInt('retries'),
     responseHeaders: t.field({ type: [HeaderType], resolve: (c) => c.responseHeaders }),

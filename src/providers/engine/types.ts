@@ -15,7 +15,7 @@ export interface UpstreamRequest {
   body?: Record<string, unknown>;
 }
 
-export const PAGINATION_KINDS = ['BODY_CURSOR', 'HEADER_CURSOR', 'LINK_HEADER', 'NEXT_URL', 'OFFSET', 'PAGE_NUMBER', 'POST_BODY', 'GRAPHQL', 'NONE'] as const;
+export const PAGINATION_KINDS = ['BODY_CURSOR', 'HEADER_CURSOR', 'LINK_HEADER', 'NEXT_URL', 'OFFSET', 'PAGE_NUMBER', 'POST_BODY', 'GRAPHQL', 'LDAP_PAGED', 'NONE'] as const;
 export type PaginationKind = (typeof PAGINATION_KINDS)[number];
 
 export interface PageResponse { headers: Record<string, string>; body: any; records: unknown[] }
@@ -44,7 +44,7 @@ export interface Paginator {
   forWalk?(base: UpstreamRequest): Paginator;
 }
 
-export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'OAUTH2_JWT_BEARER'] as const;
+export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'OAUTH2_JWT_BEARER', 'LDAP_SIMPLE_BIND'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** A token request: a form (or JSON) body, extra headers (HTTP Basic client authentication), and the secrets in it. */
@@ -73,6 +73,14 @@ export interface AuthScheme {
    *  true when a retry may succeed, and the engine then retries once with a fresh token. */
   invalidate?(creds: Credentials, ctx: ProviderContext, used?: Record<string, string>): boolean;
 }
+
+/**
+ * How the engine reaches a provider: HTTP (undici, JSON bodies) or LDAP v3 (ldapts, RFC 4511 searches). A
+ * request is the same UpstreamRequest either way: for LDAP its query names the search (base, filter,
+ * attributes) and the paginator's slots, and the response body is what the transport builds from the entries.
+ */
+export const TRANSPORTS = ['HTTP', 'LDAP'] as const;
+export type TransportKind = (typeof TRANSPORTS)[number];
 
 export interface ProviderContext {
   baseUrl?: string;
@@ -197,6 +205,8 @@ export interface ByIdsDefinition extends RequestTemplate {
   records: (body: any) => unknown;
   idOf: (raw: any) => string;
   maxBatch: number;
+  /** False for an id that cannot be one of this provider's (it would change the batch: `1,2,3` joined by `,`). */
+  accepts: (id: string) => boolean;
 }
 
 export const RESET_FORMATS = ['epoch-seconds', 'epoch-ms', 'delta-seconds', 'http-date', 'iso-date'] as const;
@@ -251,6 +261,8 @@ export interface ContextKey {
 export interface ProviderDefinition<Raw = any> {
   slug: string;
   displayName: string;
+  /** HTTP when absent. */
+  transport?: TransportKind;
   /** Public documentation of the list-users endpoint. */
   docsUrl: string;
   /** Categories served, in declaration order; `category` is the first. */

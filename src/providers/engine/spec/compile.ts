@@ -1,10 +1,10 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
 import { GatewayError } from '../errors.js';
-import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, jwtBearerAuth } from '../auth.js';
+import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, jwtBearerAuth, ldapBindAuth } from '../auth.js';
 import { daysAgo } from '../engine.js';
 import { joinKey } from '../map-helpers.js';
-import { graphqlCursor, linkHeader, multiPass, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
+import { graphqlCursor, ldapPaged, linkHeader, multiPass, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
 import { getPath } from '../paths.js';
 import {
   predicateOf,
@@ -57,6 +57,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
   return {
     slug: spec.slug,
     displayName: spec.displayName,
+    ...(spec.transport === 'ldap' ? { transport: 'LDAP' as const } : {}),
     docsUrl: spec.docsUrl,
     categories,
     category: categories[0]!,
@@ -116,7 +117,10 @@ function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
     const q = each === undefined ? quoted : quoted.map((id) => renderText(each, { id }) ?? '');
     return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
   };
-  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
+  const pattern = spec.idPattern !== undefined ? new RegExp(spec.idPattern) : undefined;
+  const joinedRaw = spec.idsJoin !== undefined && !quote ? spec.idsJoin : undefined;
+  const accepts = (id: string) => id !== '' && (!pattern || pattern.test(id)) && (joinedRaw === undefined || !id.includes(joinedRaw));
+  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch, accepts };
 }
 
 function compileList(spec: ListSpec, slug: string, category: Category, fail: (path: string, message: string) => never): ListDefinition {
@@ -261,6 +265,8 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
       }
       case 'graphql':
         return graphqlCursor({ pageInfo: p.pageInfo, cursorVariable: p.cursorVariable, sizeVariable: p.pageSize.variable, maxPageSize: p.pageSize.max });
+      case 'ldap-paged':
+        return ldapPaged({ maxPageSize: p.max });
       case 'none':
         return singlePage();
     }
@@ -299,6 +305,13 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
       return headerAuth({ header: auth.header.toLowerCase(), value: (c, ctx) => renderText(auth.value, { credentials: c, context: ctx }) ?? '', keys: creds(auth.value), description: auth.description });
     case 'bearer':
       return bearerAuth({ key: auth.key, description: auth.description });
+    case 'ldap-bind':
+      return ldapBindAuth({
+        dn: (c) => renderText(auth.bindDn, { credentials: c }) ?? '',
+        password: (c) => renderText(auth.password, { credentials: c }) ?? '',
+        keys: creds(auth.bindDn, auth.password),
+        description: auth.description,
+      });
     case 'basic':
       return basicAuth({
         user: (c) => renderText(auth.username, { credentials: c }) ?? '',

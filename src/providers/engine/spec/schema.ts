@@ -81,6 +81,7 @@ function schemaFor(mode: SpecMode) {
       in: z.enum(['query', 'body']).optional(), totalPages: dotPath.optional(), hasMore: dotPath.optional(),
     }).refine((p) => (p.totalPages === undefined) !== (p.hasMore === undefined), { message: 'give exactly one of totalPages and hasMore' }),
     z.strictObject({ kind: z.literal('graphql'), ...reserved, pageInfo: dotPath, cursorVariable: z.string().min(1), pageSize: z.strictObject({ variable: z.string().min(1), max: size }) }),
+    z.strictObject({ kind: z.literal('ldap-paged'), ...reserved, max: size }),
     z.strictObject({ kind: z.literal('none'), ...reserved }),
   ]);
 
@@ -129,6 +130,7 @@ function schemaFor(mode: SpecMode) {
   const auth = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('header'), header: z.string().min(1), value: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('bearer'), key: z.string().min(1), description: z.string().min(1) }),
+    z.strictObject({ kind: z.literal('ldap-bind'), bindDn: template(['credentials', 'context']), password: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('basic'), username: template(['credentials', 'context']), password: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
     z.strictObject({
       kind: z.literal('oauth2-client-credentials'), tokenUrl: z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)]), scope: template(['credentials', 'context']).optional(),
@@ -185,6 +187,7 @@ function schemaFor(mode: SpecMode) {
     slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and single dashes'),
     displayName: z.string().min(1),
     docsUrl: z.url(),
+    transport: z.enum(['http', 'ldap']).optional(),
     baseUrl: template(['context']).optional(),
     context: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.strictObject({
       description: z.string().min(1),
@@ -215,6 +218,7 @@ function schemaFor(mode: SpecMode) {
       records: bodyLocator,
       idOf: dotPath,
       maxBatch: z.number().int().min(1),
+      idPattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'not a valid regular expression').optional(),
     }).optional(),
     joins: z.array(join).optional(),
     enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [

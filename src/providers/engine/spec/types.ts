@@ -25,6 +25,8 @@ export type AuthSpec =
   /** `value` is a template: 'SSWS {credentials.apiToken}', '{credentials.apiKey}'. */
   | { kind: 'header'; header: string; value: string; description: string }
   | { kind: 'bearer'; key: string; description: string }
+  /** An LDAP simple bind (RFC 4511 §4.2) with a DN and password (templates): the `ldap` transport only. */
+  | { kind: 'ldap-bind'; bindDn: string; password: string; description: string }
   /** `keys` default to the credentials the two templates name. */
   | { kind: 'basic'; username: string; password: string; keys?: string[]; description: string }
   /**
@@ -96,6 +98,8 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
       totalPages?: string; hasMore?: string;
     }
   | { kind: 'graphql'; pageInfo: string; cursorVariable: string; pageSize: { variable: string; max: number } }
+  /** RFC 2696 paged results (the `ldap` transport): at most `max` entries a page. */
+  | { kind: 'ldap-paged'; max: number }
   | { kind: 'none' }
 );
 
@@ -177,6 +181,9 @@ export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
   /** Dot path of the id in a record. */
   idOf: string;
   maxBatch: number;
+  /** What a remote id looks like (a regular expression, e.g. Zendesk's `^\\d+$`); an id that does not match is
+   *  not found, without an upstream call. Without it, an unquoted id containing `idsJoin` is never sent. */
+  idPattern?: string;
 }
 
 export interface JoinSpec extends RequestSpec {
@@ -214,6 +221,13 @@ export interface ProviderSpec<Raw = any> {
   slug: string;
   displayName: string;
   docsUrl: string;
+  /**
+   * 'http' (default), or 'ldap': requests are LDAP searches (engine/ldap.ts). Their query names the search:
+   * `base` (the base DN), `filter` (each value an RFC 4515 filter, ANDed; filters served upstream add theirs),
+   * `attr` (attributes to return, repeated), `scope` (sub by default), `startTls` ('true'). The paginator is
+   * `ldap-paged` and the auth `ldap-bind`; records are read from the body `entries`.
+   */
+  transport?: 'http' | 'ldap';
   /** Default API origin (+ base path) as a URL template; context.baseUrl always wins. */
   baseUrl?: string;
   context?: Record<string, ContextKeySpec>;

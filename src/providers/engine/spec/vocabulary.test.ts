@@ -282,6 +282,33 @@ describe('spec validation', () => {
     expect(() => validateSpec(spec)).toThrow(/byIds\.idsTemplate: \{ids\} is not allowed here/);
   });
 
+  it('compiles an LDAP spec (data only): transport, ldap-bind auth and the ldap-paged paginator the transport positions', async () => {
+    const spec: any = {
+      ...minimal(), transport: 'ldap', baseUrl: '{context.url}', map: { remoteId: 'entryUUID' },
+      auth: { kind: 'ldap-bind', bindDn: '{credentials.bindDn}', password: '{credentials.password}', description: 'simple bind' },
+      lists: { USER_DIRECTORY: { path: '/', query: { base: '{context.baseDn}', filter: '(objectClass=person)' }, records: 'entries', paginator: { kind: 'ldap-paged', max: 200 }, filters: { email: { query: 'filter', join: '', value: { quote: 'ldap', template: '(mail={value})' } } } } },
+    };
+    expect(() => validateSpec(spec, 'data')).not.toThrow();
+    const def = defineProvider(spec);
+    expect(def.transport).toBe('LDAP');
+    expect(def.auth.kind).toBe('LDAP_SIMPLE_BIND');
+    expect(def.baseUrl({ url: 'ldaps://dir.acme.test:636' })).toBe('ldaps://dir.acme.test:636');
+    const headers = await def.auth.headers({ bindDn: 'cn=reader,dc=acme', password: 'pw-1234' }, {}, {} as never);
+    expect(headers).toEqual({ 'x-ldap-bind-dn': 'cn=reader,dc=acme', 'x-ldap-bind-password': 'pw-1234' });
+    const p = def.lists.USER_DIRECTORY!.paginator;
+    expect(p.kind).toBe('LDAP_PAGED');
+    const first = p.first({ method: 'GET', path: '/', query: [['base', 'dc=acme'], ['skip', '9']] }, 50);
+    expect(first.query).toEqual([['base', 'dc=acme'], ['size', '50']]);
+    const page = (next: unknown, n = 50) => ({ headers: {}, body: { entries: [], next }, records: Array.from({ length: n }) });
+    const second = p.next(first, page({ skip: 50, after: 'k7Qx' }), '')!;
+    expect(Object.fromEntries(second.query)).toEqual({ base: 'dc=acme', size: '50', skip: '50', after: 'k7Qx' });
+    expect(p.resume(first, p.state(second, first))).toEqual(second);
+    expect(p.next(second, page(null), '')).toBeNull();
+    expect(p.next(second, page({ skip: 100, after: 'x' }, 0), '')).toBeNull();
+    spec.lists.USER_DIRECTORY.paginator = { kind: 'ldap-paged' };
+    expect(() => validateSpec(spec)).toThrow(/paginator/);
+  });
+
   it('maps declaratively by path and constant', () => {
     const spec: any = { ...minimal(), map: { remoteId: 'id', name: 'profile.name', status: { value: 'ACTIVE' } } };
     expect(defineProvider(spec).map({ id: 7, profile: { name: 'Ana' } }, {})).toEqual({ remoteId: '7', name: 'Ana', status: 'ACTIVE' });
