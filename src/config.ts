@@ -61,7 +61,8 @@ export const configSchema = (providers: ProviderRegistry) => z
         provider: z.string(),
         displayName: z.string().min(1).max(200).optional(),
         context: z.record(z.string(), z.unknown()).default({}),
-        credentials: z.record(z.string(), z.string()).default({}),
+        // A credential is a string, or a JSON document where the provider issues one (Google's service-account key).
+        credentials: z.record(z.string(), z.union([z.string(), z.record(z.string(), z.unknown())])).default({}),
         /** Overrides the provider's documented request rate for this account (its plan may allow more or less). */
         rateLimit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
       }),

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servingOf } from '../src/providers/engine/filters.js';
+import { secretsOf } from '../src/providers/engine/redact.js';
 import type { ProviderSandbox, Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { FILTER_NAMES, type Category, type FilterName, type UnifiedUser, type UserFilter } from '../src/providers/engine/types.js';
 import { loadCustomProvider } from '../src/providers/custom.js';
@@ -36,6 +37,7 @@ const SAMPLE: Record<FilterName, unknown> = {
   date: '2024-01-02', email: 'nobody@conformance.invalid', emails: ['nobody@conformance.invalid'], name: 'x', firstName: 'x', lastName: 'x',
   username: 'x', status: 'ACTIVE', isActive: true, teamId: 'x', organizationId: 'x', workspaceId: 'x', groupId: 'x', roleId: 'x',
   collectionId: 'X', userType: 'USER', createdAfter: '2020-01-01T00:00:00Z', updatedAfter: '2020-01-01T00:00:00Z', sort: { field: 'NAME', direction: 'ASC' },
+  customerId: 'x', orgUnitPath: '/x',
 };
 const NO_MATCH = 'zz-no-such-value-zz';
 
@@ -434,7 +436,7 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
     });
 
     it('never puts a credential into a response or a log line', () => {
-      const secrets = Object.values(opts.sandbox.demoAccount(sandbox.url).credentials).filter((s) => s.length >= 8);
+      const secrets = secretsOf(opts.sandbox.demoAccount(sandbox.url).credentials).filter((s) => s.length >= 8);
       expect(secrets.length).toBeGreaterThan(0);
       expect(secrets.filter((s) => transcript.some((t) => t.includes(s)))).toEqual([]);
     });

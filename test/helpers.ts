@@ -2,12 +2,14 @@
 import { Writable } from 'node:stream';
 import { parseConfig, type ConfigInput } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { secretsOf } from '../src/providers/engine/redact.js';
+import type { Credentials } from '../src/providers/engine/types.js';
 import { createGateway, type Gateway } from '../src/server.js';
 
 export const TENANT_TOKEN = 'test-tenant-token-0123456789abcdef';
 export const OTHER_TENANT_TOKEN = 'other-tenant-token-0123456789abcdef';
 
-export interface TestAccount { id: string; provider: string; context?: Record<string, unknown>; credentials: Record<string, string>; tenant?: string; rateLimit?: { requests: number; perSeconds: number } }
+export interface TestAccount { id: string; provider: string; context?: Record<string, unknown>; credentials: Credentials; tenant?: string; rateLimit?: { requests: number; perSeconds: number } }
 
 export interface Harness {
   gateway: Gateway;
@@ -41,7 +43,7 @@ export function startGateway(accounts: TestAccount[], overrides: Partial<ConfigI
       cb();
     },
   });
-  const secrets = config.integratedAccounts.flatMap((a) => Object.values(a.credentials));
+  const secrets = config.integratedAccounts.flatMap((a) => secretsOf(a.credentials));
   for (const s of secrets) secretsInUse.add(s);
   const gateway = createGateway(config, { logger: createLogger(() => secrets, sink, 'debug') });
   return {

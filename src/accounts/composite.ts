@@ -1,6 +1,7 @@
 // The store the gateway uses: the config file's tenants, tokens and accounts first (read-only), then the
 // database. Writes go to the database; one aimed at a config entry is refused with READ_ONLY, and an id
 // the config already uses cannot be created, so a config entry is never shadowed.
+import type { Credentials } from '../providers/engine/types.js';
 import type { AccountInfo, AuditEntry, AuditInput, DatabaseStore, LockedAccount, NewAccount, TenantInfo, TokenInfo } from './database-store.js';
 import { tenantNotFound } from './database-store.js';
 import { StoreError } from './errors.js';
@@ -114,7 +115,7 @@ export class CompositeStore implements AccountStore {
     return this.database.updateAccount(tenantId, accountId, { context: patch.context && checkContext(this.providers, current.provider, patch.context), displayName: checkDisplayName(patch.displayName) }, actor);
   }
 
-  async rotateCredentials(tenantId: string, accountId: string, credentials: Record<string, string>, actor: string): Promise<AccountInfo> {
+  async rotateCredentials(tenantId: string, accountId: string, credentials: Credentials, actor: string): Promise<AccountInfo> {
     const current = await this.writable(tenantId, accountId);
     return this.database.rotateCredentials(tenantId, accountId, checkCredentials(this.providers, current.provider, credentials), actor);
   }

@@ -2,6 +2,7 @@
 // AES-256-GCM credentials, and the audit log. Reads are cached in-process for a short TTL; every write
 // clears this process's cache and, on PostgreSQL, NOTIFYs the other gateway processes to clear theirs
 // (should that connection drop, they still see the change once the TTL ends).
+import type { Credentials } from '../providers/engine/types.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
@@ -37,14 +38,14 @@ export interface NewAccount {
   provider: string;
   displayName?: string | null;
   context: Record<string, unknown>;
-  credentials: Record<string, string>;
+  credentials: Credentials;
 }
 
 /** Handed to the callback of withAccountLock: the account as it is now, and writes that land under the lock. */
 export interface LockedAccount {
   account: StoredAccount;
   /** Replaces the credentials (e.g. rotated OAuth tokens), atomically; sets status ACTIVE unless told otherwise. */
-  saveCredentials(credentials: Record<string, string>, opts?: { status?: AccountStatus; lastError?: string | null }): Promise<void>;
+  saveCredentials(credentials: Credentials, opts?: { status?: AccountStatus; lastError?: string | null }): Promise<void>;
   setStatus(status: AccountStatus, lastError?: string | null): Promise<void>;
 }
 
@@ -167,7 +168,7 @@ export class DatabaseStore implements AccountStore {
       provider: row.provider,
       ...(row.display_name != null ? { displayName: row.display_name } : {}),
       context: row.context as Record<string, unknown>,
-      credentials: JSON.parse(plaintext) as Record<string, string>,
+      credentials: JSON.parse(plaintext) as Credentials,
       status: row.status,
       lastError: row.last_error,
     }) as StoredAccount;
@@ -360,7 +361,7 @@ export class DatabaseStore implements AccountStore {
   }
 
   /** New credentials, encrypted under the current key; a NEEDS_REAUTH account becomes ACTIVE again. */
-  async rotateCredentials(tenantId: string, accountId: string, credentials: Record<string, string>, actor: string): Promise<AccountInfo> {
+  async rotateCredentials(tenantId: string, accountId: string, credentials: Credentials, actor: string): Promise<AccountInfo> {
     const sealed = this.keyring.seal(JSON.stringify(credentials), aad(accountId));
     return this.updateRow(tenantId, accountId, { actor, action: 'account.rotate-credentials', detail: { credentialKeys: Object.keys(credentials).sort() } }, {
       credential_keys: JSON.stringify(Object.keys(credentials).sort()),

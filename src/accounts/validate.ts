@@ -1,5 +1,6 @@
 // Checks an account before it is stored, as the config file's validation does for file entries: a known
 // provider, credentials its auth scheme accepts, and the context it needs to find its API.
+import type { Credentials } from '../providers/engine/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { StoreError } from './errors.js';
 
@@ -16,11 +17,14 @@ export function checkProvider(providers: ProviderRegistry, provider: string) {
   return def;
 }
 
-export function checkCredentials(providers: ProviderRegistry, provider: string, credentials: Record<string, unknown>): Record<string, string> {
+/** A credential is a non-empty string, or a JSON document where the provider issues one (a service-account key). */
+const isCredential = (v: unknown) => (typeof v === 'string' && v !== '') || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0);
+
+export function checkCredentials(providers: ProviderRegistry, provider: string, credentials: Record<string, unknown>): Credentials {
   const def = checkProvider(providers, provider);
   for (const [k, v] of Object.entries(credentials))
-    if (typeof v !== 'string' || v === '') throw new StoreError('INVALID_INPUT', `credentials.${k.slice(0, 60)} must be a non-empty string.`, { field: `credentials.${k.slice(0, 60)}` });
-  const creds = credentials as Record<string, string>;
+    if (!isCredential(v)) throw new StoreError('INVALID_INPUT', `credentials.${k.slice(0, 60)} must be a non-empty string (or, for a key document, a JSON object).`, { field: `credentials.${k.slice(0, 60)}` });
+  const creds = credentials as Credentials;
   if (!def.auth.applies(creds)) throw new StoreError('INVALID_INPUT', `${def.slug} needs ${def.auth.description}.`, { field: 'credentials' });
   return creds;
 }

@@ -1,5 +1,6 @@
 // `verify: true`: one upstream call (the first page of one user) with the account as it would be stored,
 // through the same engine tenant requests use, so what passes here works on the next tenant request.
+import type { Credentials } from '../providers/engine/types.js';
 import type { GatewayError } from '../providers/engine/errors.js';
 import { GatewayError as GE } from '../providers/engine/errors.js';
 import { failedCallOf, type UpstreamCall } from '../providers/engine/http.js';
@@ -9,7 +10,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 
 export interface Verification { ok: true; provider: string; category: Category; upstreamStatus: number | null; usersSeen: number }
 
-export interface VerifyInput { id: string; tenantId: string; provider: string; context: Record<string, unknown>; credentials: Record<string, string> }
+export interface VerifyInput { id: string; tenantId: string; provider: string; context: Record<string, unknown>; credentials: Credentials }
 
 /** Resolves with what the provider answered, or throws its error (code, provider, upstreamStatus) marked `verification: "failed"`. */
 export async function verifyAccount(engine: Engine, providers: ProviderRegistry, a: VerifyInput, filters: Record<string, unknown>): Promise<Verification> {

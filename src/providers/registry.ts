@@ -7,6 +7,7 @@ import { auth0 } from './auth0/adapter.js';
 import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
 import { github } from './github/adapter.js';
+import { googleWorkspace } from './google-workspace/adapter.js';
 import { jira } from './jira/adapter.js';
 import { jumpcloud } from './jumpcloud/adapter.js';
 import { ldap } from './ldap/adapter.js';
@@ -19,9 +20,10 @@ import { outlookCalendar } from './outlook-calendar/adapter.js';
 import { scim } from './scim/adapter.js';
 import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
+import { zoom } from './zoom/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, ldap, jumpcloud, onelogin, microsoftEntra, atlassian, auth0];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, ldap, jumpcloud, onelogin, microsoftEntra, atlassian, auth0, googleWorkspace, zoom];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;

@@ -5,6 +5,7 @@ import { auth0Sandbox } from './auth0/sandbox.js';
 import { claudeSandbox } from './claude/sandbox.js';
 import { cursorSandbox } from './cursor/sandbox.js';
 import { githubSandbox } from './github/sandbox.js';
+import { googleWorkspaceSandbox } from './google-workspace/sandbox.js';
 import { jiraSandbox } from './jira/sandbox.js';
 import { jumpcloudSandbox } from './jumpcloud/sandbox.js';
 import { ldapSandbox } from './ldap/sandbox.js';
@@ -17,5 +18,6 @@ import { outlookCalendarSandbox } from './outlook-calendar/sandbox.js';
 import { scimSandbox } from './scim/sandbox.js';
 import { slackSandbox } from './slack/sandbox.js';
 import { zendeskSandbox } from './zendesk/sandbox.js';
+import { zoomSandbox } from './zoom/sandbox.js';
 
-export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, ldapSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox, atlassianSandbox, auth0Sandbox];
+export const SANDBOXES: ProviderSandbox[] = [claudeSandbox, openaiSandbox, cursorSandbox, outlookCalendarSandbox, oktaSandbox, zendeskSandbox, jiraSandbox, githubSandbox, linearSandbox, slackSandbox, scimSandbox, ldapSandbox, jumpcloudSandbox, oneloginSandbox, microsoftEntraSandbox, atlassianSandbox, auth0Sandbox, googleWorkspaceSandbox, zoomSandbox];

@@ -9,7 +9,8 @@ export type AuthKind =
   | 'BASIC'
   | 'BEARER'
   | 'LDAP_SIMPLE_BIND'
-  | 'OAUTH2_CLIENT_CREDENTIALS';
+  | 'OAUTH2_CLIENT_CREDENTIALS'
+  | 'OAUTH2_JWT_BEARER';
 
 export type Category =
   | 'CALENDAR'
@@ -52,6 +53,8 @@ export type UserFilter = {
   collectionId?: string | null | undefined;
   /** Created strictly after this instant. */
   createdAfter?: string | null | undefined;
+  /** Directory-specific (Google Workspace): the customer whose users are listed, instead of the account's context.customerId. */
+  customerId?: string | null | undefined;
   /** Usage metering: the usage day (YYYY-MM-DD, UTC). Defaults to three days ago. */
   date?: string | null | undefined;
   /** Whole address, case-insensitive. */
@@ -68,6 +71,8 @@ export type UserFilter = {
   lastName?: string | null | undefined;
   /** Substring of the full name, case-insensitive. */
   name?: string | null | undefined;
+  /** Directory-specific (Google Workspace): users of this organizational unit, e.g. `/Engineering`. */
+  orgUnitPath?: string | null | undefined;
   organizationId?: string | null | undefined;
   roleId?: string | null | undefined;
   sort?: UserSort | null | undefined;

@@ -1,5 +1,6 @@
 // Integrated accounts: create (optionally verified with one upstream call), update context, rotate
 // credentials, disable/enable, delete. Credentials go in, never out: only their key names are shown.
+import type { Credentials } from '../../providers/engine/types.js';
 import { StoreError } from '../../accounts/errors.js';
 import { checkContext, checkCredentials } from '../../accounts/validate.js';
 import { checkDeclaredKeys, guarded, objectArg } from '../input.js';
@@ -34,7 +35,7 @@ const CreateIntegratedAccountInput = builder.inputType('CreateIntegratedAccountI
     provider: t.string({ required: true, description: 'A provider slug (see the README\'s provider table), e.g. "okta".' }),
     displayName: t.string(),
     context: t.field({ type: 'JSON', description: 'Only the context keys the provider declares (plus baseUrl).' }),
-    credentials: t.field({ type: 'JSON', required: true, description: 'Only the credential keys the provider declares, as strings.' }),
+    credentials: t.field({ type: 'JSON', required: true, description: 'Only the credential keys the provider declares: strings, or a JSON object where the credential is a document (a Google service-account key).' }),
     verify: t.boolean({ defaultValue: false, description: 'Make one upstream call first; if the provider refuses it, nothing is stored.' }),
     verifyFilters: t.field({ type: 'JSON', description: 'Filters for the verification call, for providers that require one (Jira: {"collectionId": "ENG"}).' }),
   }),
@@ -81,7 +82,7 @@ builder.mutationFields((t) => ({
           verification = await verifyAccount(ctx.engine, ctx.store.providers, { id: input.id == null ? 'verification' : String(input.id), tenantId, provider: input.provider, context: checkContext(ctx.store.providers, input.provider, context), credentials: checkCredentials(ctx.store.providers, input.provider, credentials) }, objectArg('verifyFilters', input.verifyFilters));
         }
         const account = await ctx.store.createAccount(
-          { id: input.id == null ? undefined : String(input.id), tenantId, provider: input.provider, displayName: input.displayName, context, credentials: credentials as Record<string, string> },
+          { id: input.id == null ? undefined : String(input.id), tenantId, provider: input.provider, displayName: input.displayName, context, credentials: credentials as Credentials },
           ctx.admin.actor,
         );
         return { account, verification };

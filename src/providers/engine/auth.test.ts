@@ -4,7 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defineProvider } from './spec/index.js';
 import type { AuthSpec } from './spec/types.js';
-import { renewAt } from './auth.js';
+import { exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
+import { JWT_BEARER_GRANT, renewAt } from './auth.js';
+import { secretsOf } from './redact.js';
 import { Engine, type Account } from './engine.js';
 import { GatewayError } from './errors.js';
 import { UpstreamClient } from './http.js';
@@ -256,5 +258,158 @@ describe('token endpoint refusals', () => {
     refusals.push({ body: { token_type: 'Bearer' } });
     const e = await errorOf(list(provider('form')));
     expect(e.code).toBe('UPSTREAM_BAD_RESPONSE');
+  });
+});
+
+describe('JWT-bearer grant (service-account key)', () => {
+  const SA_EMAIL = 'rollcall-test@project.iam.example.test';
+  let keyDoc: Record<string, string>;
+  let jwtSandbox: Sandbox;
+  const jwtIssued = new Set<string>();
+  /** The verified header and claims of every assertion the token endpoint received. */
+  const grants: { header: Record<string, unknown>; claims: Record<string, unknown> }[] = [];
+  const jwtRefusals: SandboxReply[] = [];
+
+  beforeAll(async () => {
+    // A throwaway test key pair, made for this run.
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    keyDoc = { type: 'service_account', client_email: SA_EMAIL, private_key_id: 'kid-test-1', private_key: await exportPKCS8(pair.privateKey), token_uri: 'https://oauth2.invalid/token' };
+    jwtSandbox = await startSandbox({
+      name: 'jwt-test',
+      routes: [
+        {
+          method: 'POST',
+          path: /^\/token$/,
+          handle: async (req) => {
+            const next = jwtRefusals.shift();
+            if (next) return next;
+            if (req.body?.grant_type !== JWT_BEARER_GRANT) return { status: 400, body: { error: 'unsupported_grant_type' } };
+            try {
+              const { payload, protectedHeader } = await jwtVerify(String(req.body.assertion), pair.publicKey, { issuer: SA_EMAIL, audience: `${req.origin}/token`, algorithms: ['RS256'] });
+              grants.push({ header: { ...protectedHeader }, claims: { ...payload } });
+            } catch (e) {
+              return { status: 400, body: { error: 'invalid_grant', error_description: `Invalid JWT Signature. (${(e as Error).name})` } };
+            }
+            const t = `ya29.test-${jwtIssued.size + 1}`;
+            jwtIssued.add(t);
+            return { body: { access_token: t, token_type: 'Bearer', expires_in: 3599 } };
+          },
+        },
+        { method: 'GET', path: /^\/users$/, handle: () => ({ body: { users: USERS } }) },
+      ],
+      authenticate: (req) => {
+        if (req.path === '/token') return true;
+        const t = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+        return t !== undefined && jwtIssued.has(t);
+      },
+      unauthorized: { status: 401, body: { error: { code: 401, message: 'Invalid Credentials' } } },
+      notFound: { status: 404, body: {} },
+    });
+  });
+  afterAll(() => jwtSandbox.close());
+  afterEach(() => void jwtRefusals.splice(0));
+
+  let jwtSlugs = 0;
+  const jwtProvider = () =>
+    defineProvider({
+      slug: `jwt-test-${++jwtSlugs}`,
+      displayName: 'JWT test',
+      docsUrl: 'https://jwt.test/docs',
+      context: { subject: { description: 'admin to impersonate' } },
+      auth: { kind: 'oauth2-jwt-bearer', key: 'serviceAccount', scope: 'https://scope.test/read', subject: '{context.subject}', tokenUrl: 'https://oauth2.invalid/default', description: 'service account' },
+      lists: { USER_DIRECTORY: { path: '/users', records: 'users', paginator: { kind: 'none' }, filters: {} } },
+      fields: [],
+      map: (u: any) => ({ remoteId: u.id }),
+    });
+  const jwtAccount = (serviceAccount: unknown = keyDoc, context: Record<string, unknown> = { subject: 'admin@example.test' }): Account => ({
+    id: 'jwt-acct',
+    tenant: 't',
+    provider: 'jwt-test',
+    context: { baseUrl: jwtSandbox.url, tokenUrl: `${jwtSandbox.url}/token`, ...context },
+    credentials: { serviceAccount: serviceAccount as Record<string, unknown> },
+  });
+  const tokenPosts = (from: number) => jwtSandbox.requests.slice(from).filter((r) => r.path === '/token');
+  const jwtList = (def: ProviderDefinition, acct = jwtAccount()) => engine.scope().list(acct, def, { first: 10, filter: {} });
+
+  it('declares context.tokenUrl and applies only to a key document with client_email and private_key', () => {
+    const def = jwtProvider();
+    expect(def.auth.kind).toBe('OAUTH2_JWT_BEARER');
+    expect(def.contextKeys.find((k) => k.key === 'tokenUrl')).toBeDefined();
+    expect(def.auth.applies({ serviceAccount: keyDoc })).toBe(true);
+    expect(def.auth.applies({ serviceAccount: JSON.stringify(keyDoc) })).toBe(true);
+    expect(def.auth.applies({ serviceAccount: { client_email: SA_EMAIL } })).toBe(false);
+    expect(def.auth.applies({ serviceAccount: 'not json' })).toBe(false);
+  });
+
+  it('signs an RS256 assertion the key verifies: iss, scope, aud = token URL, sub, kid, one hour', async () => {
+    const from = jwtSandbox.requests.length;
+    const before = grants.length;
+    expect((await jwtList(jwtProvider())).edges).toHaveLength(5);
+    const [post] = tokenPosts(from);
+    expect(post!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.keys(post!.body).sort()).toEqual(['assertion', 'grant_type']);
+    const g = grants.slice(before);
+    expect(g).toHaveLength(1);
+    expect(g[0]!.header).toMatchObject({ alg: 'RS256', typ: 'JWT', kid: 'kid-test-1' });
+    expect(g[0]!.claims).toMatchObject({ iss: SA_EMAIL, scope: 'https://scope.test/read', aud: `${jwtSandbox.url}/token`, sub: 'admin@example.test' });
+    expect(Number(g[0]!.claims.exp) - Number(g[0]!.claims.iat)).toBe(3600);
+  });
+
+  it('leaves sub out without a subject, and accepts the key as its JSON text', async () => {
+    const before = grants.length;
+    await jwtList(jwtProvider(), jwtAccount(JSON.stringify(keyDoc), {}));
+    expect(grants.slice(before)[0]!.claims.sub).toBeUndefined();
+  });
+
+  it('caches the token, shares one grant among 20 concurrent requests, and renews shortly before expiry', async () => {
+    const def = jwtProvider();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = Date.now();
+    const from = jwtSandbox.requests.length;
+    await Promise.all(Array.from({ length: 20 }, () => jwtList(def)));
+    expect(tokenPosts(from)).toHaveLength(1);
+    await jwtList(def);
+    expect(tokenPosts(from)).toHaveLength(1);
+    vi.setSystemTime(t0 + 3_545_000);
+    await Promise.all(Array.from({ length: 5 }, () => jwtList(def)));
+    expect(tokenPosts(from)).toHaveLength(2);
+  });
+
+  it('drops a token the API refuses, grants exactly one new one and retries once', async () => {
+    const def = jwtProvider();
+    await jwtList(def);
+    jwtIssued.clear();
+    const from = jwtSandbox.requests.length;
+    const results = await Promise.all(Array.from({ length: 10 }, () => jwtList(def)));
+    expect(results.every((r) => r.edges.length === 5)).toBe(true);
+    expect(tokenPosts(from)).toHaveLength(1);
+  });
+
+  it('turns invalid_grant into UPSTREAM_UNAUTHORIZED with the reason, never the key or the assertion', async () => {
+    jwtRefusals.push({ status: 400, body: { error: 'invalid_grant', error_description: 'Invalid email or User ID' } });
+    const e = await errorOf(jwtList(jwtProvider()));
+    expect(e.code).toBe('UPSTREAM_UNAUTHORIZED');
+    expect(e.message).toContain('invalid_grant: Invalid email or User ID');
+    const pemLine = keyDoc.private_key!.split('\n')[3]!;
+    jwtRefusals.push({ status: 400, body: { error: 'invalid_grant', error_description: `echo ${keyDoc.private_key} ${pemLine}` } });
+    const echoed = await errorOf(jwtList(jwtProvider()));
+    expect(JSON.stringify(echoed.toJSON())).not.toContain(pemLine);
+  });
+
+  it('answers a private key that does not import with UPSTREAM_UNAUTHORIZED naming the field, before any token request', async () => {
+    const from = jwtSandbox.requests.length;
+    const e = await errorOf(jwtList(jwtProvider(), jwtAccount({ ...keyDoc, private_key: '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----' })));
+    expect(e.code).toBe('UPSTREAM_UNAUTHORIZED');
+    expect(e.message).toContain('credentials.serviceAccount.private_key');
+    expect(tokenPosts(from)).toHaveLength(0);
+  });
+
+  it("counts a key document's secret fields (not its e-mail or URLs) among the secrets to redact", () => {
+    const secrets = secretsOf({ serviceAccount: keyDoc, apiToken: 'plain-token-value' });
+    expect(secrets).toContain(keyDoc.private_key);
+    expect(secrets).toContain('plain-token-value');
+    expect(secrets.filter((s) => s.length >= 16 && keyDoc.private_key!.includes(s)).length).toBeGreaterThan(3);
+    expect(secrets).not.toContain(SA_EMAIL);
+    expect(secrets).not.toContain(keyDoc.token_uri);
   });
 });

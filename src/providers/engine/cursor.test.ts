@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { CursorCodec, MAX_CURSOR_LENGTH, type Walk } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor } from './paginators.js';
+import { graphqlCursor, linkHeader, multiPass, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor } from './paginators.js';
+import { compilePaginator, validateSpec } from './spec/index.js';
 import type { Paginator, UpstreamRequest } from './types.js';
 
 const base: UpstreamRequest = { method: 'GET', path: '/api/v1/users', query: [['search', 'status eq "ACTIVE"']] };
@@ -120,5 +121,62 @@ describe('cursor codec', () => {
     ] as const)
       expect(codeOf(() => codec.decode(c, w))).toBe('INVALID_CURSOR');
     expect(codeOf(() => new CursorCodec('another-cursor-secret-entirely').decode(cursor, walk))).toBe('INVALID_CURSOR');
+  });
+});
+
+describe('multi-pass walks (one pass per value of a parameter)', () => {
+  const plain: UpstreamRequest = { method: 'GET', path: '/v2/users', query: [] };
+  const inner = () => tokenCursor({ from: 'body', token: (r) => r.body.next_page_token, send: { query: 'next_page_token' }, size: { query: 'page_size' }, maxPageSize: 300 });
+  const passes = () => multiPass(inner(), { param: 'status', values: ['active', 'inactive', 'pending'], clear: ['next_page_token'] });
+  const q = (req: UpstreamRequest) => Object.fromEntries(req.query);
+
+  it('walks every pass in order, each from a fresh cursor, keeping the page size, and ends after the last', () => {
+    const p = passes();
+    const first = p.first(plain, 30);
+    expect(q(first)).toEqual({ status: 'active', page_size: '30' });
+    const second = p.next(first, page(30, {}, { next_page_token: 'tokA' }), 'https://x.test')!;
+    expect(q(second)).toEqual({ status: 'active', page_size: '30', next_page_token: 'tokA' });
+    const pass2 = p.next(second, page(3, {}, { next_page_token: '' }), 'https://x.test')!;
+    expect(q(pass2)).toEqual({ status: 'inactive', page_size: '30' });
+    const pass3 = p.next(pass2, page(0, {}, {}), 'https://x.test')!;
+    expect(q(pass3)).toEqual({ status: 'pending', page_size: '30' });
+    expect(p.next(pass3, page(2, {}, {}), 'https://x.test')).toBeNull();
+  });
+
+  it('records the pass in the state, and resumes into the right pass', () => {
+    const p = passes();
+    const first = p.first(plain, 30);
+    const inPass2: UpstreamRequest = { ...plain, query: [['status', 'inactive'], ['page_size', '30'], ['next_page_token', 'tokB']] };
+    const state = p.state(inPass2, first);
+    expect(state).toEqual([1, 'tokB']);
+    expect(q(p.resume(first, state)!)).toEqual({ status: 'inactive', page_size: '30', next_page_token: 'tokB' });
+    expect(q(p.resume(first, p.state(first, first))!)).toEqual(q(first));
+    expect(p.resume(first, [7, 'x'])).toBeNull();
+    expect(p.resume(first, ['1', 'x'])).toBeNull();
+    const codec = new CursorCodec('multi-pass-secret-0123456789abcdef');
+    const walk = walkOf(p, { base: plain, pageSize: 30 });
+    expect(codec.decode(codec.encode(walk, { request: inPass2, offset: 4 }), walk)).toMatchObject({ offset: 4, request: { query: expect.arrayContaining([['status', 'inactive'], ['next_page_token', 'tokB']]) } });
+  });
+
+  it('is a single pass when the base request already sets the parameter (a filter chose the value)', () => {
+    const p = passes();
+    const pinned: UpstreamRequest = { ...plain, query: [['status', 'inactive']] };
+    const walkPaginator = p.forWalk!(pinned);
+    const first = walkPaginator.first(pinned, 30);
+    expect(q(first)).toEqual({ status: 'inactive', page_size: '30' });
+    expect(walkPaginator.next(first, page(3, {}, {}), 'https://x.test')).toBeNull();
+    expect(p.forWalk!(plain)).toBe(p);
+  });
+
+  it('is declared on a cursor paginator as `passes`, which needs a cursor sent as a query parameter', () => {
+    const p = compilePaginator({ kind: 'cursor', next: 'next_page_token', send: { query: 'next_page_token' }, pageSize: { param: 'page_size', max: 300 }, passes: { param: 'status', values: ['active', 'pending'] } });
+    expect(p.description).toContain('one pass per `status` (active, pending)');
+    expect(q(p.next(p.first(plain, 5), page(1, {}, {}), 'https://x.test')!)).toEqual({ status: 'pending', page_size: '5' });
+    const spec = (paginator: unknown) => ({
+      slug: 'passes-test', displayName: 'P', docsUrl: 'https://p.test', auth: { kind: 'bearer', key: 'accessToken', description: 'token' },
+      lists: { USER_DIRECTORY: { path: '/users', records: 'users', paginator, filters: {} } }, fields: [], map: { remoteId: 'id' },
+    });
+    expect(() => validateSpec(spec({ kind: 'cursor', next: 'n', send: { body: 'cursor' }, pageSize: { param: 'limit', max: 10 }, passes: { param: 'status', values: ['a', 'b'] } }) as never, 'data')).toThrow('send.query');
+    expect(() => validateSpec(spec({ kind: 'cursor', next: 'n', send: { query: 'c' }, pageSize: { param: 'limit', max: 10 }, passes: { param: 'status', values: ['a', 'b'] } }) as never, 'data')).not.toThrow();
   });
 });

@@ -47,6 +47,8 @@ export const FILTERS = {
   userType: def({ kind: 'userType', predicate: (u, v) => u.userType === v }),
   createdAfter: def({ kind: 'dateTime', description: 'Created strictly after this instant.', predicate: (u, v) => toTime(u.createdAt) > Date.parse(v) }),
   updatedAfter: def({ kind: 'dateTime', description: 'Updated strictly after this instant.', predicate: (u, v) => toTime(u.updatedAt) > Date.parse(v) }),
+  customerId: def({ kind: 'string', description: "Directory-specific (Google Workspace): the customer whose users are listed, instead of the account's context.customerId." }),
+  orgUnitPath: def({ kind: 'string', description: "Directory-specific (Google Workspace): users of this organizational unit, e.g. `/Engineering`." }),
   sort: def({ kind: 'sort' }),
 } as const;
 

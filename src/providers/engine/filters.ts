@@ -2,6 +2,7 @@
 // the engine evaluates on mapped users while it pages. A filter the provider cannot serve is refused, never ignored.
 import { GatewayError } from './errors.js';
 import { predicateOf } from './filter-defs.js';
+import { renderText } from './spec/template.js';
 import type { FilterName, FilterServe, ListDefinition, ProviderDefinition, RequestVars, UnifiedUser, UserFilter } from './types.js';
 
 /** Thrown by a filter's value function: the filter is served, but not with this value. */
@@ -55,8 +56,21 @@ export function isSet(v: unknown): boolean {
   return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 }
 
+/** A filter served upstream that the caller leaves out takes its context default (Google's customer ← context.customerId);
+ *  path filters read theirs when the list's path is rendered. */
+function withDefaults(list: ListDefinition, vars: RequestVars): UserFilter {
+  const out: Record<string, unknown> = { ...vars.filters };
+  for (const [name, tpl] of Object.entries(list.filterDefaults ?? {}) as [FilterName, string][]) {
+    const by = list.filters[name]?.by;
+    if (isSet(out[name]) || (by !== 'query' && by !== 'params' && by !== 'body')) continue;
+    const v = renderText(tpl, { context: vars.context });
+    if (v !== undefined && v !== '') out[name] = v;
+  }
+  return out as UserFilter;
+}
+
 export function planFilters(def: ProviderDefinition, list: ListDefinition, vars: RequestVars): FilterPlan {
-  const filter: UserFilter = vars.filters;
+  const filter: UserFilter = withDefaults(list, vars);
   const plan: FilterPlan = { params: [], headers: {}, body: [], predicates: [] };
   const extras: [string, string][] = [];
   for (const name of list.requiredFilters) {
@@ -117,10 +131,11 @@ export function planFilters(def: ProviderDefinition, list: ListDefinition, vars:
       continue;
     }
     const out = served(name, () => spec.value(value, filter));
-    if (out === undefined) continue;
+    // The extras apply even without a clause (Google's status DELETED is showDeleted=true alone).
     const more = spec.with?.(value, filter);
     for (const [k, v] of Object.entries(more?.headers ?? {})) plan.headers[k.toLowerCase()] = v;
     for (const [k, v] of Object.entries(more?.query ?? {})) if (!extras.some(([x]) => x === k)) extras.push([k, v]);
+    if (out === undefined) continue;
     if (spec.join) {
       const entry = joined.get(spec.param) ?? { values: [], join: spec.join };
       entry.values.push(...(Array.isArray(out) ? out : [out]));

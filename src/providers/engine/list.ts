@@ -60,12 +60,11 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   const [category, list] = listOf(account, def, args.category);
   const vars: RequestVars = { context: contextOf(account, def), filters: args.filter };
   const plan = planFilters(def, list, vars);
-  const pag = list.paginator;
   const { request: templ, headers, rendered } = scope.render(account, def, list, vars);
   const { basePath } = scope.target(account, def);
   // Compared loosely: some APIs read `$TOP` as `$top`, and some parsers trim `limit ` or `page[ size]`.
   const loose = (k: string) => k.replace(/\s+/g, '').toLowerCase();
-  const reserved = new Set([...pag.reservedParams, ...rendered.query.map(([k]) => k), ...plan.params.map(([k]) => k)].map(loose));
+  const reserved = new Set([...list.paginator.reservedParams, ...rendered.query.map(([k]) => k), ...plan.params.map(([k]) => k)].map(loose));
   const remote = Object.entries(args.remoteQuery ?? {}).filter(([k, v]) => !reserved.has(loose(k)) && v !== null && v !== undefined);
   let body = templ.body;
   let passthrough: [string, string][] = [];
@@ -84,6 +83,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
     query: [...templ.query, ...passthrough, ...plan.params],
     ...(body !== undefined ? { body } : {}),
   };
+  const pag = list.paginator.forWalk?.(base) ?? list.paginator;
   const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
   const codec = scope.engine.cursors;
   // Full pages whatever `first` is (split below to serve it): a small first page must not make one upstream

@@ -275,6 +275,43 @@ export function graphqlCursor(opts: { pageInfo: string; cursorVariable: string; 
   };
 }
 
+/**
+ * Several passes over one list, one per value of a query parameter (Zoom's /users lists one `status` per call):
+ * each pass pages with `inner`; when it ends, the next pass starts afresh (`clear`: the inner cursor's
+ * parameters, dropped; the page size kept). A page's state starts with its pass, so a cursor resumes in the
+ * right one. A walk whose base request already sets the parameter (a filter chose one value) is that one
+ * pass: `forWalk` hands it the inner paginator.
+ */
+export function multiPass(inner: Paginator, opts: { param: string; values: string[]; clear: string[] }): Paginator {
+  const { param, values } = opts;
+  const passOf = (req: UpstreamRequest) => values.indexOf(getParam(req, param) ?? '');
+  const multi: Paginator = {
+    kind: inner.kind,
+    description: `${inner.description}; one pass per \`${param}\` (${values.join(', ')}) unless a filter sets it`,
+    maxPageSize: inner.maxPageSize,
+    reservedParams: [...new Set([...inner.reservedParams, param])],
+    first: (req, size) => inner.first(setParam(req, param, values[0]!), size),
+    next(req, res, base) {
+      const n = inner.next(req, res, base);
+      if (n) return n;
+      const i = passOf(req);
+      if (i < 0 || i + 1 >= values.length) return null;
+      return setParam({ ...req, query: req.query.filter(([k]) => !opts.clear.includes(k)) }, param, values[i + 1]!);
+    },
+    state(req, first) {
+      const i = passOf(req);
+      return [i, ...inner.state(req, setParam(first, param, values[i] ?? ''))];
+    },
+    resume(first, state) {
+      const [i, ...rest] = state;
+      if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= values.length) return null;
+      return inner.resume(setParam(first, param, values[i]!), rest);
+    },
+    forWalk: (base) => (getParam(base, param) !== undefined ? inner : multi),
+  };
+  return multi;
+}
+
 /** The whole list in one response (Cursor /teams/members); the engine slices it into Relay pages. */
 export function singlePage(): Paginator {
   return {

@@ -58,8 +58,18 @@ export function redactUrl(url: string, secrets: readonly string[]): string {
   }
 }
 
-/** Every string credential value plus the encodings a scheme may derive from it (Basic). */
-export function secretsOf(creds: Record<string, string>): string[] {
-  const values = Object.values(creds).filter((v): v is string => typeof v === 'string' && v.length >= 4);
-  return values;
+/** Inside a credential document (a Google service-account key): the fields that are secret. Its e-mail,
+ *  ids and URLs are not, and stay readable in messages. */
+const SECRET_FIELD = /(private_?key$|secret|password|refresh_?token|access_?token)/i;
+
+/** Every string credential value, and the secret fields of a credential document (a PEM key also by its lines). */
+export function secretsOf(creds: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const v of Object.values(creds)) {
+    if (typeof v === 'string') out.push(v);
+    else if (v && typeof v === 'object' && !Array.isArray(v))
+      for (const [k, inner] of Object.entries(v))
+        if (typeof inner === 'string' && SECRET_FIELD.test(k)) out.push(inner, ...inner.split(/\r?\n|\\n/).filter((line) => line.length >= 16));
+  }
+  return out.filter((s) => s.length >= 4);
 }

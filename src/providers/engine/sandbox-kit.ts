@@ -2,6 +2,7 @@
 // format. They power the demo mode and every adapter test (real HTTP through undici, never mocks).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Credentials } from './types.js';
 import type { Category } from './user.js';
 
 export interface SandboxRequest {
@@ -22,7 +23,8 @@ export interface SandboxReply {
 export interface Route {
   method: 'GET' | 'POST';
   path: RegExp;
-  handle: (req: SandboxRequest, params: string[]) => SandboxReply;
+  /** May be async (a token endpoint verifying a signed assertion). */
+  handle: (req: SandboxRequest, params: string[]) => SandboxReply | Promise<SandboxReply>;
 }
 export interface Fault extends SandboxReply {
   /** How many matching requests get the fault (default 1). */
@@ -194,7 +196,7 @@ export interface ProviderSandbox {
   slug: string;
   start(port?: number): Promise<Sandbox>;
   /** The integrated account (context + credentials) that reaches this sandbox at `url`. */
-  demoAccount(url: string): { context: Record<string, unknown>; credentials: Record<string, string> };
+  demoAccount(url: string): { context: Record<string, unknown>; credentials: Credentials };
   /** Filters the provider requires, with values that exist in the sandbox (e.g. a Jira project key). */
   demoFilters?: Record<string, unknown>;
   /**

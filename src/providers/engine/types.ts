@@ -40,9 +40,11 @@ export interface Paginator {
   state(req: UpstreamRequest, first: UpstreamRequest): PaginatorState;
   /** The page's request from the walk's first request and a state this paginator returned; null when the state is not its own. */
   resume(first: UpstreamRequest, state: PaginatorState): UpstreamRequest | null;
+  /** The paginator one walk uses, from the walk's base request (a multi-pass walk whose parameter a filter set is one pass). */
+  forWalk?(base: UpstreamRequest): Paginator;
 }
 
-export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'LDAP_SIMPLE_BIND'] as const;
+export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'OAUTH2_JWT_BEARER', 'LDAP_SIMPLE_BIND'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** A token request: a form (or JSON) body, extra headers (HTTP Basic client authentication), and the secrets in it. */
@@ -84,7 +86,9 @@ export interface ProviderContext {
   baseUrl?: string;
   [key: string]: unknown;
 }
-export type Credentials = Record<string, string>;
+/** A credential is a string, or a JSON document where the provider issues one (a Google service-account key). */
+export type CredentialValue = string | { [key: string]: unknown };
+export type Credentials = Record<string, CredentialValue>;
 
 /** What request templates read: the account's context (defaults applied), the filters, and a lookup's ids. */
 export interface RequestVars {

@@ -251,14 +251,14 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
   };
   const routes: Route[] = [];
   const itemFaults: BatchItemFault[] = [];
-  const batch = (req: SandboxRequest): SandboxReply => {
+  const batch = async (req: SandboxRequest): Promise<SandboxReply> => {
     if (!String(req.headers['content-type'] ?? '').includes('application/json')) return error(415, 'BadRequest', 'Content-Type must be application/json.');
     const requests = req.body?.requests;
     if (!Array.isArray(requests) || requests.length === 0) return error(400, 'BadRequest', 'Invalid batch payload format.');
     if (requests.length > 20) return error(400, 'BadRequest', 'The number of requests in the batch exceeds the limit of 20.');
     const ids = requests.map((r: any) => r?.id);
     if (ids.some((id: unknown) => typeof id !== 'string' || id === '') || new Set(ids).size !== ids.length) return error(400, 'BadRequest', 'Each request in the batch needs a unique id.');
-    const responses = requests.map((r: any) => {
+    const responses = await Promise.all(requests.map(async (r: any) => {
       const url = new URL(String(r.url ?? '').replace(/^\/?/, '/v1.0/'), req.origin);
       const fi = itemFaults.findIndex((f) => f.match.test(`${url.pathname}${url.search}`));
       if (fi >= 0) {
@@ -270,10 +270,10 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       let reply: SandboxReply = error(404, 'Request_ResourceNotFound', 'Resource not found for the segment.');
       for (const route of routes) {
         const m = route.method === 'GET' && sub.method === 'GET' ? route.path.exec(sub.path) : null; // no nested batches, no token calls
-        if (m) { reply = route.handle(sub, m.slice(1).map((p) => decodeURIComponent(p))); break; }
+        if (m) { reply = await route.handle(sub, m.slice(1).map((p) => decodeURIComponent(p))); break; }
       }
       return { id: r.id, status: reply.status ?? 200, headers: { 'content-type': 'application/json' }, body: reply.body };
-    });
+    }));
     // Graph answers in an order of its own: the sandbox reverses, so a client must match by id.
     return { body: { responses: responses.reverse() } };
   };

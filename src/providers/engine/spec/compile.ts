@@ -1,10 +1,10 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
 import { GatewayError } from '../errors.js';
-import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, ldapBindAuth } from '../auth.js';
+import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, jwtBearerAuth, ldapBindAuth } from '../auth.js';
 import { daysAgo } from '../engine.js';
 import { joinKey } from '../map-helpers.js';
-import { graphqlCursor, ldapPaged, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
+import { graphqlCursor, ldapPaged, linkHeader, multiPass, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
 import { getPath } from '../paths.js';
 import {
   predicateOf,
@@ -32,9 +32,9 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
   const fail = (path: string, message: string): never => { throw new ProviderSpecError(spec.slug, [{ path, message }]); };
   const contextKeys: ContextKey[] = Object.entries(spec.context ?? {}).map(([key, c]) => ({ key, required: c.required ?? false, description: c.description, pattern: c.pattern, default: c.default }));
   // Every provider with a token endpoint takes context.tokenUrl to override it (proxies, sovereign clouds, tests).
-  const grants = [spec.auth].flat().filter((a) => a.kind === 'oauth2-client-credentials');
+  const grants = [spec.auth].flat().flatMap((a) => (a.kind === 'oauth2-client-credentials' || a.kind === 'oauth2-jwt-bearer' ? [a.tokenUrl] : []));
   if (grants.length && !contextKeys.some((k) => k.key === 'tokenUrl'))
-    contextKeys.push({ key: 'tokenUrl', required: false, description: `token endpoint, overriding ${grants.map((g) => g.tokenUrl).join(' / ')}`, pattern: '^https?://' });
+    contextKeys.push({ key: 'tokenUrl', required: false, description: `token endpoint, overriding ${grants.join(' / ')}`, pattern: '^https?://' });
   const withDefaults = (ctx: ProviderContext): ProviderContext => {
     const missing = contextKeys.filter((k) => k.default !== undefined && ctx[k.key] === undefined);
     return missing.length ? { ...Object.fromEntries(missing.map((k) => [k.key, k.default])), ...ctx } : ctx;
@@ -229,7 +229,7 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const size: Slot = 'param' in p.pageSize ? { query: p.pageSize.param } : 'variable' in p.pageSize ? { body: `variables.${p.pageSize.variable}` } : { body: p.pageSize.body };
         const stop = p.stop;
         const read = locate(p.next);
-        return tokenCursor({
+        const cursor = tokenCursor({
           token: (res) => read(res),
           from: typeof p.next === 'object' && 'header' in p.next ? 'header' : 'body',
           send: p.send,
@@ -240,6 +240,7 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
             return stop.equals !== undefined ? v === stop.equals : stop.notEquals !== undefined ? v !== stop.notEquals : false;
           }),
         });
+        return p.passes && 'query' in p.send ? multiPass(cursor, { ...p.passes, clear: [p.send.query] }) : cursor;
       }
       case 'link-header':
         return linkHeader({ pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, rel: p.rel });
@@ -340,6 +341,14 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
         description: auth.description,
       });
     }
+    case 'oauth2-jwt-bearer':
+      return jwtBearerAuth({
+        key: auth.key,
+        scope: (c, ctx) => renderText(auth.scope, { credentials: c, context: ctx }),
+        subject: auth.subject === undefined ? undefined : (c, ctx) => renderText(auth.subject!, { credentials: c, context: ctx }),
+        defaultTokenUrl: auth.tokenUrl,
+        description: auth.description,
+      });
     case 'hook':
       return auth.scheme;
   }

@@ -68,7 +68,8 @@ function schemaFor(mode: SpecMode) {
       send: z.union([z.strictObject({ query: z.string().min(1) }), z.strictObject({ body: z.string().min(1) })]),
       pageSize: z.union([z.strictObject({ param: z.string().min(1), max: size }), z.strictObject({ variable: z.string().min(1), max: size }), z.strictObject({ body: z.string().min(1), max: size })]),
       stop: z.strictObject({ path: dotPath, equals: z.unknown().optional(), notEquals: z.unknown().optional() }).optional(),
-    }),
+      passes: z.strictObject({ param: z.string().min(1), values: z.array(z.string().min(1)).min(2) }).optional(),
+    }).refine((p) => !p.passes || 'query' in p.send, { message: 'passes need a cursor sent as a query parameter (send.query)', path: ['passes'] }),
     z.strictObject({ kind: z.literal('link-header'), ...reserved, rel: z.string().min(1).optional(), pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
     z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.union([z.strictObject({ param: z.string().min(1), max: size }), z.strictObject({ fixed: size })]) }),
     z.strictObject({
@@ -135,6 +136,10 @@ function schemaFor(mode: SpecMode) {
       kind: z.literal('oauth2-client-credentials'), tokenUrl: z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)]), scope: template(['credentials', 'context']).optional(),
       clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(), grantType: z.string().min(1).optional(), params: z.record(z.string().min(1), z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)])).optional(),
       keys: z.array(z.string().min(1)).optional(), description: z.string().min(1),
+    }),
+    z.strictObject({
+      kind: z.literal('oauth2-jwt-bearer'), key: z.string().min(1), scope: template(['credentials', 'context']), subject: template(['credentials', 'context']).optional(),
+      tokenUrl: z.string().url(), description: z.string().min(1),
     }),
     z.strictObject({ kind: z.literal('hook'), scheme: z.custom<object>((v) => mode === 'typescript' && !!v && typeof v === 'object', { message: mode === 'typescript' ? 'expected an AuthScheme' : 'hooks (auth schemes) are not allowed in a data-only spec' }) }),
   ]);

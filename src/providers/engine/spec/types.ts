@@ -41,7 +41,14 @@ export type AuthSpec =
       kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope?: string; clientAuth?: 'form' | 'basic' | 'json'; grantType?: string;
       params?: Record<string, string | string[]>; keys?: string[]; description: string;
     }
-  /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
+  /**
+   * OAuth 2.0 JWT-bearer grant (RFC 7523) with a service-account key document in `credentials.<key>` (Google's JSON
+   * key: client_email, private_key, private_key_id, token_uri): an RS256 JWT with `scope` and `subject` (templates;
+   * the user impersonated under domain-wide delegation, left out when empty) is exchanged at `context.tokenUrl`, else
+   * the key's token_uri, else `tokenUrl`.
+   */
+  | { kind: 'oauth2-jwt-bearer'; key: string; scope: string; subject?: string; tokenUrl: string; description: string }
+  /** Escape hatch (TS only): a named auth scheme. */
   | { kind: 'hook'; scheme: AuthScheme };
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -74,6 +81,9 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
       pageSize: PageSize;
       /** Stop when this body path equals `equals` (Zendesk meta.has_more === false), or differs from `notEquals`. */
       stop?: { path: string; equals?: unknown; notEquals?: unknown };
+      /** One pass per value of a query parameter, in order (Zoom lists one `status` per call); a filter that sets the
+       *  parameter makes the walk that one pass. Needs `send.query`. */
+      passes?: { param: string; values: string[] };
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
   /** `pageSize.fixed`: the upstream takes no size parameter and pages by this many (nothing is sent). */
