@@ -86,7 +86,8 @@ async function main(): Promise<void> {
   const { ConfigError, loadConfig } = await import('./config.js');
   const { StoreStartError } = await import('./accounts/errors.js');
   const secrets = new Set<string>(); // every secret ever loaded: redacting a retired one costs nothing
-  const logger: Logger = createLogger(() => [...secrets], undefined, s.logLevel);
+  const fromStore: { secrets?: () => string[] } = {}; // the database's decrypted credentials, once it is open
+  const logger: Logger = createLogger(() => [...secrets, ...(fromStore.secrets?.() ?? [])], undefined, s.logLevel);
   routeConsole(logger);
 
   let loaded: LoadedConfig;
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
       loaded = { config: demo.config, warnings: [] };
     }
     store = await (await import('./accounts/open.js')).openAccountStore(loaded.config, { demo: !!demo, warn: (m) => logger.warn(m) });
+    fromStore.secrets = () => store.database.knownSecrets();
   } catch (e) {
     if (e instanceof ConfigError || e instanceof StoreStartError) throw new StartError(e.message);
     throw e;

@@ -2,6 +2,7 @@
 // format. They power the demo mode and every adapter test (real HTTP through undici, never mocks).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OAuthSim } from './oauth-sandbox.js';
 import type { Category } from './user.js';
 
 export interface SandboxRequest {
@@ -22,7 +23,8 @@ export interface SandboxReply {
 export interface Route {
   method: 'GET' | 'POST';
   path: RegExp;
-  handle: (req: SandboxRequest, params: string[]) => SandboxReply;
+  /** undefined: not this route after all, the next one that matches answers. */
+  handle: (req: SandboxRequest, params: string[]) => SandboxReply | undefined;
 }
 export interface Fault extends SandboxReply {
   /** How many matching requests get the fault (default 1). */
@@ -41,12 +43,16 @@ export interface SandboxOptions {
   notFound: SandboxReply;
   /** Headers added to every response (e.g. rate-limit counters). */
   commonHeaders?: () => Record<string, string>;
+  /** The provider's simulated OAuth authorization server: its paths need no credentials, its access tokens are accepted. */
+  oauth?: OAuthSim;
 }
 export interface Sandbox {
   name: string;
   url: string;
   /** Requests received, in order (method, path, query). */
   requests: { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: any }[];
+  /** The simulated OAuth authorization server, when the provider offers the connect flow. */
+  oauth?: OAuthSim;
   inject(fault: Fault): void;
   /** Drops faults not yet served (a test that injected more than a request consumed). */
   clearFaults(): void;
@@ -90,11 +96,14 @@ export async function startSandbox(opts: SandboxOptions, port = 0): Promise<Sand
       if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
       if (f.status !== undefined || f.raw !== undefined || f.body !== undefined) return f;
     }
-    if (!opts.authenticate(req)) return opts.unauthorized;
-    for (const route of opts.routes) {
+    const oauth = opts.oauth;
+    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!oauth?.owns(req.path) && !oauth?.accepts(bearer) && !opts.authenticate(req)) return opts.unauthorized;
+    for (const route of [...(oauth?.routes ?? []), ...opts.routes]) {
       if (route.method !== req.method) continue;
       const m = route.path.exec(req.path);
-      if (m) return route.handle(req, m.slice(1).map((p) => decodeURIComponent(p)));
+      const reply = m && route.handle(req, m.slice(1).map((p) => decodeURIComponent(p)));
+      if (reply) return reply;
     }
     return opts.notFound;
   }
@@ -105,6 +114,7 @@ export async function startSandbox(opts: SandboxOptions, port = 0): Promise<Sand
     name: opts.name,
     url: origin,
     requests,
+    ...(opts.oauth ? { oauth: opts.oauth } : {}),
     inject: (f) => faults.push({ times: 1, ...f }),
     clearFaults: () => faults.splice(0),
     close: () =>
@@ -191,6 +201,9 @@ export interface ProviderSandbox {
   start(port?: number): Promise<Sandbox>;
   /** The integrated account (context + credentials) that reaches this sandbox at `url`. */
   demoAccount(url: string): { context: Record<string, unknown>; credentials: Record<string, string> };
+  /** The OAuth app the demo registers for this provider's connect flow (URL overrides where its endpoints are not under the API's
+   *  origin), and the context a connect link for it carries. */
+  demoOAuthApp?(url: string): { clientId: string; clientSecret: string; authorizeUrl?: string; tokenUrl?: string; resourcesUrl?: string; context: Record<string, unknown> };
   /** Filters the provider requires, with values that exist in the sandbox (e.g. a Jira project key). */
   demoFilters?: Record<string, unknown>;
   /**

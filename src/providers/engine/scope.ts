@@ -23,6 +23,8 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** New credentials for an account whose token the upstream refused (OAuth refresh, src/oauth); null: none to be had. */
+  renewCredentials?: (account: Account, used: Credentials) => Promise<Credentials | null>;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }

@@ -7,6 +7,7 @@
 // `$count=true` (then `@odata.count`), `@odata.nextLink` with an opaque `$skiptoken`,
 // `GET /v1.0/users/{id|userPrincipalName}`, and Graph's error envelope `{ error: { code, message, innerError } }`.
 // Used by both Graph providers (outlook-calendar, microsoft-entra).
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { people, rng, startSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { GraphUser } from './users.js';
 
@@ -165,6 +166,9 @@ function decodeSkip(token: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** A web app registered in the sandbox directory for the delegated (authorization code) flow. */
+export const GRAPH_OAUTH_CLIENT = { clientId: '6731de76-14a6-49ae-97bc-6eba6914391e', clientSecret: 'graph-sandbox-web-secret-Zq4~' };
+
 export interface GraphSandboxOptions {
   accessToken?: string;
   users?: GraphUser[];
@@ -224,6 +228,8 @@ export function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<Sandb
   return startSandbox(
     {
       name: opts.name ?? 'outlook-calendar',
+      // The v2.0 authorization code flow (/{tenant}/oauth2/v2.0/authorize, the same token endpoint), refresh tokens rotated.
+      oauth: oauthSim({ ...GRAPH_OAUTH_CLIENT, authorizePath: /^\/[^/]+\/oauth2\/v2\.0\/authorize$/, tokenPath, prefix: 'eyJ0eXAiOiJKV1QifQ.sbx-ac', accessLifetimeSeconds: lifetime }),
       authenticate: (req) => {
         if (tokenPath.test(req.path)) return true;
         const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
