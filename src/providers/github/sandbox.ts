@@ -218,6 +218,11 @@ export interface GitHubSandboxOptions {
 
 export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<Sandbox> {
   const base = (opts.basePath ?? '').replace(/\/+$/, '');
+  // The web application flow on github.com (/login/oauth/authorize, /login/oauth/access_token), served on the same
+  // origin here; expiring user tokens (8 hours) with rotating refresh tokens, errors with HTTP 200 as GitHub answers.
+  // The user who authorizes is an owner of the organization.
+  const oauth = oauthSim({ ...GITHUB_OAUTH_CLIENT, authorizePath: /^\/login\/oauth\/authorize$/, tokenPath: /^\/login\/oauth\/access_token$/, prefix: 'ghu', accessLifetimeSeconds: 28800, errorStyle: 'github' });
+  const viewerFor = (req: SandboxRequest): Viewer | undefined => (oauth.accepts(/^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]) ? 'owner' : viewerOf(req));
   const members = opts.members ?? githubDataset();
   const byLogin = new Map(members.map((m) => [m.user.login.toLowerCase(), m.user]));
   const everyone = [...members.map((m) => m.user), ...githubOutsideCollaborators()];
@@ -248,7 +253,7 @@ export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<San
   };
 
   const orgGuard = (req: SandboxRequest, org: string | undefined, doc: string): SandboxReply | Viewer => {
-    const viewer = viewerOf(req)!;
+    const viewer = viewerFor(req)!;
     if (org?.toLowerCase() !== GITHUB_ORG.login && org !== String(GITHUB_ORG.id)) return err(404, 'Not Found', doc);
     if (viewer === 'sso') {
       // (unverified wording) an org with SAML SSO refuses a token not authorized for it: a 403 that is no rate limit
@@ -289,7 +294,7 @@ export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<San
   };
 
   const listAssignees = (req: SandboxRequest, repo: (typeof GITHUB_REPOS)[number] | undefined): SandboxReply => {
-    const viewer = viewerOf(req)!;
+    const viewer = viewerFor(req)!;
     const hidden = !repo || (repo.private && viewer !== 'owner' && viewer !== 'member');
     if (hidden) return err(404, 'Not Found', DOCS.assignees); // a private repository is indistinguishable from a missing one
     if (viewer === 'sso') return orgGuard(req, repo.owner, DOCS.assignees) as SandboxReply;
@@ -312,11 +317,9 @@ export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<San
   return startSandbox(
     {
       name: 'github',
-      // The web application flow on github.com (/login/oauth/authorize, /login/oauth/access_token), served on the same
-      // origin here; expiring user tokens (8 hours) with rotating refresh tokens, errors with HTTP 200 as GitHub answers.
-      oauth: oauthSim({ ...GITHUB_OAUTH_CLIENT, authorizePath: /^\/login\/oauth\/authorize$/, tokenPath: /^\/login\/oauth\/access_token$/, prefix: 'ghu', accessLifetimeSeconds: 28800, errorStyle: 'github' }),
+      oauth,
       // Unknown tokens fail; no token at all is an anonymous caller who sees public data only.
-      authenticate: (req) => viewerOf(req) !== undefined,
+      authenticate: (req) => viewerFor(req) !== undefined,
       unauthorized: err(401, 'Bad credentials'),
       notFound: err(404, 'Not Found'),
       commonHeaders: () => ({
