@@ -188,6 +188,7 @@ async function main(): Promise<void> {
         `Demo tenant API token: ${demo.token}`,
         `Admin API: http://${shown}:${port}/admin/graphql (admin token: ${env.ROLLCALL_ADMIN_TOKEN})`,
         `Demo accounts: ${Object.entries(demo.accounts).map(([p, id]) => `${id} (${p})`).join(', ')}`,
+        `OAuth connect links (createConnectLink on the admin API; the sandboxes approve at once): ${Object.entries(demo.connectContexts).map(([p, c]) => `${p} with context ${JSON.stringify(c)}`).join('; ')}`,
         '',
       ].join('\n'),
     );
