@@ -173,7 +173,8 @@ export class DatabaseStore implements AccountStore {
       throw e;
     }
     const credentials = JSON.parse(plaintext) as Record<string, string>;
-    this.decrypted.set(row.id, secretsOf(credentials));
+    // An OAuth expiry instant is no secret (and redacting timestamps would only confuse logs).
+    this.decrypted.set(row.id, secretsOf(Object.fromEntries(Object.entries(credentials).filter(([k]) => k !== 'expiresAt'))));
     return Object.freeze({
       id: row.id,
       tenant: row.tenant_id,
