@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { GITHUB_OAUTH_CLIENT, GITHUB_ORG, startGithubSandbox } from '../src/providers/github/sandbox.js';
 import { GRAPH_OAUTH_CLIENT, startGraphSandbox } from '../src/providers/graph/sandbox.js';
+import { startEntraSandbox } from '../src/providers/microsoft-entra/sandbox.js';
 import { JIRA_CLOUD_ID, JIRA_OAUTH_CLIENT, startJiraSandbox } from '../src/providers/jira/sandbox.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { startZendeskSandbox, ZENDESK_OAUTH_CLIENT } from '../src/providers/zendesk/sandbox.js';
@@ -25,7 +26,7 @@ const USERS = `query($id: ID!, $c: Category!, $f: UserFilter) { users(category: 
   edges { node { ... on TicketingUser { remoteId } ... on DirectoryUser { remoteId } ... on CalendarUser { remoteId } } } } }`;
 
 describe('the OAuth connect flow and refresh', () => {
-  const sb: Record<'zendesk' | 'jira' | 'github' | 'graph', Sandbox> = {} as never;
+  const sb: Record<'zendesk' | 'jira' | 'github' | 'graph' | 'entra', Sandbox> = {} as never;
   let store: CompositeStore;
   let gateway: Gateway;
 
@@ -68,7 +69,7 @@ describe('the OAuth connect flow and refresh', () => {
   const tokenRequests = (s: Sandbox, grant: string) => s.requests.filter((r) => r.method === 'POST' && r.body?.grant_type === grant).length;
 
   beforeAll(async () => {
-    [sb.zendesk, sb.jira, sb.github, sb.graph] = await Promise.all([startZendeskSandbox(), startJiraSandbox(), startGithubSandbox(), startGraphSandbox()]);
+    [sb.zendesk, sb.jira, sb.github, sb.graph, sb.entra] = await Promise.all([startZendeskSandbox(), startJiraSandbox(), startGithubSandbox(), startGraphSandbox(), startEntraSandbox()]);
     const config = parseConfig({
       allowPrivateUpstreams: true,
       cursorSecret: 'test-cursor-secret-0123456789abcdef',
@@ -81,6 +82,7 @@ describe('the OAuth connect flow and refresh', () => {
         jira: { ...JIRA_OAUTH_CLIENT, authorizeUrl: `${sb.jira.url}/authorize`, tokenUrl: `${sb.jira.url}/oauth/token`, resourcesUrl: `${sb.jira.url}/oauth/token/accessible-resources` },
         github: { ...GITHUB_OAUTH_CLIENT, authorizeUrl: `${sb.github.url}/login/oauth/authorize`, tokenUrl: `${sb.github.url}/login/oauth/access_token` },
         'outlook-calendar': GRAPH_OAUTH_CLIENT, // context.loginUrl points at the sandbox
+        'microsoft-entra': GRAPH_OAUTH_CLIENT,
       },
     });
     for (const s of [ADMIN_TOKEN, ZENDESK_OAUTH_CLIENT.clientSecret, JIRA_OAUTH_CLIENT.clientSecret, GITHUB_OAUTH_CLIENT.clientSecret, GRAPH_OAUTH_CLIENT.clientSecret]) secretsInUse.add(s);
@@ -153,7 +155,7 @@ describe('the OAuth connect flow and refresh', () => {
     expect(sb.jira.requests.some((q) => q.path === `/ex/jira/${JIRA_CLOUD_ID}/rest/api/3/user/assignable/search`)).toBe(true);
   });
 
-  it('connects GitHub (token endpoint answering JSON on Accept) and Outlook Calendar (Microsoft identity platform v2)', async () => {
+  it('connects GitHub (token endpoint answering JSON on Accept), Outlook Calendar and Entra ID (Microsoft identity platform v2)', async () => {
     const gh = await connect('github', { baseUrl: sb.github.url, org: GITHUB_ORG.login });
     expect(gh.authorize.searchParams.get('scope')).toBe('read:org');
     expect((await users(gh.id, 'USER_DIRECTORY')).errors).toBeUndefined();
@@ -163,6 +165,8 @@ describe('the OAuth connect flow and refresh', () => {
     const r = await users(ms.id, 'CALENDAR');
     expect(r.errors).toBeUndefined();
     expect(r.data.users.edges).toHaveLength(2);
+    const entra = await connect('microsoft-entra', { baseUrl: sb.entra.url, loginUrl: sb.entra.url });
+    expect((await users(entra.id, 'USER_DIRECTORY')).errors).toBeUndefined();
   });
 
   it('refuses a connect link for a provider without an OAuth app, or without an OAuth flow, with codes', async () => {
