@@ -2,10 +2,11 @@
 // configuration is given at all — in demo mode. stdout carries JSON log lines only; what a person at the
 // terminal must read (usage, the demo banner, why the start failed) goes to stderr, one clear line each.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { LoadedConfig } from './config.js';
+import { createListener } from './listener.js';
 import type { Demo } from './demo.js';
 import { createLogger, LOG_LEVELS, routeConsole, type Logger } from './logger.js';
 import type { Gateway, GatewayOptions } from './server.js';
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   const open = new Set<Live>(); // every gateway not yet closed: the live one and retired ones still draining
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createListener(loaded.config.server, async (req, res) => {
     if (!live) await isReady;
     const l = live!;
     l.inflight++;

@@ -18,7 +18,7 @@ import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
 import { corsFor, httpPlugins } from './plugins/http.js';
-import { limitPlugins } from './plugins/limits.js';
+import { limitPlugins, MAX_BODY_BYTES } from './plugins/limits.js';
 import { Admission } from './plugins/load.js';
 import { loggingPlugins } from './plugins/logging.js';
 import { healthPlugin } from './plugins/health.js';
@@ -90,7 +90,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     bodyTimeoutMs: h.bodyTimeoutMs,
     timeoutMs: h.timeoutMs,
     queueTimeoutMs: h.queueTimeoutMs,
-    connectionsPerOrigin: 32,
+    connectionsPerOrigin: h.connectionsPerOrigin,
+    connectionsPerTenant: h.connectionsPerTenant,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
   const refresher = composite && new TokenRefresher(composite, client, config.oauthApps, config.providers);
@@ -98,6 +99,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     maxScan: config.limits.maxScan,
     maxJoinPages: config.limits.maxJoinPages,
     maxPages: config.limits.maxPages,
+    maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest,
     joinCacheMs: config.limits.joinCacheSeconds * 1000,
     ...(refresher ? { renewCredentials: (account, used) => refresher.renew(account as StoredAccount, used) } : {}),
   });
@@ -119,6 +121,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     cors: corsFor(config.cors.origins, config.cors.maxAge),
     // One operation per request: a JSON array is refused (400 BAD_REQUEST), so per-request limits hold.
     batching: false,
+    // Enforced on the bytes read, so a chunked body (no Content-Length) is cut off at the limit too.
+    maxRequestBodySize: MAX_BODY_BYTES,
     renderGraphiQL,
     graphiql: config.graphiql && { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [

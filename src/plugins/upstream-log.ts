@@ -14,7 +14,7 @@ export class LoggingUpstreamClient extends UpstreamClient {
 
   override async call(opts: CallOptions): Promise<UpstreamResponse> {
     if (opts.accountId) requestContext.getStore()?.accounts.add(opts.accountId);
-    if (!this.logger.isLevelEnabled('debug')) return super.call(opts);
+    if (!this.logger.isLevelEnabled('debug')) return super.call(opts).catch((e) => Promise.reject(this.noteRefusal(opts, e)));
     const started = performance.now();
     const line = { provider: opts.provider, accountId: opts.accountId, method: opts.request.method, url: redactUrl(buildUrl(opts.origin, opts.request), opts.secrets) };
     try {
@@ -25,7 +25,14 @@ export class LoggingUpstreamClient extends UpstreamClient {
       const status = e instanceof GatewayError ? (e.extensions.upstreamStatus ?? null) : null;
       const code = e instanceof GatewayError ? e.code : 'INTERNAL';
       this.logger.debug({ ...line, status, durationMs: Math.round((performance.now() - started) * 100) / 100, code }, 'upstream call failed');
-      throw e;
+      throw this.noteRefusal(opts, e);
     }
+  }
+
+  /** A private upstream refused: the tenant's message leaves the host out, the operator's log names it. */
+  private noteRefusal(opts: CallOptions, e: unknown): unknown {
+    if (e instanceof GatewayError && e.code === 'PRIVATE_UPSTREAM_REFUSED')
+      this.logger.warn({ provider: opts.provider, accountId: opts.accountId, host: new URL(opts.origin).hostname }, 'private upstream refused');
+    return e;
   }
 }

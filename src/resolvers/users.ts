@@ -5,10 +5,14 @@ import { UserFilterInput } from '../schema/filters.js';
 import { UserConnection } from '../schema/connection.js';
 import { fieldSelects, operationSelects } from './selection.js';
 import { GatewayError } from '../providers/engine/errors.js';
+import { withinDepth } from '../providers/engine/paths.js';
 import { failedCallOf, type UpstreamCall } from '../providers/engine/http.js';
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
 import type { ProviderDefinition, UserFilter } from '../providers/engine/types.js';
+
+/** How deep remoteQuery may nest: query parameters are flat, a POST body's extra fields a few levels at most. */
+const MAX_REMOTE_QUERY_DEPTH = 10;
 
 export async function loadAccount(ctx: GatewayContext, id: string): Promise<{ account: Account; def: ProviderDefinition }> {
   const account = await ctx.accounts.load(id);
@@ -77,6 +81,8 @@ builder.queryField('users', (t) =>
       const rq = args.remoteQuery;
       if (rq != null && (typeof rq !== 'object' || Array.isArray(rq)))
         throw new GatewayError('BAD_USER_INPUT', 'remoteQuery must be an object of query parameter names to values.');
+      if (rq != null && !withinDepth(rq, MAX_REMOTE_QUERY_DEPTH))
+        throw new GatewayError('BAD_USER_INPUT', `remoteQuery may nest at most ${MAX_REMOTE_QUERY_DEPTH} levels deep; upstream query parameters are flat values or short lists.`);
       if (operationSelects(info, 'debug')) ctx.scope.debug = true;
 
       const calls: UpstreamCall[] = [];

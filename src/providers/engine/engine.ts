@@ -14,12 +14,15 @@ import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
 import { Lookups } from './lookups.js';
 import { underBase } from './paginators.js';
-import { secretsOf, secretsOfHeaders } from './redact.js';
+import { redactDeep, redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
 import { contextOf, safePath, type Account, type EngineOptions, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
 
 export type { Account, EngineOptions } from './scope.js';
 export type { Edge, ListArgs, ListResult } from './list.js';
+
+/** Upstream calls one GraphQL request may make, across all its fields (limits.maxUpstreamCallsPerRequest). */
+export const DEFAULT_MAX_UPSTREAM_CALLS = 200;
 
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest; headers: Record<string, string> }
 
@@ -49,6 +52,10 @@ export class RequestScope implements Scope {
   readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
   /** Filter values and fields filled only when selected, through this scope's page loader. */
   readonly lookups: Lookups;
+  /** Upstream calls made for this request so far (the per-request budget). */
+  private upstreamCalls = 0;
+  /** Secrets auth headers derived per account (minted tokens), so cursors and records never carry them. */
+  private readonly derived = new Map<string, Set<string>>();
 
   constructor(readonly engine: Engine, readonly signal?: AbortSignal) {
     this.lookups = new Lookups(this);
@@ -82,22 +89,46 @@ export class RequestScope implements Scope {
     return { postToken, postForm: (url, form) => postToken(url, { form }) };
   }
 
+  /** The account's secrets as this request knows them: its credentials and what its auth headers derived (a minted token). */
+  secrets(account: Account): readonly string[] {
+    const derived = this.derived.get(account.id);
+    const own = secretsOf(account.credentials);
+    return derived ? [...new Set([...own, ...derived])] : own;
+  }
+
+  /** One more upstream call for this request, or UPSTREAM_BUDGET_EXHAUSTED (counted across all its fields). */
+  private spend(def: ProviderDefinition): void {
+    const max = this.engine.options.maxUpstreamCallsPerRequest ?? DEFAULT_MAX_UPSTREAM_CALLS;
+    if (++this.upstreamCalls > max)
+      throw new GatewayError('UPSTREAM_BUDGET_EXHAUSTED', `This request reached its budget of ${max} upstream calls (limits.maxUpstreamCallsPerRequest) before ${def.slug} could be called again. Ask for fewer fields, aliases or ids per request, or page with after.`, { provider: def.slug });
+  }
+
   private async fetchPage({ account, def, spec, request, headers: requestHeaders }: PageKey): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
     const ctx = contextOf(account, def);
     let used: Record<string, string> | undefined; // the auth headers of the last attempt: only that token is dropped
     let creds = account.credentials;
+    let callSecrets: string[] = secrets;
     const send = async () => {
+      this.spend(def);
       const auth = await def.auth.headers(creds, ctx, this.authIo(def, secrets));
       used = auth;
+      const derived = secretsOfHeaders(auth);
+      if (derived.length) {
+        const known = this.derived.get(account.id) ?? new Set<string>();
+        for (const s of derived) known.add(s);
+        this.derived.set(account.id, known);
+      }
+      callSecrets = [...secrets, ...derived];
       return this.engine.client.call({
         provider: def.slug,
         accountId: account.id,
+        tenant: account.tenant,
         origin,
         request,
         headers: { ...requestHeaders, ...auth },
-        secrets: [...secrets, ...secretsOfHeaders(auth)],
+        secrets: callSecrets,
         rateLimit: def.rateLimit,
         errors: def.errors,
         idempotent: spec.idempotent,
@@ -117,21 +148,30 @@ export class RequestScope implements Scope {
       creds = renewed;
       res = await send();
     }
-    let records: unknown;
+    let records: unknown[] | undefined;
     try {
-      records = spec.records(res.body);
+      const read = spec.records(res.body);
+      records = Array.isArray(read) ? read : undefined;
     } catch {
       records = undefined;
     }
-    if (!Array.isArray(records))
+    if (!records)
       throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
+    let next: UpstreamRequest | null;
+    try {
+      next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
+    } catch (e) {
+      throw withCall(e instanceof GatewayError ? new GatewayError(e.code, `${def.slug}: ${e.message}`, { ...e.extensions, provider: def.slug, upstreamStatus: res.status }) : e as Error, res.call);
+    }
+    // An upstream echoing the account's secrets into its records (a token in profile.title): redacted before
+    // anything maps them, so neither mapped fields nor remoteData carry them. Paging (above) saw the raw body.
+    if (res.echoesSecret) records = redactDeep(records, callSecrets) as unknown[];
     // Pages whose records are mapped get the provider's async preparation here, once (pages are cached).
-    if (spec.prepare) await spec.prepare(records).catch((e: Error) => Promise.reject(withCall(e, res.call)));
-    const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
+    if (spec.prepare) await spec.prepare(records as unknown[]).catch((e: Error) => Promise.reject(withCall(e, res.call)));
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
-    res.call.nextCursor = next ? describeNext(next, spec.paginator!.reservedParams) : null;
-    return { records, next, call: res.call };
+    res.call.nextCursor = next ? redactSecrets(describeNext(next, spec.paginator!.reservedParams), callSecrets) : null;
+    return { records: records as unknown[], next, call: res.call };
   }
 
   loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page> {

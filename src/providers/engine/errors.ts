@@ -31,7 +31,8 @@ export const ERROR_CODES = {
   UPSTREAM_NOT_FOUND: 'upstream 404',
   UPSTREAM_RATE_LIMITED: 'upstream 429 after retries, or a response the provider\'s error rules read as a rate limit (a GraphQL `RATELIMITED`, a secondary limit); with `retryAfter` seconds',
   UPSTREAM_UNAVAILABLE: 'upstream 5xx, network failure or a missed deadline (`http.timeoutMs` for one attempt: connect, headers and the whole body) after retries; or the request\'s budget (`limits.requestTimeoutMs`) ran out, or the gateway is shutting down, and its upstream calls were stopped',
-  GATEWAY_OVERLOADED: 'load shed, answered at once with `retryAfter` seconds: the tenant already has `limits.maxInFlightPerTenant` requests running (HTTP 429 with `Retry-After`), or every connection to an upstream stayed busy for `http.queueTimeoutMs` (an error on that field)',
+  GATEWAY_OVERLOADED: 'load shed, answered at once with `retryAfter` seconds: the tenant already has `limits.maxInFlightPerTenant` requests running (HTTP 429 with `Retry-After`), or every connection to an upstream stayed busy for `http.queueTimeoutMs`, or the tenant\'s share of an upstream\'s connections (`http.connectionsPerTenant`) for most of an attempt\'s deadline (an error on that field)',
+  UPSTREAM_BUDGET_EXHAUSTED: 'the request reached `limits.maxUpstreamCallsPerRequest` upstream calls, counted across all its fields (aliases, nodes, joins, pages); ask for less per request or page with `after`',
   UPSTREAM_BAD_REQUEST: 'upstream rejected the request (other 4xx, or errors in a 200 body)',
   UPSTREAM_BAD_RESPONSE: 'malformed JSON or an unexpected shape; or `limits.maxPages` pages in a row without a record that still point to a next one (`extensions.after` goes on)',
 } as const;

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { Gate } from './gate.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
-import { redactSecrets, redactUrl } from './redact.js';
+import { mentionsSecret, redactSecrets, redactUrl } from './redact.js';
 import { getAll, getPath, pathSegments } from './paths.js';
 import type { ErrorClass, ErrorPolicy, ErrorRule, RateLimitSpec, UpstreamRequest } from './types.js';
 
@@ -25,8 +25,13 @@ export interface HttpOptions {
   /** Longest wait for a free connection to an origin before GATEWAY_OVERLOADED (default 1000). */
   queueTimeoutMs?: number;
   connectionsPerOrigin: number;
+  /** Most of an origin's connections one tenant's calls may hold at once, so a tenant cannot take a shared
+   *  SaaS origin's whole pool (default a quarter of connectionsPerOrigin). */
+  connectionsPerTenant?: number;
   retry: RetryOptions;
 }
+
+interface PoolEntry { pool: Pool; gate: Gate; tenants: Map<string, Gate> }
 
 export interface UpstreamCall {
   method: string;
@@ -49,12 +54,15 @@ export function withCall<E extends Error>(e: E, call: UpstreamCall): E {
   return e;
 }
 
-export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall }
+/** `echoesSecret`: the body holds one of the call's secrets (an upstream echoing a credential back). */
+export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall; echoesSecret: boolean }
 
 export interface CallOptions {
   provider: string;
   /** The integrated account the call is made for, for logs. */
   accountId?: string;
+  /** The tenant the call is made for: its calls to one origin share `connectionsPerTenant` slots. */
+  tenant?: string;
   origin: string;
   request: UpstreamRequest;
   headers: Record<string, string>;
@@ -144,15 +152,38 @@ export function matchRule(rules: readonly ErrorRule[] | undefined, status: numbe
 }
 
 export class UpstreamClient {
-  private readonly pools = new Map<string, { pool: Pool; gate: Gate }>();
+  private readonly pools = new Map<string, PoolEntry>();
   private readonly timeoutMs: number;
   private readonly queueTimeoutMs: number;
+  private readonly perTenant: number;
   constructor(readonly options: HttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.queueTimeoutMs = options.queueTimeoutMs ?? 1_000;
+    this.perTenant = Math.min(options.connectionsPerOrigin, options.connectionsPerTenant ?? Math.max(1, Math.ceil(options.connectionsPerOrigin / 4)));
   }
 
-  private pool(origin: string, provider: string): { pool: Pool; gate: Gate } {
+  /** The tenant's own gate toward an origin, made on first use and dropped once idle. */
+  private async tenantSlot(entry: PoolEntry, tenant: string, provider: string, signal: AbortSignal, deadlineMs: number): Promise<() => void> {
+    let gate = entry.tenants.get(tenant);
+    if (!gate) entry.tenants.set(tenant, (gate = new Gate(this.perTenant)));
+    const g = gate;
+    // A fairness bound, not load shedding (admission does that): a tenant's calls queue behind its own share
+    // for most of the attempt's deadline, leaving http.queueTimeoutMs for the origin's pool.
+    const waitMs = Math.max(this.queueTimeoutMs, deadlineMs - this.queueTimeoutMs);
+    try {
+      const waiting = g.acquire(waitMs, () => tenantOverloaded(provider, this.perTenant, waitMs), signal);
+      if (waiting) await waiting;
+    } catch (e) {
+      if (g.idle) entry.tenants.delete(tenant);
+      throw e;
+    }
+    return () => {
+      g.release();
+      if (g.idle) entry.tenants.delete(tenant);
+    };
+  }
+
+  private pool(origin: string, provider: string): PoolEntry {
     const known = this.pools.get(origin);
     if (known) return known;
     const url = new URL(origin);
@@ -167,7 +198,7 @@ export class UpstreamClient {
       bodyTimeout: this.options.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
     });
-    const entry = { pool, gate: new Gate(this.options.connectionsPerOrigin) };
+    const entry: PoolEntry = { pool, gate: new Gate(this.options.connectionsPerOrigin), tenants: new Map() };
     this.pools.set(origin, entry);
     return entry;
   }
@@ -176,7 +207,8 @@ export class UpstreamClient {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);
     const started = performance.now();
-    const { pool, gate } = this.pool(new URL(opts.origin).origin, opts.provider);
+    const entry = this.pool(new URL(opts.origin).origin, opts.provider);
+    const { pool, gate } = entry;
     const outer = opts.signal;
     const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
@@ -190,9 +222,10 @@ export class UpstreamClient {
     }
 
     const retriable = opts.request.method === 'GET' || opts.idempotent === true;
+    const unsendable = unsendableReason(opts.request.path, requestPath, headers);
     const call: UpstreamCall = {
       method: opts.request.method,
-      url: opts.debug ? redactUrl(url, opts.secrets) : '',
+      url: opts.debug && !unsendable ? redactUrl(url, opts.secrets) : '',
       status: null,
       durationMs: 0,
       retries: 0,
@@ -205,6 +238,8 @@ export class UpstreamClient {
     const finish = () => {
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
     };
+    // undici refuses such a request itself, but leaks a pool slot each time (7.x): it is never handed over.
+    if (unsendable) throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the gateway refused to send a request with ${unsendable}. The upstream's paging link or the account's credentials are malformed; check the account.`, { provider: opts.provider }), call);
 
     for (let attempt = 0; ; attempt++) {
       let status: number;
@@ -222,8 +257,14 @@ export class UpstreamClient {
       outer?.addEventListener('abort', onOuter, { once: true });
       try {
         if (outer?.aborted) throw outer.reason;
-        const waiting = gate.acquire(this.queueTimeoutMs, () => overloaded(opts.provider, this.options.connectionsPerOrigin, this.queueTimeoutMs), ctl.signal);
-        if (waiting) await waiting;
+        const releaseTenant = opts.tenant === undefined ? undefined : await this.tenantSlot(entry, opts.tenant, opts.provider, ctl.signal, deadlineMs);
+        try {
+          const waiting = gate.acquire(this.queueTimeoutMs, () => overloaded(opts.provider, this.options.connectionsPerOrigin, this.queueTimeoutMs), ctl.signal);
+          if (waiting) await waiting;
+        } catch (e) {
+          releaseTenant?.();
+          throw e;
+        }
         try {
           const res = await pool.request({
             method: opts.request.method,
@@ -239,12 +280,15 @@ export class UpstreamClient {
           text = await res.body.text();
         } finally {
           gate.release();
+          releaseTenant?.();
         }
       } catch (err: any) {
         finish();
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
         if (err instanceof GatewayError && err.code === 'GATEWAY_OVERLOADED') throw withCall(err, call);
         if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
+        // A request the client refused to send would be refused again: never retried.
+        if (err?.code === 'UND_ERR_INVALID_ARG') throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the HTTP client refused to send the request. Check the account's base URL and credentials.`, { provider: opts.provider }), call);
         const timedOut = ctl.signal.aborted && ctl.signal.reason === DEADLINE;
         const delay = retriable ? this.backoff(attempt, undefined, started) : undefined;
         if (delay === undefined) {
@@ -279,7 +323,7 @@ export class UpstreamClient {
       const ruled = matchRule(opts.errors?.rules, status, resHeaders, parsed);
       if (ok && !ruled) {
         finish();
-        return { status, headers: resHeaders, body: parsed, call };
+        return { status, headers: resHeaders, body: parsed, call, echoesSecret: mentionsSecret(text, opts.secrets) };
       }
       const cls = ruled ?? classOfStatus(status);
       // The reset header says when the rate-limit window reopens: it only matters for a rate limit.
@@ -331,6 +375,17 @@ export class UpstreamClient {
   }
 }
 
+/** Request-target (origin-form only: an absolute-form target would go to a forward proxy as another host) and
+ *  header bytes undici accepts, or what is wrong with them. */
+const ORIGIN_FORM = /^\/(?!\/)[\x21-\x7e]*$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+function unsendableReason(path: string, target: string, headers: Record<string, string>): string | undefined {
+  if (!ORIGIN_FORM.test(path) || !ORIGIN_FORM.test(target)) return 'a path that is not an absolute path on the account\'s base URL';
+  for (const [k, v] of Object.entries(headers)) if (!HEADER_NAME.test(k) || typeof v !== 'string' || !HEADER_VALUE.test(v)) return `a malformed \`${HEADER_NAME.test(k) ? k : 'header'}\` header value`;
+  return undefined;
+}
+
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -358,10 +413,15 @@ function stopped(provider: string, reason: unknown): GatewayError {
   return new GatewayError('UPSTREAM_UNAVAILABLE', `The call to ${provider} was stopped because the request ended. Retry the request.`, { provider });
 }
 
+function tenantOverloaded(provider: string, connections: number, waitedMs: number): GatewayError {
+  return new GatewayError('GATEWAY_OVERLOADED', `The gateway is overloaded for this tenant: its ${connections} connections to ${provider} (http.connectionsPerTenant) stayed busy for ${waitedMs} ms. Retry after 1 second, or send fewer lookups at once.`, { provider, retryAfter: 1 });
+}
+
 function overloaded(provider: string, connections: number, waitedMs: number): GatewayError {
   return new GatewayError('GATEWAY_OVERLOADED', `The gateway is overloaded: all ${connections} connections to ${provider} stayed busy for ${waitedMs} ms (http.queueTimeoutMs). Retry after 1 second.`, { provider, retryAfter: 1 });
 }
 
-function privateRefused(provider: string, host: string): GatewayError {
-  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `${provider}: the upstream host ${host} is on a loopback or private network, which this gateway refuses. Set "allowPrivateUpstreams": true in the config if this is intended.`, { provider });
+/** The host stays out of the message (tenants read it); the logging client logs it for operators. */
+function privateRefused(provider: string, _host: string): GatewayError {
+  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `${provider}: the account's upstream host is on a loopback or private network, which this gateway refuses. Ask the operator (the gateway's log names the host), or set "allowPrivateUpstreams": true in the config if this is intended.`, { provider });
 }

@@ -2,6 +2,7 @@
 // derives the *next request* (or null at the end). Cursors do not carry that request: each kind names a
 // page by its state relative to the list's base request (its own slot values, or a next link's
 // difference from the base), from which `resume` rebuilds the request exactly.
+import { GatewayError } from './errors.js';
 import { getPath, setPath } from './paths.js';
 import type { PageResponse, PaginationKind, Paginator, UpstreamRequest } from './types.js';
 
@@ -95,6 +96,9 @@ export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST
   } catch {
     return null;
   }
+  // An opaque link (`x:http://other-host/…`) has no absolute path: sent as it is, it would be an absolute-form
+  // request target carrying the account's credentials to whatever a forward proxy makes of it.
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.pathname.startsWith('/')) return null;
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
   return { method, path: underBase(basePath, url.pathname), query: [...url.searchParams.entries()] };
 }
@@ -122,7 +126,9 @@ export function tokenCursor(opts: {
     next(req, res) {
       if (opts.stop?.(res.body)) return null;
       const token = opts.token(res);
-      if (token === undefined || token === null || token === '' || typeof token === 'object') return null;
+      if (token === undefined || token === null || token === '') return null;
+      // Read as data: an object (`{"toString":1}`) or a boolean is no position, and ending quietly would hide it.
+      if (!isScalar(token)) throw new GatewayError('UPSTREAM_BAD_RESPONSE', `answered a next-page token that is not a string or a number (a ${Array.isArray(token) ? 'list' : typeof token}). The upstream API may have changed.`);
       return setSlot(req, opts.send, String(token));
     },
   };

@@ -32,6 +32,19 @@ export function secretsOfHeaders(headers: Record<string, string>): string[] {
   return out.filter((s) => s.length >= 4);
 }
 
+/** True when a text holds one of the secrets, verbatim, URL-encoded or JSON-escaped. */
+export function mentionsSecret(text: string, secrets: readonly string[]): boolean {
+  return secrets.some((s) => s.length >= 4 && (text.includes(s) || text.includes(encodeURIComponent(s)) || text.includes(JSON.stringify(s).slice(1, -1))));
+}
+
+/** A copy of a JSON value with every string redacted (keys kept as own properties, `__proto__` included). */
+export function redactDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (value === null || typeof value !== 'object' || depth > 200) return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecrets(k, secrets), redactDeep(v, secrets, depth + 1)]));
+}
+
 /** Redacts secret-looking query parameters and known secrets from a URL. */
 export function redactUrl(url: string, secrets: readonly string[]): string {
   try {

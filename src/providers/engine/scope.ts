@@ -3,6 +3,7 @@
 import type { LRUCache } from 'lru-cache';
 import type { CursorCodec, CursorStoreOptions } from './cursor.js';
 import { GatewayError } from './errors.js';
+import { isPlainSegment } from './paths.js';
 import type { UpstreamCall } from './http.js';
 import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest } from './types.js';
 
@@ -25,6 +26,8 @@ export interface EngineOptions {
   joinCacheMs: number;
   /** New credentials for an account whose token the upstream refused (OAuth refresh, src/oauth); null: none to be had. */
   renewCredentials?: (account: Account, used: Credentials) => Promise<Credentials | null>;
+  /** Upstream calls one GraphQL request may make across all its fields (default 200). */
+  maxUpstreamCallsPerRequest?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }
@@ -47,6 +50,8 @@ export interface Scope {
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
   loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page>;
+  /** The account's secrets known to this request (credentials, minted tokens): never put into a cursor. */
+  secrets(account: Account): readonly string[];
 }
 
 /** The account's context with the provider's defaults for keys it leaves out. */
@@ -57,7 +62,7 @@ export function contextOf(account: Account, def: ProviderDefinition): ProviderCo
 
 /** Refuses `.`/`..` segments a filter value or id could put into a scoped path (an upstream may normalise them). */
 export function safePath(path: string): string {
-  if (path.split('/').some((seg) => seg === '.' || seg === '..' || /^%2e(%2e)?$|^\.%2e$|^%2e\.$/i.test(seg)))
-    throw new GatewayError('BAD_USER_INPUT', 'An id or filter value may not be "." or "..". Use the id as the provider gives it.');
+  if (path.split('/').some((seg) => !isPlainSegment(seg)))
+    throw new GatewayError('BAD_USER_INPUT', 'An id or filter value may not be "." or "..", nor contain "/" or "\\" (encoded or not). Use the id as the provider gives it.');
   return path;
 }

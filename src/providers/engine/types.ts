@@ -193,6 +193,8 @@ export interface ByIdsDefinition extends RequestTemplate {
   records: (body: any) => unknown;
   idOf: (raw: any) => string;
   maxBatch: number;
+  /** False for an id that cannot be one of this provider's (it would change the batch: `1,2,3` joined by `,`). */
+  accepts: (id: string) => boolean;
 }
 
 export const RESET_FORMATS = ['epoch-seconds', 'epoch-ms', 'delta-seconds', 'http-date', 'iso-date'] as const;

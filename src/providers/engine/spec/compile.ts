@@ -117,7 +117,10 @@ function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
     const q = each === undefined ? quoted : quoted.map((id) => renderText(each, { id }) ?? '');
     return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
   };
-  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
+  const pattern = spec.idPattern !== undefined ? new RegExp(spec.idPattern) : undefined;
+  const joinedRaw = spec.idsJoin !== undefined && !quote ? spec.idsJoin : undefined;
+  const accepts = (id: string) => id !== '' && (!pattern || pattern.test(id)) && (joinedRaw === undefined || !id.includes(joinedRaw));
+  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch, accepts };
 }
 
 function compileList(spec: ListSpec, slug: string, category: Category, fail: (path: string, message: string) => never): ListDefinition {

@@ -227,6 +227,7 @@ function schemaFor(mode: SpecMode) {
       records: bodyLocator,
       idOf: dotPath,
       maxBatch: z.number().int().min(1),
+      idPattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'not a valid regular expression').optional(),
     }).optional(),
     joins: z.array(join).optional(),
     enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [

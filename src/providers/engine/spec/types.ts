@@ -197,6 +197,9 @@ export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
   /** Dot path of the id in a record. */
   idOf: string;
   maxBatch: number;
+  /** What a remote id looks like (a regular expression, e.g. Zendesk's `^\\d+$`); an id that does not match is
+   *  not found, without an upstream call. Without it, an unquoted id containing `idsJoin` is never sent. */
+  idPattern?: string;
 }
 
 export interface JoinSpec extends RequestSpec {
