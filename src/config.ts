@@ -34,6 +34,38 @@ const corsOrigin = z.string().refine((o) => {
   }
 }, 'an origin is scheme://host[:port] with no path or trailing slash (e.g. https://app.example.com), or "*"');
 
+const httpUrl = (what: string) => z.string().refine((u) => {
+  try {
+    return ['http:', 'https:'].includes(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}, `${what} must be an http(s) URL`);
+
+/** Frontend JWTs (src/auth/jwt.ts): exactly one of an HS256 secret or a JWKS URL. */
+const jwtConfig = z
+  .strictObject({
+    secret: z.string().min(32, 'an HS256 secret must be at least 32 characters (openssl rand -base64 48)').optional(),
+    jwksUrl: httpUrl('jwksUrl').optional(),
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    tenantClaim: z.string().min(1).default('tenant'),
+    accountsClaim: z.string().min(1).optional(),
+    clockToleranceSeconds: int(0, 30),
+  })
+  .refine((j) => (j.secret === undefined) !== (j.jwksUrl === undefined), { message: 'give exactly one of secret (HS256) or jwksUrl' });
+
+/** One OAuth app per provider (src/oauth): what the operator registered with the provider. The URL keys override
+ *  the provider's documented endpoints (a national cloud, a proxy, a sandbox). */
+const oauthApp = z.strictObject({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  scopes: z.array(z.string().min(1)).optional(),
+  authorizeUrl: httpUrl('authorizeUrl').optional(),
+  tokenUrl: httpUrl('tokenUrl').optional(),
+  resourcesUrl: httpUrl('resourcesUrl').optional(),
+});
+
 /**
  * The context and credential keys an account of `slug` may set, read from its provider definition
  * (`baseUrl` is always allowed). Every config read of a definition's key lists goes through here.
@@ -41,7 +73,7 @@ const corsOrigin = z.string().refine((o) => {
 export function accountKeys(slug: string, providers: ProviderRegistry = BUILT_IN_PROVIDERS): { context: string[]; credentials: string[] } | undefined {
   const def = providers.get(slug);
   if (!def) return undefined;
-  return { context: [...new Set(['baseUrl', ...(def.contextKeys ?? []).map((k) => k.key)])], credentials: [...def.auth.credentialKeys] };
+  return { context: [...new Set(['baseUrl', ...(def.contextKeys ?? []).map((k) => k.key)])], credentials: [...new Set([...def.auth.credentialKeys, ...(def.oauth?.credentialKeys ?? [])])] };
 }
 
 /** The config schema for a set of providers (built-ins plus the config's custom ones). */
@@ -67,6 +99,19 @@ export const configSchema = (providers: ProviderRegistry) => z
         rateLimit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
       }),
     ),
+    auth: z.strictObject({ jwt: jwtConfig.optional() }).default({}),
+    // The OAuth connect flow: `publicUrl` is how browsers reach this gateway (the redirect URI registered with each
+    // provider is {publicUrl}/oauth/callback; default: the origin the admin request came in on); after the callback
+    // the browser goes to successUrl (?integratedAccountId=…) or errorUrl (?error=CODE; default successUrl).
+    oauth: z
+      .strictObject({
+        publicUrl: httpUrl('publicUrl').optional(),
+        successUrl: httpUrl('successUrl').optional(),
+        errorUrl: httpUrl('errorUrl').optional(),
+        linkTtlSeconds: int(60, 900),
+      })
+      .default({ linkTtlSeconds: 900 }),
+    oauthApps: z.record(z.string(), oauthApp).default({}),
     graphiql: bool(false),
     cors: z
       .strictObject({ origins: z.array(corsOrigin).default([]), maxAge: int(0, 600) })
@@ -133,6 +178,11 @@ export const configSchema = (providers: ProviderRegistry) => z
       if (first) ctx.addIssue({ code: 'custom', path: ['adminTokens', i, 'token'], message: `this token is already listed at ${first}; an admin token must differ from every other token` });
       else tokenAt.set(a.token, `adminTokens["${a.id}"]`);
     });
+    for (const slug of Object.keys(cfg.oauthApps)) {
+      const def = providers.get(slug);
+      if (!def) ctx.addIssue({ code: 'custom', path: ['oauthApps', slug], message: `unknown provider "${slug}"; known: ${providers.slugs().join(', ')}` });
+      else if (!def.oauth) ctx.addIssue({ code: 'custom', path: ['oauthApps', slug], message: `${slug} has no OAuth authorization-code flow; providers with one: ${providers.all.filter((p) => p.oauth).map((p) => p.slug).join(', ')}` });
+    }
     const seen = new Set<string>();
     cfg.integratedAccounts.forEach((a, i) => {
       const at = (field: string) => ['integratedAccounts', i, field];

@@ -2,6 +2,7 @@
 // DataLoaders. Everything here lives for one GraphQL request.
 import DataLoader from 'dataloader';
 import type { AccountStore, StoredAccount } from './accounts/store.js';
+import { looksLikeJwt, type Caller } from './auth/jwt.js';
 import { storeFailure, usableAccount } from './accounts/usable.js';
 import type { Account, Engine, RequestScope } from './providers/engine/engine.js';
 import { GatewayError } from './providers/engine/errors.js';
@@ -31,16 +32,38 @@ export interface GatewayContext {
 /** Admits a tenant's request (or throws) and returns the signal that aborts its upstream calls. */
 export type Admit = (tenantId: string, request: Request) => AbortSignal;
 
+export interface ContextOptions {
+  /** Admission control (the per-tenant in-flight bound). */
+  admit?: Admit;
+  /** Verifies a frontend JWT (auth.jwt); without it every bearer token is an API token. */
+  verifyJwt?: (token: string) => Promise<Caller>;
+  /** Makes a usable account's credentials current (OAuth refresh shortly before expiry). */
+  fresh?: (account: StoredAccount) => Promise<StoredAccount>;
+}
+
 /** Builds each request's context; the store answers which tenant a token names (it compares hashes only). */
-export function contextFactory(engine: Engine, store: AccountStore, providers: ProviderRegistry, admit?: Admit) {
+export function contextFactory(engine: Engine, store: AccountStore, providers: ProviderRegistry, opts: ContextOptions = {}) {
+  const authenticate = async (bearer: string | undefined): Promise<Caller | null> => {
+    if (!bearer) return null;
+    if (opts.verifyJwt && looksLikeJwt(bearer)) return opts.verifyJwt(bearer);
+    const tenantId = await store.tenantForToken(bearer).catch((e) => Promise.reject(storeFailure(e)));
+    return tenantId ? { tenantId } : null;
+  };
   return async ({ request }: { request: Request }): Promise<GatewayContext> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-    const tenantId = m ? await store.tenantForToken(m[1]!).catch((e) => Promise.reject(storeFailure(e))) : null;
-    if (!tenantId)
-      throw new GatewayError('UNAUTHENTICATED', 'Missing or unknown API token. Send `Authorization: Bearer <tenant API token>`.', {}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="rollcall"' } });
-    const scope = engine.scope(admit?.(tenantId, request));
+    const caller = await authenticate(m?.[1]);
+    if (!caller)
+      throw new GatewayError('UNAUTHENTICATED', `Missing or unknown API token. Send \`Authorization: Bearer <tenant API token${opts.verifyJwt ? ' or frontend JWT' : ''}>\`.`, {}, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="rollcall"' } });
+    const { tenantId, accounts: allowed } = caller;
+    const scope = engine.scope(opts.admit?.(tenantId, request));
+    // An account the token may not read is missing, exactly as another tenant's is (no upstream call, same error).
+    const visible = (a: StoredAccount | null) => (a && allowed && !allowed.has(a.id) ? null : a);
+    const load = async (id: string) => {
+      const a = usableAccount(visible(await store.get(tenantId, id)));
+      return a && !(a instanceof Error) && opts.fresh ? opts.fresh(a) : a;
+    };
     // A disabled or unreachable account is an Error for its own key only (DataLoader's per-key errors).
-    const accounts = new DataLoader<string, StoredAccount | null>(async (ids) => Promise.all(ids.map((id) => store.get(tenantId, id).then(usableAccount, storeFailure))));
+    const accounts = new DataLoader<string, StoredAccount | null>(async (ids) => Promise.all(ids.map((id) => load(id).catch(storeFailure))));
     const users = new DataLoader<string, UserRecord | null>(async (keys) => {
       // Group "category:accountId:remoteId" keys per account and category, then one bulk lookup each: the
       // category picks what a provider serving several maps the user as (a TicketingUser, a DirectoryUser).
@@ -76,6 +99,6 @@ export function contextFactory(engine: Engine, store: AccountStore, providers: P
       if (--nodeBudget < 0) throw new GatewayError('BAD_USER_INPUT', 'A request may resolve at most 100 node ids; split it.');
       return resolveUserNode(users, id);
     };
-    return { tenantId, engine, providers, scope, accounts, listAccounts: () => store.list(tenantId).catch((e) => Promise.reject(storeFailure(e))), users, loadNode };
+    return { tenantId, engine, providers, scope, accounts, listAccounts: () => store.list(tenantId).then((all) => all.filter((a) => visible(a)), (e) => Promise.reject(storeFailure(e))), users, loadNode };
   }
 }

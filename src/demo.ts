@@ -15,6 +15,8 @@ export interface Demo {
   accounts: Record<string, string>;
   /** Providers whose sandbox could not start here (the ldap one needs Debian's slapd), with why: no account. */
   unavailable: { slug: string; reason: string }[];
+  /** Per provider with an OAuth connect flow: the context a connect link for its sandbox takes. */
+  connectContexts: Record<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,18 @@ export async function startDemo(): Promise<Demo> {
     accounts[s.slug] = id;
     return { id, tenant: DEMO_TENANT, provider: s.slug, ...s.demoAccount(sandbox.url) };
   });
+  // One OAuth app per provider whose sandbox simulates the connect flow (its consent screen approves at once).
+  const oauthApps: Record<string, unknown> = {};
+  const connectContexts: Record<string, Record<string, unknown>> = {};
+  SANDBOXES.forEach((s, i) => {
+    const app = s.demoOAuthApp?.(sandboxes[i]!.url);
+    if (!app) return;
+    const { context, ...rest } = app;
+    oauthApps[s.slug] = rest;
+    connectContexts[s.slug] = context;
+  });
   const config = parseConfig({
+    oauthApps,
     allowPrivateUpstreams: true,
     // A local playground: GraphiQL on, and any origin may call it (without credentials mode).
     graphiql: true,
@@ -40,5 +53,5 @@ export async function startDemo(): Promise<Demo> {
     tenants: [{ id: DEMO_TENANT, apiTokens: [token] }],
     integratedAccounts,
   });
-  return { config, token, sandboxes, accounts, unavailable, close: async () => void (await Promise.all(sandboxes.map((s) => s.close()))) };
+  return { config, token, sandboxes, accounts, unavailable, connectContexts, close: async () => void (await Promise.all(sandboxes.map((s) => s.close()))) };
 }

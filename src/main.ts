@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   const { ConfigError, loadConfig } = await import('./config.js');
   const { StoreStartError } = await import('./accounts/errors.js');
   const secrets = new Set<string>(); // every secret ever loaded: redacting a retired one costs nothing
-  const logger: Logger = createLogger(() => [...secrets], undefined, s.logLevel);
+  const fromStore: { secrets?: () => string[] } = {}; // the database's decrypted credentials, once it is open
+  const logger: Logger = createLogger(() => [...secrets, ...(fromStore.secrets?.() ?? [])], undefined, s.logLevel);
   routeConsole(logger);
 
   let loaded: LoadedConfig;
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       loaded = { config: demo.config, warnings: [] };
     }
     store = await (await import('./accounts/open.js')).openAccountStore(loaded.config, { demo: !!demo, warn: (m) => logger.warn(m) });
+    fromStore.secrets = () => store.database.knownSecrets();
   } catch (e) {
     if (e instanceof ConfigError || e instanceof StoreStartError) throw new StartError(e.message);
     throw e;
@@ -187,6 +189,7 @@ async function main(): Promise<void> {
         `Admin API: http://${shown}:${port}/admin/graphql (admin token: ${env.ROLLCALL_ADMIN_TOKEN})`,
         `Demo accounts: ${Object.entries(demo.accounts).map(([p, id]) => `${id} (${p})`).join(', ')}`,
         ...demo.unavailable.map((u) => `No demo account for ${u.slug}: its sandbox could not start here. ${u.reason}`),
+        `OAuth connect links (createConnectLink on the admin API; the sandboxes approve at once): ${Object.entries(demo.connectContexts).map(([p, c]) => `${p} with context ${JSON.stringify(c)}`).join('; ')}`,
         '',
       ].join('\n'),
     );

@@ -7,12 +7,15 @@ import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { LRUCache } from 'lru-cache';
 import { CompositeStore } from './accounts/composite.js';
-import { StaticAccountStore, type AccountStore } from './accounts/store.js';
+import { StaticAccountStore, type AccountStore, type StoredAccount } from './accounts/store.js';
 import { createAdminYoga, type AdminYoga } from './admin/server.js';
 import type { AdminToken } from './admin/tokens.js';
 import type { GatewayConfig } from './config.js';
+import { jwtVerifier } from './auth/jwt.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { exportHandler } from './export/users.js';
+import { OAuthFlow } from './oauth/connect.js';
+import { TokenRefresher } from './oauth/refresh.js';
 import { createLogger, requestContext, yogaLogging, type Logger } from './logger.js';
 import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
@@ -67,7 +70,14 @@ query DirectoryUsers($account: ID!) {
 
 /** Every secret a config holds, for the log redactor. */
 export function configSecrets(config: GatewayConfig): string[] {
-  return [...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)), ...config.tenants.flatMap((t) => t.apiTokens), ...config.adminTokens.map((a) => a.token), config.cursorSecret];
+  return [
+    ...config.integratedAccounts.flatMap((a) => secretsOf(a.credentials)),
+    ...config.tenants.flatMap((t) => t.apiTokens),
+    ...config.adminTokens.map((a) => a.token),
+    config.cursorSecret,
+    ...(config.auth.jwt?.secret ? [config.auth.jwt.secret] : []),
+    ...Object.values(config.oauthApps).map((a) => a.clientSecret),
+  ];
 }
 
 /** Automatic persisted queries, in memory: bounded in entries and in bytes (a query is up to 256 KiB). */
@@ -77,7 +87,9 @@ function apqStore(config: GatewayConfig['apq']) {
 
 export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}): Gateway {
   const allSecrets = configSecrets(config);
-  const logger = opts.logger ?? createLogger(() => allSecrets);
+  const composite = opts.store instanceof CompositeStore ? opts.store : undefined;
+  // The database's credentials are scrubbed like the config's: the store reports every one it decrypted.
+  const logger = opts.logger ?? createLogger(() => (composite ? [...allSecrets, ...composite.database.knownSecrets()] : allSecrets));
   const h = config.http;
   const client = new LoggingUpstreamClient({
     allowPrivateUpstreams: config.allowPrivateUpstreams,
@@ -91,10 +103,29 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     connectionsPerTenant: h.connectionsPerTenant,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest, joinCacheMs: config.limits.joinCacheSeconds * 1000, maxStreamFirst: config.limits.maxStreamFirst, pageCacheMs: config.cache.pageTtlSeconds * 1000, pageCacheMax: config.cache.maxPages, rateLimitWaitMs: config.limits.rateLimitWaitMs, upstreamPageSize: config.limits.upstreamPageSize, resumeCacheMs: config.limits.pageCacheSeconds * 1000 });
+  const refresher = composite && new TokenRefresher(composite, client, config.oauthApps, config.providers);
+  const engine = new Engine(client, config.cursorSecret, {
+    maxScan: config.limits.maxScan,
+    maxJoinPages: config.limits.maxJoinPages,
+    maxPages: config.limits.maxPages,
+    maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest,
+    joinCacheMs: config.limits.joinCacheSeconds * 1000,
+    maxStreamFirst: config.limits.maxStreamFirst,
+    pageCacheMs: config.cache.pageTtlSeconds * 1000,
+    pageCacheMax: config.cache.maxPages,
+    rateLimitWaitMs: config.limits.rateLimitWaitMs,
+    upstreamPageSize: config.limits.upstreamPageSize,
+    resumeCacheMs: config.limits.pageCacheSeconds * 1000,
+    ...(refresher ? { renewCredentials: (account, used) => refresher.renew(account as StoredAccount, used) } : {}),
+  });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
   const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs, streamTimeoutMs: config.limits.streamTimeoutMs });
-  const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));
+  const oauth = composite && new OAuthFlow(composite, client, config);
+  const tenantContext = contextFactory(engine, store, config.providers, {
+    admit: (tenant, request) => admission.admit(tenant, request),
+    ...(config.auth.jwt ? { verifyJwt: jwtVerifier(config.auth.jwt) } : {}),
+    ...(refresher ? { fresh: (a: StoredAccount) => refresher.fresh(a) } : {}),
+  });
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
@@ -112,6 +143,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     plugins: [
       ...loggingPlugins(logger),
       healthPlugin(store),
+      ...(oauth ? [oauth.plugin()] : []),
       ...httpPlugins(),
       admission.plugin(),
       ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
@@ -127,8 +159,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     },
   });
 
-  const admin = store instanceof CompositeStore
-    ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
+  const admin = composite
+    ? createAdminYoga({ store: composite, engine, oauth: oauth!, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
     : undefined;
 
   const filterType = (schema as GraphQLSchema).getType('UserFilter') as GraphQLInputType;

@@ -75,7 +75,7 @@ describe('the gateway on the database store', () => {
     expect(disabled.body.errors[0].extensions.code).toBe('INTEGRATED_ACCOUNT_DISABLED');
     await store.setAccountStatus('initech', 'db-okta', 'NEEDS_REAUTH', 'okta refused the refresh token', 'test');
     const reauth = await query(USERS, { id: 'db-okta' }, dbToken);
-    expect(reauth.body.errors[0]).toMatchObject({ extensions: { code: 'INTEGRATED_ACCOUNT_NEEDS_REAUTH' }, message: expect.stringContaining('Reconnect it or rotate its credentials') });
+    expect(reauth.body.errors[0]).toMatchObject({ extensions: { code: 'INTEGRATED_ACCOUNT_NEEDS_REAUTH' }, message: expect.stringContaining('reconnect it (createConnectLink on the admin API, for an OAuth account) or rotate its credentials') });
     await store.enableAccount('initech', 'db-okta', 'test');
     expect((await query(USERS, { id: 'db-okta' }, dbToken)).body.data.users.edges).toHaveLength(2);
   });

@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { migrationsApplied, type Database, type DatabaseHandle } from './db.js';
 import { StoreError, StoreStartError } from './errors.js';
 import { KeyringError, type Keyring } from './keyring.js';
+import { secretsOf } from '../providers/engine/redact.js';
 import { hashToken, type AccountStatus, type AccountStore, type StoreHealth, type StoredAccount } from './store.js';
 
 export type Source = 'config' | 'database';
@@ -31,6 +32,9 @@ export interface AccountInfo {
 export interface AuditEntry { id: string; at: string; actor: string; action: string; tenantId: string | null; accountId: string | null; detail: Record<string, unknown> }
 /** What the audit log records: who did what to which tenant or account. `detail` must never hold a secret. */
 export interface AuditInput { actor: string; action: string; tenantId?: string | null; accountId?: string | null; detail?: Record<string, unknown> }
+
+/** A pending connect link (src/oauth): what the callback needs to finish it. */
+export interface OAuthState { tenantId: string; provider: string; context: Record<string, unknown>; displayName: string | null; redirectUri: string; verifier: string; actor: string; tenantInConfig?: boolean }
 
 export interface NewAccount {
   id?: string;
@@ -67,6 +71,8 @@ export class DatabaseStore implements AccountStore {
   private readonly lastUsedWritten = new Map<string, number>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly warn: (m: string) => void;
+  /** The credential values of every account decrypted here, for the log redactor (replaced as they rotate). */
+  private readonly decrypted = new Map<string, string[]>();
 
   constructor(readonly handle: DatabaseHandle, private readonly keyring: Keyring, opts: DatabaseStoreOptions = {}) {
     const ttl = opts.cacheTtlMs ?? 5000;
@@ -84,6 +90,11 @@ export class DatabaseStore implements AccountStore {
       () => this.invalidate(),
       (e) => this.warn(`account store: change notifications stopped (${e.message}); other processes' changes now show after ${this.cache?.ttl ?? 0} ms`),
     );
+  }
+
+  /** Every credential value this process decrypted (current ones per account), for the log and error scrubber. */
+  knownSecrets(): string[] {
+    return [...this.decrypted.values()].flat();
   }
 
   invalidate(): void {
@@ -162,13 +173,16 @@ export class DatabaseStore implements AccountStore {
         throw new StoreError('STORE_UNAVAILABLE', `The credentials of integrated account "${row.id}" cannot be decrypted: ${e.message}. Check ROLLCALL_ENCRYPTION_KEY.`);
       throw e;
     }
+    const credentials = JSON.parse(plaintext) as Credentials;
+    // An OAuth expiry instant is no secret (and redacting timestamps would only confuse logs).
+    this.decrypted.set(row.id, secretsOf(Object.fromEntries(Object.entries(credentials).filter(([k]) => k !== 'expiresAt'))));
     return Object.freeze({
       id: row.id,
       tenant: row.tenant_id,
       provider: row.provider,
       ...(row.display_name != null ? { displayName: row.display_name } : {}),
       context: row.context as Record<string, unknown>,
-      credentials: JSON.parse(plaintext) as Credentials,
+      credentials,
       status: row.status,
       lastError: row.last_error,
     }) as StoredAccount;
@@ -459,6 +473,41 @@ export class DatabaseStore implements AccountStore {
     } finally {
       if (changed) this.invalidate(); // again after commit: a read during the transaction may have cached the old row
     }
+  }
+
+  // OAuth connect links
+
+  /** Stores a pending link under `id` (the random part of its `state`), expiring after `ttlSeconds`; audited. */
+  async createOAuthState(id: string, s: OAuthState, ttlSeconds: number): Promise<Date> {
+    const sealed = this.keyring.seal(s.verifier, `rollcall/oauth-state/${id}`);
+    const expires = new Date(Date.now() + ttlSeconds * 1000);
+    await this.write({ actor: s.actor, action: 'oauth.connect-link', tenantId: s.tenantId, detail: { provider: s.provider, expiresAt: expires.toISOString() } }, async (trx) => {
+      if (!s.tenantInConfig) await this.lockTenant(trx, s.tenantId);
+      // Expired links are swept as new ones are made, so the table stays small without a timer.
+      await trx.deleteFrom('oauth_states').where('expires_at', '<', sql<Date>`now()`).execute();
+      await trx
+        .insertInto('oauth_states')
+        .values({ id, tenant_id: s.tenantId, provider: s.provider, context: JSON.stringify(s.context), display_name: s.displayName, redirect_uri: s.redirectUri, verifier_key_id: sealed.keyId, verifier_ciphertext: sealed.ciphertext, actor: s.actor, expires_at: expires })
+        .execute();
+    });
+    return expires;
+  }
+
+  /** The pending link, unexpired; `consume` deletes it in the same statement, so a state is used at most once. */
+  async oauthState(id: string, consume: boolean): Promise<OAuthState | null> {
+    const row = consume
+      ? await this.db.deleteFrom('oauth_states').where('id', '=', id).returningAll().executeTakeFirst()
+      : await this.db.selectFrom('oauth_states').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || new Date(row.expires_at).getTime() <= Date.now()) return null;
+    return {
+      tenantId: row.tenant_id,
+      provider: row.provider,
+      context: row.context as Record<string, unknown>,
+      displayName: row.display_name,
+      redirectUri: row.redirect_uri,
+      verifier: this.keyring.open({ keyId: row.verifier_key_id, ciphertext: row.verifier_ciphertext }, `rollcall/oauth-state/${id}`),
+      actor: row.actor,
+    };
   }
 
   // key rotation

@@ -27,6 +27,19 @@ export interface Database {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
+  oauth_states: {
+    id: string;
+    tenant_id: string;
+    provider: string;
+    context: Json;
+    display_name: string | null;
+    redirect_uri: string;
+    verifier_key_id: string;
+    verifier_ciphertext: string;
+    actor: string;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+  };
   audit_log: { id: Generated<string>; at: Timestamp; actor: string; action: string; tenant_id: string | null; account_id: string | null; detail: Json };
 }
 

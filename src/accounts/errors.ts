@@ -12,6 +12,7 @@ export const STORE_ERROR_CODES = {
   INTEGRATED_ACCOUNT_NEEDS_REAUTH: 'the account must be connected again',
   READ_ONLY: 'the entry comes from the config file and cannot be changed through the store',
   INVALID_INPUT: 'an id, provider, context or credential set is malformed',
+  OAUTH_APP_NOT_CONFIGURED: 'a connect link for a provider with no `oauthApps.<slug>` in the config',
   ENCRYPTION_KEY_MISSING: 'credentials cannot be written without ROLLCALL_ENCRYPTION_KEY',
   STORE_UNAVAILABLE: 'the database cannot be reached',
 } as const;

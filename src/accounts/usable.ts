@@ -8,7 +8,7 @@ export function usableAccount(a: StoredAccount | null): StoredAccount | null | S
   if (!a || a.status === undefined || a.status === 'ACTIVE') return a;
   if (a.status === 'DISABLED')
     return new StoreError('INTEGRATED_ACCOUNT_DISABLED', `Integrated account "${a.id}" is disabled; an administrator can enable it again.`, { provider: a.provider });
-  return new StoreError('INTEGRATED_ACCOUNT_NEEDS_REAUTH', `Integrated account "${a.id}" must be connected again: ${a.provider} no longer accepts its credentials${a.lastError ? ` (${a.lastError})` : ''}. Reconnect it or rotate its credentials.`, { provider: a.provider });
+  return new StoreError('INTEGRATED_ACCOUNT_NEEDS_REAUTH', `Integrated account "${a.id}" must be connected again: ${a.provider} no longer accepts its credentials${a.lastError ? ` (${a.lastError})` : ''}. An administrator can reconnect it (createConnectLink on the admin API, for an OAuth account) or rotate its credentials.`, { provider: a.provider });
 }
 
 /** Errors reading the store itself: GraphQLErrors pass, anything else becomes STORE_UNAVAILABLE (503). */

@@ -9,6 +9,7 @@ import type { Engine } from '../providers/engine/engine.js';
 import { httpPlugins } from '../plugins/http.js';
 import { limitPlugins } from '../plugins/limits.js';
 import { loggingPlugins } from '../plugins/logging.js';
+import type { OAuthFlow } from '../oauth/connect.js';
 import { adminContextFactory, type AdminContext } from './context.js';
 import { adminSchema } from './schema/index.js';
 import { adminVerifier, type AdminToken } from './tokens.js';
@@ -25,6 +26,8 @@ query Overview {
 export interface AdminOptions {
   store: CompositeStore;
   engine: Engine;
+  /** Connect links (createConnectLink). */
+  oauth: OAuthFlow;
   tokens: readonly AdminToken[];
   logger: Logger;
   graphiql: boolean;
@@ -48,6 +51,6 @@ export function createAdminYoga(o: AdminOptions): AdminYoga {
     renderGraphiQL,
     graphiql: o.graphiql && { title: 'Rollcall admin', defaultQuery: ADMIN_EXAMPLE, defaultHeaders: o.graphiqlHeaders ?? JSON.stringify({ Authorization: 'Bearer <admin token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [...loggingPlugins(logger), ...httpPlugins(), ...limitPlugins()],
-    context: adminContextFactory(o.store, o.engine, adminVerifier(o.tokens), o.tokens.length > 0),
+    context: adminContextFactory(o.store, o.engine, o.oauth, adminVerifier(o.tokens), o.tokens.length > 0),
   });
 }

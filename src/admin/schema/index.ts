@@ -5,5 +5,6 @@ import './tenants.js';
 import './tokens.js';
 import './accounts.js';
 import './audit.js';
+import './oauth.js';
 
 export const adminSchema = builder.toSchema({ sortSchema: false });

@@ -145,10 +145,11 @@ export class RequestScope implements Scope {
     const secrets = secretsOf(account.credentials);
     const ctx = contextOf(account, def);
     let used: Record<string, string> | undefined; // the auth headers of the last attempt: only that token is dropped
+    let creds = account.credentials;
     let callSecrets: string[] = secrets;
     const send = async () => {
       this.spend(def);
-      const auth = await def.auth.headers(account.credentials, ctx, this.authIo(def, secrets));
+      const auth = await def.auth.headers(creds, ctx, this.authIo(def, secrets));
       used = auth;
       const derived = secretsOfHeaders(auth);
       if (derived.length) {
@@ -179,7 +180,11 @@ export class RequestScope implements Scope {
       res = await send();
     } catch (e) {
       // A cached token the upstream no longer accepts (revoked, rotated, expired early): drop it, fetch one fresh, retry once.
-      if (!(e instanceof GatewayError && e.code === 'UPSTREAM_UNAUTHORIZED' && used && def.auth.invalidate?.(account.credentials, ctx, used))) throw e;
+      // An OAuth account's token is refreshed instead (at most once per call: a second refusal is the answer).
+      if (!(e instanceof GatewayError && e.code === 'UPSTREAM_UNAUTHORIZED' && used)) throw e;
+      const renewed = def.auth.invalidate?.(creds, ctx, used) ? creds : await this.engine.options.renewCredentials?.(account, creds);
+      if (!renewed) throw e;
+      creds = renewed;
       res = await send();
     }
     let records: unknown[] | undefined;

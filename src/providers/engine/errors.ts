@@ -5,7 +5,7 @@ import type { ErrorClass } from './types.js';
 
 /** Every code a client can see, with when it happens: the README's error table is generated from this. */
 export const ERROR_CODES = {
-  UNAUTHENTICATED: 'missing, unknown or revoked tenant API token (HTTP 401)',
+  UNAUTHENTICATED: 'missing, unknown or revoked tenant API token, or a frontend JWT that is expired, mis-signed, for another audience or issuer, or names no tenant — the message says which (HTTP 401; see [frontend tokens](#frontend-tokens-jwt))',
   BAD_REQUEST: 'malformed JSON, a batched (array) request, no query (HTTP 400)',
   UNSUPPORTED_MEDIA_TYPE: 'a body that is not JSON (HTTP 415); see [Clients](#clients)',
   NOT_FOUND: 'a path other than /graphql (HTTP 404)',

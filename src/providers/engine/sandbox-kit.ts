@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Credentials } from './types.js';
+import type { OAuthSim } from './oauth-sandbox.js';
 import type { Category } from './user.js';
 
 export interface SandboxRequest {
@@ -23,8 +24,8 @@ export interface SandboxReply {
 export interface Route {
   method: 'GET' | 'POST';
   path: RegExp;
-  /** May be async (a token endpoint verifying a signed assertion). */
-  handle: (req: SandboxRequest, params: string[]) => SandboxReply | Promise<SandboxReply>;
+  /** May be async (a token endpoint verifying a signed assertion); undefined: not this route after all, the next one that matches answers. */
+  handle: (req: SandboxRequest, params: string[]) => SandboxReply | undefined | Promise<SandboxReply | undefined>;
 }
 export interface Fault extends SandboxReply {
   /** How many matching requests get the fault (default 1). */
@@ -45,12 +46,16 @@ export interface SandboxOptions {
   commonHeaders?: () => Record<string, string>;
   /** Answers instead of the routes when it returns a reply, after authentication (e.g. an enforced rate limit). */
   before?: (req: SandboxRequest) => SandboxReply | undefined;
+  /** The provider's simulated OAuth authorization server: its paths need no credentials, its access tokens are accepted. */
+  oauth?: OAuthSim;
 }
 export interface Sandbox {
   name: string;
   url: string;
   /** Requests received, in order (method, path, query). */
   requests: { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: any }[];
+  /** The simulated OAuth authorization server, when the provider offers the connect flow. */
+  oauth?: OAuthSim;
   inject(fault: Fault): void;
   /** Drops faults not yet served (a test that injected more than a request consumed). */
   clearFaults(): void;
@@ -94,13 +99,16 @@ export async function startSandbox(opts: SandboxOptions, port = 0): Promise<Sand
       if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
       if (f.status !== undefined || f.raw !== undefined || f.body !== undefined) return f;
     }
-    if (!opts.authenticate(req)) return opts.unauthorized;
-    const early = opts.before?.(req);
+    const oauth = opts.oauth;
+    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!oauth?.owns(req.path) && !oauth?.accepts(bearer) && !opts.authenticate(req)) return opts.unauthorized;
+    const early = oauth?.owns(req.path) ? undefined : opts.before?.(req);
     if (early) return early;
-    for (const route of opts.routes) {
+    for (const route of [...(oauth?.routes ?? []), ...opts.routes]) {
       if (route.method !== req.method) continue;
       const m = route.path.exec(req.path);
-      if (m) return route.handle(req, m.slice(1).map((p) => decodeURIComponent(p)));
+      const reply = m && await route.handle(req, m.slice(1).map((p) => decodeURIComponent(p)));
+      if (reply) return reply;
     }
     return opts.notFound;
   }
@@ -111,6 +119,7 @@ export async function startSandbox(opts: SandboxOptions, port = 0): Promise<Sand
     name: opts.name,
     url: origin,
     requests,
+    ...(opts.oauth ? { oauth: opts.oauth } : {}),
     inject: (f) => faults.push({ times: 1, ...f }),
     clearFaults: () => faults.splice(0),
     close: () =>
@@ -197,6 +206,9 @@ export interface ProviderSandbox {
   start(port?: number): Promise<Sandbox>;
   /** The integrated account (context + credentials) that reaches this sandbox at `url`. */
   demoAccount(url: string): { context: Record<string, unknown>; credentials: Credentials };
+  /** The OAuth app the demo registers for this provider's connect flow (URL overrides where its endpoints are not under the API's
+   *  origin), and the context a connect link for it carries. */
+  demoOAuthApp?(url: string): { clientId: string; clientSecret: string; authorizeUrl?: string; tokenUrl?: string; resourcesUrl?: string; context: Record<string, unknown> };
   /** Filters the provider requires, with values that exist in the sandbox (e.g. a Jira project key). */
   demoFilters?: Record<string, unknown>;
   /**

@@ -33,6 +33,8 @@ export interface EngineOptions {
   /** How long a list page stays cached for a walk that resumes inside it (a `first` smaller than the
    *  upstream page; limits.pageCacheSeconds); 0 disables. A walk's fresh pages are always fetched. */
   resumeCacheMs?: number;
+  /** New credentials for an account whose token the upstream refused (OAuth refresh, src/oauth); null: none to be had. */
+  renewCredentials?: (account: Account, used: Credentials) => Promise<Credentials | null>;
   /** Upstream calls one GraphQL request may make across all its fields (default 200). */
   maxUpstreamCallsPerRequest?: number;
   /** How long an upstream page is reused across requests of the same account (cache.pageTtlSeconds); 0 or absent: off. */

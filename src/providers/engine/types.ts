@@ -267,6 +267,23 @@ export interface ContextKey {
   default?: string;
 }
 
+/** Credential keys of an account connected through OAuth (src/oauth): `expiresAt` is an ISO 8601 instant. */
+export const OAUTH_CREDENTIAL_KEYS = ['accessToken', 'refreshToken', 'expiresAt'] as const;
+
+export interface OAuthDefinition {
+  docsUrl: string;
+  credentialKeys: readonly string[];
+  /** Rendered for an account's context; a leading `/` means under its base URL; undefined when a context key is missing. */
+  authorizeUrl(ctx: ProviderContext): string | undefined;
+  tokenUrl(ctx: ProviderContext): string | undefined;
+  scopes: string[];
+  scopeSeparator: string;
+  pkce: boolean;
+  clientAuth: 'form' | 'basic' | 'json';
+  authorizeParams: Record<string, string>;
+  resources?: { url: string; records: string; context: Record<string, string>; match?: { context: string; path: string }; baseUrl?(ctx: ProviderContext): string | undefined };
+}
+
 export interface ProviderDefinition<Raw = any> {
   slug: string;
   displayName: string;
@@ -281,6 +298,8 @@ export interface ProviderDefinition<Raw = any> {
   baseUrl: (ctx: ProviderContext) => string | undefined;
   contextKeys: ContextKey[];
   auth: AuthScheme;
+  /** The OAuth authorization-code flow (connect links, refresh), when the provider offers it. */
+  oauth?: OAuthDefinition;
   /** Headers sent on every request (API version headers). */
   headers: (vars: RequestVars) => Record<string, string>;
   lists: Partial<Record<Category, ListDefinition>>;

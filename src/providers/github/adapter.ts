@@ -68,6 +68,18 @@ export const github = defineProvider({
     key: 'accessToken',
     description: '`credentials.accessToken` (a fine-grained or classic personal access token, or a GitHub App token; "Members" read for org members, "Issues" read for assignees) as a Bearer token; GitHub Enterprise Server: `context.baseUrl` https://HOSTNAME/api/v3',
   },
+  // The web application flow: https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app
+  // and https://docs.github.com/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps — POST /login/oauth/access_token
+  // (Accept: application/json), errors as HTTP 200 with `error`; a GitHub App's expiring user tokens last 8 hours with a
+  // 6-month refresh token that is replaced on each use (refreshing-user-access-tokens); an OAuth app's never expire.
+  // Unconfirmed: PKCE S256 on github.com (announced in GitHub's changelog; not on the pages read) — sent, and harmless if ignored.
+  oauth: {
+    docsUrl: 'https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-user-access-token-for-a-github-app',
+    authorizeUrl: 'https://github.com/login/oauth/authorize',
+    tokenUrl: 'https://github.com/login/oauth/access_token',
+    scopes: ['read:org'],
+    pkce: true,
+  },
   headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
   rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-seconds', resetWhen: { header: 'x-ratelimit-remaining', equals: '0' }, defaultWaitSeconds: 60 },
   errors: {

@@ -15,12 +15,15 @@
 // https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api.
 // Not confirmed by the docs (chosen, and marked where used): the members' order (by id here), the message
 // of a non-owner's 2fa filter (422 here), a non-owner's invitations (404 here), the SAML 403 wording.
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { intParam, people, startSandbox, type ProviderSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { GitHubError, GitHubInvitation, GitHubPublicUser, GitHubSimpleUser } from './types.js';
 
 export const GITHUB_SANDBOX_TOKEN = 'ghp_SandboxOwnerToken4f9c2a71d0e8b35c6'; // an owner of the org
 export const GITHUB_SANDBOX_MEMBER_TOKEN = 'github_pat_11SANDBOXMEMBER0_7be1c04d92'; // a member, not an owner
 export const GITHUB_SANDBOX_OUTSIDER_TOKEN = 'ghp_SandboxOutsiderToken83b0d5e1a2c'; // a GitHub user outside the org
+/** The GitHub App (or OAuth app) registered in the sandbox. */
+export const GITHUB_OAUTH_CLIENT = { clientId: 'Iv1.sandbox0rollcall', clientSecret: 'gh-sandbox-client-secret-5Yt8' };
 export const GITHUB_SANDBOX_SSO_TOKEN = 'ghp_SandboxUnauthorizedSsoToken6d2e'; // not SSO-authorized for the org
 
 export const GITHUB_ORG = { login: 'acme-corp', id: 4201337 } as const;
@@ -215,6 +218,11 @@ export interface GitHubSandboxOptions {
 
 export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<Sandbox> {
   const base = (opts.basePath ?? '').replace(/\/+$/, '');
+  // The web application flow on github.com (/login/oauth/authorize, /login/oauth/access_token), served on the same
+  // origin here; expiring user tokens (8 hours) with rotating refresh tokens, errors with HTTP 200 as GitHub answers.
+  // The user who authorizes is an owner of the organization.
+  const oauth = oauthSim({ ...GITHUB_OAUTH_CLIENT, authorizePath: /^\/login\/oauth\/authorize$/, tokenPath: /^\/login\/oauth\/access_token$/, prefix: 'ghu', accessLifetimeSeconds: 28800, errorStyle: 'github' });
+  const viewerFor = (req: SandboxRequest): Viewer | undefined => (oauth.accepts(/^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1]) ? 'owner' : viewerOf(req));
   const members = opts.members ?? githubDataset();
   const byLogin = new Map(members.map((m) => [m.user.login.toLowerCase(), m.user]));
   const everyone = [...members.map((m) => m.user), ...githubOutsideCollaborators()];
@@ -245,7 +253,7 @@ export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<San
   };
 
   const orgGuard = (req: SandboxRequest, org: string | undefined, doc: string): SandboxReply | Viewer => {
-    const viewer = viewerOf(req)!;
+    const viewer = viewerFor(req)!;
     if (org?.toLowerCase() !== GITHUB_ORG.login && org !== String(GITHUB_ORG.id)) return err(404, 'Not Found', doc);
     if (viewer === 'sso') {
       // (unverified wording) an org with SAML SSO refuses a token not authorized for it: a 403 that is no rate limit
@@ -286,7 +294,7 @@ export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<San
   };
 
   const listAssignees = (req: SandboxRequest, repo: (typeof GITHUB_REPOS)[number] | undefined): SandboxReply => {
-    const viewer = viewerOf(req)!;
+    const viewer = viewerFor(req)!;
     const hidden = !repo || (repo.private && viewer !== 'owner' && viewer !== 'member');
     if (hidden) return err(404, 'Not Found', DOCS.assignees); // a private repository is indistinguishable from a missing one
     if (viewer === 'sso') return orgGuard(req, repo.owner, DOCS.assignees) as SandboxReply;
@@ -309,8 +317,9 @@ export function startGithubSandbox(opts: GitHubSandboxOptions = {}): Promise<San
   return startSandbox(
     {
       name: 'github',
+      oauth,
       // Unknown tokens fail; no token at all is an anonymous caller who sees public data only.
-      authenticate: (req) => viewerOf(req) !== undefined,
+      authenticate: (req) => viewerFor(req) !== undefined,
       unauthorized: err(401, 'Bad credentials'),
       notFound: err(404, 'Not Found'),
       commonHeaders: () => ({
@@ -356,6 +365,7 @@ export const githubSandbox: ProviderSandbox = {
     context: { baseUrl: url, org: GITHUB_ORG.login, owner: GITHUB_ORG.login, repo: 'widgets' },
     credentials: { accessToken: GITHUB_SANDBOX_TOKEN },
   }),
+  demoOAuthApp: (url) => ({ ...GITHUB_OAUTH_CLIENT, authorizeUrl: `${url}/login/oauth/authorize`, tokenUrl: `${url}/login/oauth/access_token`, context: { baseUrl: url, org: GITHUB_ORG.login, owner: GITHUB_ORG.login, repo: 'widgets' } }),
   // What the owner token sees: every member, and the widgets repository's assignable users.
   expectedUsers: (category) => (category === 'TICKETING' ? githubAssignees('widgets') : githubDataset().map((m) => m.user)).map(simpleUser),
 };

@@ -11,6 +11,7 @@
 // answered by the same routes, a throttled one with its own 429 + Retry-After), and Graph's error envelope
 // `{ error: { code, message, innerError } }`.
 // Used by both Graph providers (outlook-calendar, microsoft-entra).
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { people, rng, startSandbox, type Route, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { GraphUser } from './users.js';
 
@@ -185,6 +186,9 @@ function decodeSkip(token: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** A web app registered in the sandbox directory for the delegated (authorization code) flow. */
+export const GRAPH_OAUTH_CLIENT = { clientId: '6731de76-14a6-49ae-97bc-6eba6914391e', clientSecret: 'graph-sandbox-web-secret-Zq4~' };
+
 export interface GraphSandboxOptions {
   accessToken?: string;
   users?: GraphUser[];
@@ -270,7 +274,8 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       let reply: SandboxReply = error(404, 'Request_ResourceNotFound', 'Resource not found for the segment.');
       for (const route of routes) {
         const m = route.method === 'GET' && sub.method === 'GET' ? route.path.exec(sub.path) : null; // no nested batches, no token calls
-        if (m) { reply = await route.handle(sub, m.slice(1).map((p) => decodeURIComponent(p))); break; }
+        const answered = m && await route.handle(sub, m.slice(1).map((p) => decodeURIComponent(p)));
+        if (answered) { reply = answered; break; }
       }
       return { id: r.id, status: reply.status ?? 200, headers: { 'content-type': 'application/json' }, body: reply.body };
     }));
@@ -312,6 +317,8 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
   const sandbox = await startSandbox(
     {
       name: opts.name ?? 'outlook-calendar',
+      // The v2.0 authorization code flow (/{tenant}/oauth2/v2.0/authorize, the same token endpoint), refresh tokens rotated.
+      oauth: oauthSim({ ...GRAPH_OAUTH_CLIENT, authorizePath: /^\/[^/]+\/oauth2\/v2\.0\/authorize$/, tokenPath, prefix: 'eyJ0eXAiOiJKV1QifQ.sbx-ac', accessLifetimeSeconds: lifetime }),
       authenticate: (req) => {
         if (tokenPath.test(req.path)) return true;
         const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];

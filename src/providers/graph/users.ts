@@ -4,7 +4,7 @@
 // error bodies. Sources are cited in each adapter's header.
 import { compact, idOf, isoDate, str } from '../engine/map-helpers.js';
 import type { Email, UnifiedUser, UserStatus, UserType } from '../engine/types.js';
-import type { AuthSpec, ContextKeySpec, EnrichSpec, ErrorSpec, FilterExtrasSpec, FilterSpec, ValueSpec } from '../engine/spec/index.js';
+import type { AuthSpec, ContextKeySpec, EnrichSpec, ErrorSpec, FilterExtrasSpec, FilterSpec, OAuthSpec, ValueSpec } from '../engine/spec/index.js';
 
 export interface GraphUser {
   id: string;
@@ -98,6 +98,20 @@ export const graphAuth = (tokenPermissions: string, appPermissions: string): Aut
     description: `client-credentials grant with \`credentials.tenantId\`, \`clientId\`, \`clientSecret\` (application permission ${appPermissions})`,
   },
 ];
+
+/**
+ * The delegated flow for Graph (outlook-calendar): https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow —
+ * /organizations (work accounts: a personal account has no directory to list) /oauth2/v2.0/authorize and /token, PKCE S256,
+ * `offline_access` for a refresh token, which the platform may replace on each refresh. Delegated User.Read.All needs an
+ * admin's consent; User.ReadBasic.All does not but returns fewer properties.
+ */
+export const GRAPH_OAUTH: OAuthSpec = {
+  docsUrl: 'https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow',
+  authorizeUrl: '{context.loginUrl}/organizations/oauth2/v2.0/authorize',
+  tokenUrl: '{context.loginUrl}/organizations/oauth2/v2.0/token',
+  scopes: ['offline_access', 'User.Read.All'],
+  pkce: true,
+};
 
 export const GRAPH_ERRORS: ErrorSpec = {
   message: (b) =>

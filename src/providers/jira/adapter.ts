@@ -48,8 +48,29 @@ export const jira = defineProvider<JiraUser>({
   slug: 'jira',
   displayName: 'Jira Cloud',
   docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-assignable-search-get',
-  context: { baseUrl: { required: true, description: 'the Jira Cloud site, e.g. https://acme.atlassian.net' } },
-  auth: { kind: 'basic', username: '{credentials.email}', password: '{credentials.apiToken}', description: '`credentials.email` + `credentials.apiToken` (an Atlassian API token) as HTTP Basic auth' },
+  context: {
+    baseUrl: { required: true, description: 'the Jira Cloud site, e.g. https://acme.atlassian.net (an OAuth account: https://api.atlassian.com/ex/jira/{cloudId}, set by the connect flow)' },
+    cloudId: { description: 'the site\'s cloud id (OAuth accounts; found through accessible-resources)' },
+    siteUrl: { description: 'the site an OAuth connect link is for, e.g. https://acme.atlassian.net (default: the first site the user granted)' },
+  },
+  auth: [
+    { kind: 'basic', username: '{credentials.email}', password: '{credentials.apiToken}', description: '`credentials.email` + `credentials.apiToken` (an Atlassian API token) as HTTP Basic auth' },
+    { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken` (OAuth 2.0 3LO, scopes read:jira-user read:jira-work) as a Bearer token, with context.baseUrl https://api.atlassian.com/ex/jira/{cloudId}' },
+  ],
+  // OAuth 2.0 (3LO): https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/ — authorize at auth.atlassian.com
+  // with audience=api.atlassian.com and prompt=consent, POST /oauth/token (JSON body in the docs' examples), offline_access for
+  // a (rotating) refresh token; a 3LO token works only through api.atlassian.com/ex/jira/{cloudId}, the cloud id read from
+  // GET https://api.atlassian.com/oauth/token/accessible-resources. Unconfirmed: PKCE (not documented there, so not sent).
+  oauth: {
+    docsUrl: 'https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/',
+    authorizeUrl: 'https://auth.atlassian.com/authorize',
+    tokenUrl: 'https://auth.atlassian.com/oauth/token',
+    scopes: ['read:jira-user', 'read:jira-work', 'offline_access'],
+    pkce: false,
+    clientAuth: 'json',
+    authorizeParams: { audience: 'api.atlassian.com', prompt: 'consent' },
+    resources: { url: 'https://api.atlassian.com/oauth/token/accessible-resources', records: '', context: { cloudId: 'id', siteUrl: 'url' }, match: { context: 'siteUrl', path: 'url' }, baseUrl: '/ex/jira/{context.cloudId}' },
+  },
   lists: {
     TICKETING: {
       path: '/rest/api/3/user/assignable/search',

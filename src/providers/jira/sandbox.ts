@@ -4,6 +4,7 @@
 // project — so pages come back short, or empty, mid-list — nothing past the 1000th user), GET /rest/api/3/user/bulk
 // (repeated accountId, PageBeanUser), GET /rest/api/3/user?accountId=, GET /rest/api/3/project/search (PageBeanProject), and Jira's `errorMessages` envelope.
 // Projects: ENG (id 10000) and OPS (id 10001); customers belong to no project, app users only to OPS.
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { people, startSandbox, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
 import { JIRA_REACH, type JiraUser } from './adapter.js';
 
@@ -63,6 +64,11 @@ function nonNegativeInt(q: URLSearchParams, name: string, def: number): number |
   return /^\d+$/.test(raw) ? Number(raw) : null;
 }
 
+/** The OAuth 2.0 (3LO) app registered in the sandbox's developer console, and the one site it grants. */
+export const JIRA_OAUTH_CLIENT = { clientId: 'sbxJiraRollcallClient', clientSecret: 'jira-sandbox-3lo-secret-Qm71' };
+export const JIRA_CLOUD_ID = '1324a887-45db-1bf4-1e99-ef0ff456d421';
+export const JIRA_SITE_URL = 'https://acme-sandbox.atlassian.net';
+
 export function startJiraSandbox(opts: { email?: string; token?: string; users?: JiraUser[]; port?: number } = {}): Promise<Sandbox> {
   const expected = `Basic ${Buffer.from(`${opts.email ?? JIRA_SANDBOX_EMAIL}:${opts.token ?? JIRA_SANDBOX_TOKEN}`).toString('base64')}`;
   const users = opts.users ?? jiraDataset();
@@ -87,14 +93,22 @@ export function startJiraSandbox(opts: { email?: string; token?: string; users?:
   return startSandbox(
     {
       name: 'jira',
+      // Atlassian 3LO on one origin: auth.atlassian.com's /authorize and /oauth/token (rotating refresh tokens), and
+      // api.atlassian.com's /oauth/token/accessible-resources plus the API under /ex/jira/{cloudId}.
+      oauth: oauthSim({ ...JIRA_OAUTH_CLIENT, authorizePath: /^\/authorize$/, tokenPath: /^\/oauth\/token$/, prefix: 'atl' }),
       authenticate: (req) => req.headers.authorization === expected,
       unauthorized: error(401, 'Client must be authenticated to access this resource.'),
       notFound: error(404, 'null for uri: the requested resource does not exist'),
       routes: [
-        { method: 'GET', path: /^\/rest\/api\/3\/user\/assignable\/search$/, handle: assignable },
         {
           method: 'GET',
-          path: /^\/rest\/api\/3\/project\/search$/,
+          path: /^\/oauth\/token\/accessible-resources$/,
+          handle: () => ({ body: [{ id: JIRA_CLOUD_ID, url: JIRA_SITE_URL, name: 'acme-sandbox', scopes: ['read:jira-user', 'read:jira-work'], avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png' }] }),
+        },
+        { method: 'GET', path: /^(?:\/ex\/jira\/[0-9a-f-]{36})?\/rest\/api\/3\/user\/assignable\/search$/, handle: assignable },
+        {
+          method: 'GET',
+          path: /^(?:\/ex\/jira\/[0-9a-f-]{36})?\/rest\/api\/3\/project\/search$/,
           handle: (req) => {
             const startAt = nonNegativeInt(req.query, 'startAt', 0);
             const asked = nonNegativeInt(req.query, 'maxResults', 50);
@@ -111,7 +125,7 @@ export function startJiraSandbox(opts: { email?: string; token?: string; users?:
         },
         {
           method: 'GET',
-          path: /^\/rest\/api\/3\/user\/bulk$/,
+          path: /^(?:\/ex\/jira\/[0-9a-f-]{36})?\/rest\/api\/3\/user\/bulk$/,
           handle: (req) => {
             const ids = req.query.getAll('accountId');
             if (!ids.length) return error(400, 'At least one accountId is required.');
@@ -124,7 +138,7 @@ export function startJiraSandbox(opts: { email?: string; token?: string; users?:
         },
         {
           method: 'GET',
-          path: /^\/rest\/api\/3\/user$/,
+          path: /^(?:\/ex\/jira\/[0-9a-f-]{36})?\/rest\/api\/3\/user$/,
           handle: (req) => {
             const u = users.find((x) => x.accountId === req.query.get('accountId'));
             return u ? { body: u } : error(404, 'Specified user does not exist or you do not have required permissions');
@@ -141,5 +155,6 @@ export const jiraSandbox: ProviderSandbox = {
   start: (port) => startJiraSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { email: JIRA_SANDBOX_EMAIL, apiToken: JIRA_SANDBOX_TOKEN } }),
   demoFilters: { collectionId: 'ENG' },
+  demoOAuthApp: (url) => ({ ...JIRA_OAUTH_CLIENT, authorizeUrl: `${url}/authorize`, tokenUrl: `${url}/oauth/token`, resourcesUrl: `${url}/oauth/token/accessible-resources`, context: {} }),
   expectedUsers: () => jiraAssignable('ENG'),
 };

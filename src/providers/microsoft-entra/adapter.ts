@@ -25,7 +25,7 @@
 //   licence note for signInActivity (third-party sources; Microsoft documents only the permission).
 import { refuse } from '../engine/filters.js';
 import { defineProvider, type QueryValueSpec } from '../engine/spec/index.js';
-import { ADVANCED_QUERY, GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_GROUPS, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
+import { ADVANCED_QUERY, GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_GROUPS, GRAPH_OAUTH, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
 
 /** The opt-in for signInActivity (AuditLog.Read.All): `true` or "true". */
 export const wantsSignIn = (ctx: Record<string, unknown>) => ctx.signInActivity === true || ctx.signInActivity === 'true';
@@ -45,6 +45,8 @@ export const microsoftEntra = defineProvider<GraphUser>({
     signInActivity: { description: 'true to select signInActivity for lastLoginAt (needs AuditLog.Read.All and Entra ID P1/P2, else Graph answers 403); default false' },
   },
   auth: graphAuth('User.Read.All, or Directory.Read.All; GroupMember.Read.All or Directory.Read.All for groups', 'User.Read.All; AuditLog.Read.All for signInActivity; Directory.Read.All for groups'),
+  // The delegated connect flow, as outlook-calendar's (same identity platform, same scopes).
+  oauth: GRAPH_OAUTH,
   lists: {
     USER_DIRECTORY: {
       path: '/v1.0/users',

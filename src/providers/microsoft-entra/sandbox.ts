@@ -1,7 +1,7 @@
 // The Microsoft Graph sandbox (src/providers/graph/sandbox.ts) as an Entra ID tenant: the same 260 users with
 // sign-in activity (returned only when selected), so lastLoginAt can be shown on opt-in.
 import type { ProviderSandbox } from '../engine/sandbox-kit.js';
-import { GRAPH_SANDBOX_CLIENT_ID, GRAPH_SANDBOX_CLIENT_SECRET, GRAPH_SANDBOX_TENANT_ID, graphDataset, startGraphSandbox, type GraphSandboxOptions } from '../graph/sandbox.js';
+import { GRAPH_OAUTH_CLIENT, GRAPH_SANDBOX_CLIENT_ID, GRAPH_SANDBOX_CLIENT_SECRET, GRAPH_SANDBOX_TENANT_ID, graphDataset, startGraphSandbox, type GraphSandboxOptions } from '../graph/sandbox.js';
 import type { GraphUser } from '../graph/users.js';
 
 /** Every 5th user never signed in (null); every 3rd signed in before lastSuccessfulSignInDateTime existed (null there). */
@@ -28,6 +28,7 @@ export const startEntraSandbox = (opts: GraphSandboxOptions = {}) => startGraphS
 export const microsoftEntraSandbox: ProviderSandbox = {
   slug: 'microsoft-entra',
   start: (port) => startEntraSandbox({ port }),
+  demoOAuthApp: (url) => ({ ...GRAPH_OAUTH_CLIENT, context: { baseUrl: url, loginUrl: url } }),
   demoAccount: (url) => ({
     context: { baseUrl: url, loginUrl: url, signInActivity: true },
     credentials: { tenantId: GRAPH_SANDBOX_TENANT_ID, clientId: GRAPH_SANDBOX_CLIENT_ID, clientSecret: GRAPH_SANDBOX_CLIENT_SECRET },

@@ -12,7 +12,7 @@
 //   `id in (…)` on /users (the property table leaves `in` blank for id, the general rule says it works);
 //   that `createdDateTime` carries whole seconds (we rely on it to turn `gt` into the supported `ge`).
 import { defineProvider } from '../engine/spec/index.js';
-import { GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
+import { GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_OAUTH, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
 
 export { GRAPH_SELECT, GRAPH_USER_TYPE, graphStatus, type GraphUser } from '../graph/users.js';
 
@@ -23,6 +23,7 @@ export const outlookCalendar = defineProvider<GraphUser>({
   baseUrl: 'https://graph.microsoft.com',
   context: GRAPH_CONTEXT,
   auth: graphAuth('User.Read.All or User.ReadBasic.All', 'User.Read.All'),
+  oauth: GRAPH_OAUTH,
   lists: {
     CALENDAR: {
       path: '/v1.0/users',

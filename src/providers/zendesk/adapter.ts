@@ -68,6 +68,17 @@ export const zendesk = defineProvider<ZendeskUser>({
     { kind: 'basic', username: '{credentials.email}/token', password: '{credentials.apiToken}', description: '`credentials.email` + `credentials.apiToken` as Basic `{email}/token:{apiToken}`' },
     { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken` (OAuth, scope users:read or read) as a Bearer token' },
   ],
+  // OAuth connect flow: https://developer.zendesk.com/documentation/api-basics/authentication/refresh-token,
+  // https://developer.zendesk.com/documentation/api-basics/authentication/oauth-pkce (PKCE S256 on the Ticketing API),
+  // https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/ (POST /oauth/tokens, authorization_code and
+  // refresh_token grants). Unconfirmed: whether every refresh rotates the refresh token (we store whatever comes back).
+  oauth: {
+    docsUrl: 'https://developer.zendesk.com/documentation/api-basics/authentication/refresh-token',
+    authorizeUrl: '/oauth/authorizations/new',
+    tokenUrl: '/oauth/tokens',
+    scopes: ['users:read', 'read'],
+    pkce: true,
+  },
   lists: {
     TICKETING: {
       path: '/api/v2/users',

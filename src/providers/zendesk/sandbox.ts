@@ -4,12 +4,16 @@
 // paging when `page[size]` is absent (`page`, `per_page`, `next_page`, `count`), `role`/`role[]`, `permission_set`, `sort`,
 // the group and organization variants, List Groups, List Organizations, Show Many Organizations, Show User, Show Many Users, rate-limit headers and Zendesk's
 // `{ error, description }` envelope.
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { people, startSandbox, intParam, type ProviderSandbox, type Sandbox, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { ZendeskUser } from './adapter.js';
 
 export const ZENDESK_SANDBOX_EMAIL = 'api-owner@sandbox-admin.invalid';
 export const ZENDESK_SANDBOX_API_TOKEN = 'zd-sandbox-api-token-6QmX2v9R';
 export const ZENDESK_SANDBOX_OAUTH_TOKEN = 'zd-sandbox-oauth-token-c41f7e0b';
+
+/** The OAuth client registered in the sandbox (Admin Center > Apps and integrations > APIs > OAuth clients). */
+export const ZENDESK_OAUTH_CLIENT = { clientId: 'rollcall_sandbox', clientSecret: 'zd-sandbox-oauth-client-secret-93kQ' };
 
 export const ZENDESK_GROUPS = [360000000101, 360000000102, 360000000103];
 export const ZENDESK_ORGANIZATIONS = [360000000201, 360000000202, 360000000203];
@@ -162,6 +166,8 @@ export function startZendeskSandbox(opts: { email?: string; apiToken?: string; a
   return startSandbox(
     {
       name: 'zendesk',
+      // https://developer.zendesk.com/documentation/api-basics/authentication/refresh-token: {subdomain}.zendesk.com/oauth/authorizations/new, POST /oauth/tokens
+      oauth: oauthSim({ ...ZENDESK_OAUTH_CLIENT, authorizePath: /^\/oauth\/authorizations\/new$/, tokenPath: /^\/oauth\/tokens$/, prefix: 'zd' }),
       authenticate: (req) => req.headers.authorization === basic || req.headers.authorization === bearer,
       unauthorized: error(401, "Couldn't authenticate you"),
       notFound: error(404, 'InvalidEndpoint', 'Not found'),
@@ -221,4 +227,5 @@ export const zendeskSandbox: ProviderSandbox = {
   start: (port) => startZendeskSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url, subdomain: 'demo' }, credentials: { email: ZENDESK_SANDBOX_EMAIL, apiToken: ZENDESK_SANDBOX_API_TOKEN } }),
   expectedUsers: () => zendeskDataset(),
+  demoOAuthApp: (url) => ({ ...ZENDESK_OAUTH_CLIENT, context: { baseUrl: url, subdomain: 'demo' } }),
 };

@@ -9,14 +9,14 @@ import { getPath } from '../paths.js';
 import {
   predicateOf,
   type AuthScheme, type ByIdDefinition, type ByIdsDefinition, type Category, type ContextKey, type ErrorPolicy, type FilterName, type FilterServe,
-  type EnrichableField, type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
+  OAUTH_CREDENTIAL_KEYS, type EnrichableField, type OAuthDefinition, type JoinDefinition, type ListDefinition, type Paginator, type ProviderContext, type ProviderDefinition, type RequestTemplate, type RequestVars, type UnifiedUser,
 } from '../types.js';
 import { compileDeclarativeMap } from './declarative.js';
 import { bodyReader, firstString, locate } from './locator.js';
 import { QUOTES } from './quote.js';
 import { ProviderSpecError, validateSpec } from './schema.js';
 import { placeholders, renderHeaders, renderJson, renderPath, renderQuery, renderText, renderUrl, type TemplateValues } from './template.js';
-import type { AuthSpec, ByIdsSpec, DeclarativeMap, EnrichSpec, ErrorSpec, FilterSpec, FilterValuesSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
+import type { OAuthSpec, AuthSpec, ByIdsSpec, DeclarativeMap, EnrichSpec, ErrorSpec, FilterSpec, FilterValuesSpec, JoinSpec, ListSpec, PaginatorSpec, ProviderSpec, RequestSpec } from './types.js';
 import { compileValue } from './values.js';
 
 /** Tried after a provider's own message locators: OAuth (RFC 6749), problem details (RFC 9457) and the usual fields. */
@@ -72,6 +72,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
     },
     contextKeys,
     auth: compileAuth(spec.auth),
+    ...(spec.oauth ? { oauth: compileOAuth(spec.oauth) } : {}),
     headers: (vars) => renderHeaders(spec.headers, { context: vars.context }),
     lists,
     joins,
@@ -352,6 +353,22 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
     case 'hook':
       return auth.scheme;
   }
+}
+
+function compileOAuth(o: OAuthSpec): OAuthDefinition {
+  const url = (tpl: string) => (ctx: ProviderContext) => (tpl.startsWith('/') ? renderText(tpl, { context: ctx }) : renderUrl(tpl, { context: ctx }));
+  return {
+    docsUrl: o.docsUrl,
+    credentialKeys: OAUTH_CREDENTIAL_KEYS,
+    authorizeUrl: url(o.authorizeUrl),
+    tokenUrl: url(o.tokenUrl),
+    scopes: o.scopes,
+    scopeSeparator: o.scopeSeparator ?? ' ',
+    pkce: o.pkce,
+    clientAuth: o.clientAuth ?? 'form',
+    authorizeParams: o.authorizeParams ?? {},
+    ...(o.resources ? { resources: { ...o.resources, baseUrl: o.resources.baseUrl === undefined ? undefined : (ctx: ProviderContext) => renderText(o.resources!.baseUrl!, { context: ctx }) } } : {}),
+  };
 }
 
 export function compileErrors(e: ErrorSpec | undefined): ErrorPolicy {

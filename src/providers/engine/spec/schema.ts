@@ -197,6 +197,23 @@ function schemaFor(mode: SpecMode) {
       default: z.string().optional(),
     })).optional(),
     auth: z.union([auth, z.array(auth).min(1)]),
+    oauth: z.strictObject({
+      docsUrl: z.string().url(),
+      authorizeUrl: template(['context']),
+      tokenUrl: template(['context']),
+      scopes: z.array(z.string().min(1)),
+      scopeSeparator: z.enum([' ', ',']).optional(),
+      pkce: z.boolean(),
+      clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(),
+      authorizeParams: z.record(z.string().min(1), z.string()).optional(),
+      resources: z.strictObject({
+        url: z.string().url(),
+        records: dotPath,
+        context: z.record(z.string().min(1), dotPath.min(1)),
+        match: z.strictObject({ context: z.string().min(1), path: dotPath.min(1) }).optional(),
+        baseUrl: template(['context']).optional(),
+      }).optional(),
+    }).optional(),
     headers: headers(['context']).optional(),
     rateLimit: z.strictObject({
       resetHeader: z.string().min(1),

@@ -51,6 +51,36 @@ export type AuthSpec =
   /** Escape hatch (TS only): a named auth scheme. */
   | { kind: 'hook'; scheme: AuthScheme };
 
+/**
+ * OAuth 2.0 authorization code (RFC 6749 §4.1, PKCE RFC 7636) for the connect flow (src/oauth): where the provider's
+ * authorize and token endpoints are and what it needs. The account then holds `credentials.accessToken` (sent by
+ * the provider's bearer scheme), `refreshToken` and `expiresAt`, refreshed by the gateway. URL templates read
+ * `{context.…}`; one that starts with `/` is under the account's base URL (Zendesk's per-subdomain endpoints).
+ */
+export interface OAuthSpec {
+  /** The provider's guide to registering an app and the flow (cited in the README). */
+  docsUrl: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  /** Asked for when the OAuth app's config names none. */
+  scopes: string[];
+  /** Default ' ' (RFC 6749 §3.3). */
+  scopeSeparator?: ' ' | ',';
+  /** Whether the provider accepts PKCE S256 (it is then always sent). */
+  pkce: boolean;
+  /** How the client id and secret reach the token endpoint; default `form` (client_secret_post). */
+  clientAuth?: 'form' | 'basic' | 'json';
+  /** Sent to the authorize endpoint too (Atlassian: audience, prompt=consent). */
+  authorizeParams?: Record<string, string>;
+  /**
+   * After the code exchange: a GET with the new token whose records say where the API is (Atlassian's
+   * accessible-resources → cloud id). `context` maps context keys to dot paths in the chosen record; the record
+   * whose `match.path` equals `context[match.context]` is chosen, else the first. `baseUrl` (a template over the
+   * context, relative to the resources URL's origin) becomes context.baseUrl.
+   */
+  resources?: { url: string; records: string; context: Record<string, string>; match?: { context: string; path: string }; baseUrl?: string };
+}
+
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 /** A JSON template, or (TS only) a hook computing the body. */
 export type BodyTemplate = Json | ((vars: TemplateVars) => Record<string, unknown> | undefined);
@@ -242,6 +272,8 @@ export interface ProviderSpec<Raw = any> {
   context?: Record<string, ContextKeySpec>;
   /** One scheme, or several: the first whose credential keys are all present wins. */
   auth: AuthSpec | AuthSpec[];
+  /** The OAuth connect flow, when the provider offers authorization code (its auth must take a bearer `accessToken`). */
+  oauth?: OAuthSpec;
   /** Sent on every request (templates allowed). */
   headers?: Record<string, string>;
   /** `resetWhen`: the reset header counts only when another header has a value (GitHub: x-ratelimit-remaining
