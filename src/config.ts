@@ -62,6 +62,8 @@ export const configSchema = (providers: ProviderRegistry) => z
         displayName: z.string().min(1).max(200).optional(),
         context: z.record(z.string(), z.unknown()).default({}),
         credentials: z.record(z.string(), z.string()).default({}),
+        /** Overrides the provider's documented request rate for this account (its plan may allow more or less). */
+        rateLimit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
       }),
     ),
     graphiql: bool(false),
@@ -80,8 +82,13 @@ export const configSchema = (providers: ProviderRegistry) => z
         requestTimeoutMs: int(100, 30000),
         maxInFlightPerTenant: int(1, 32),
         shutdownGraceMs: int(0, 10000),
+        maxUpstreamCallsPerRequest: int(1, 200),
+        maxStreamFirst: int(1, 100000),
+        streamTimeoutMs: int(1000, 600000),
+        rateLimitWaitMs: int(0, 10000),
       })
-      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000 }),
+      .default({ maxScan: 1000, maxJoinPages: 20, maxPages: 50, joinCacheSeconds: 0, requestTimeoutMs: 30000, maxInFlightPerTenant: 32, shutdownGraceMs: 10000, maxUpstreamCallsPerRequest: 200, maxStreamFirst: 100000, streamTimeoutMs: 600000, rateLimitWaitMs: 10000 }),
+    cache: z.strictObject({ pageTtlSeconds: int(0, 0), maxPages: int(1, 1000) }).default({ pageTtlSeconds: 0, maxPages: 1000 }),
     http: z
       .strictObject({
         connectTimeoutMs: int(1, 5000),
@@ -93,8 +100,14 @@ export const configSchema = (providers: ProviderRegistry) => z
         retryBaseDelayMs: int(0, 200),
         retryMaxDelayMs: int(0, 3000),
         retryMaxTotalMs: int(0, 8000),
+        connectionsPerOrigin: int(1, 32),
+        connectionsPerTenant: int(1, 8),
       })
-      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000 }),
+      .default({ connectTimeoutMs: 5000, headersTimeoutMs: 10000, bodyTimeoutMs: 10000, timeoutMs: 10000, queueTimeoutMs: 1000, maxRetries: 3, retryBaseDelayMs: 200, retryMaxDelayMs: 3000, retryMaxTotalMs: 8000, connectionsPerOrigin: 32, connectionsPerTenant: 8 }),
+    // The gateway's own HTTP server (clients → gateway): slow or idle clients cannot hold sockets for long.
+    server: z
+      .strictObject({ headersTimeoutMs: int(100, 10000), requestTimeoutMs: int(100, 60000), keepAliveTimeoutMs: int(100, 5000), maxConnections: int(1, 1024) })
+      .default({ headersTimeoutMs: 10000, requestTimeoutMs: 60000, keepAliveTimeoutMs: 5000, maxConnections: 1024 }),
   })
   .superRefine((cfg, ctx) => {
     const tenants = new Set(cfg.tenants.map((t) => t.id));

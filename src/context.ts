@@ -8,6 +8,7 @@ import { GatewayError } from './providers/engine/errors.js';
 import type { Category, UserRecord } from './providers/engine/types.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { resolveUserNode } from './resolvers/node-loader.js';
+import type { StreamFlow } from './resolvers/stream-flow.js';
 
 export interface GatewayContext {
   tenantId: string;
@@ -21,6 +22,8 @@ export interface GatewayContext {
   listAccounts(): Promise<StoredAccount[]>;
   /** Users by `${category}:${accountId}:${remoteId}`, batched per account and category into the provider's bulk endpoint. */
   users: DataLoader<string, UserRecord | null>;
+  /** Paces this request's @stream connections to its response (created by the first one). */
+  flow?: StreamFlow;
   /** Resolves a decoded global ID for Query.node/nodes. */
   loadNode(id: { typename: string; id: string }): Promise<UserRecord | null>;
 }

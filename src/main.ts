@@ -2,10 +2,11 @@
 // configuration is given at all — in demo mode. stdout carries JSON log lines only; what a person at the
 // terminal must read (usage, the demo banner, why the start failed) goes to stderr, one clear line each.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { LoadedConfig } from './config.js';
+import { createListener } from './listener.js';
 import type { Demo } from './demo.js';
 import { createLogger, LOG_LEVELS, routeConsole, type Logger } from './logger.js';
 import type { Gateway, GatewayOptions } from './server.js';
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
   const open = new Set<Live>(); // every gateway not yet closed: the live one and retired ones still draining
   let ready!: () => void;
   const isReady = new Promise<void>((resolve) => (ready = resolve));
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createListener(loaded.config.server, async (req, res) => {
     if (!live) await isReady;
     const l = live!;
     l.inflight++;
@@ -143,9 +144,8 @@ async function main(): Promise<void> {
         void l.gateway.close();
       }
     });
-    // The admin API is a yoga of its own (src/admin): same port, its own schema and tokens.
-    const target = l.gateway.admin && req.url?.startsWith('/admin/') ? l.gateway.admin : l.gateway.yoga;
-    void target(req, res);
+    // The admin API is a yoga of its own (src/admin), the export plain Node streams: same port.
+    l.gateway.handle(req, res);
   });
   // Demo mode serves its token to anyone who opens GraphiQL: loopback only, unless HOST says otherwise.
   const host = s.host ?? (demo ? '127.0.0.1' : undefined);
@@ -206,6 +206,7 @@ async function main(): Promise<void> {
         `Demo tenant API token: ${demo.token}`,
         `Admin API: http://${shown}:${port}/admin/graphql (admin token: ${env.ROLLCALL_ADMIN_TOKEN})`,
         `Demo accounts: ${Object.entries(demo.accounts).map(([p, id]) => `${id} (${p})`).join(', ')}`,
+        ...demo.unavailable.map((u) => `No demo account for ${u.slug}: its sandbox could not start here. ${u.reason}`),
         '',
       ].join('\n'),
     );

@@ -1,5 +1,7 @@
 // createGateway(config) → a yoga instance plus what it owns. The HTTP layer authenticates the tenant
 // token, builds per-request loaders, and hands everything else to the schema.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLInputType, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -10,12 +12,14 @@ import { createAdminYoga, type AdminYoga } from './admin/server.js';
 import type { AdminToken } from './admin/tokens.js';
 import type { GatewayConfig } from './config.js';
 import { contextFactory, type GatewayContext } from './context.js';
+import { exportHandler } from './export/users.js';
 import { createLogger, requestContext, yogaLogging, type Logger } from './logger.js';
 import { Engine, type Account } from './providers/engine/engine.js';
 import { secretsOf } from './providers/engine/redact.js';
 import { executionPlugins } from './plugins/execution.js';
+import { streamPlugins } from './plugins/stream.js';
 import { corsFor, httpPlugins } from './plugins/http.js';
-import { limitPlugins } from './plugins/limits.js';
+import { limitPlugins, MAX_BODY_BYTES } from './plugins/limits.js';
 import { Admission } from './plugins/load.js';
 import { loggingPlugins } from './plugins/logging.js';
 import { healthPlugin } from './plugins/health.js';
@@ -38,6 +42,10 @@ export interface Gateway {
   logger: Logger;
   /** Requests admitted and still running, per tenant (the in-flight bound). */
   admission: Admission;
+  /** GET /export/users (NDJSON or CSV), answered by Node streams rather than yoga. */
+  exportUsers(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Routes one HTTP request: /admin/ to the admin API, /export/users to the export, the rest to yoga. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
   /** Shutdown's deadline: aborts the upstream calls of every request still running. */
   abortInFlight(): void;
   close(): Promise<void>;
@@ -78,12 +86,13 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     bodyTimeoutMs: h.bodyTimeoutMs,
     timeoutMs: h.timeoutMs,
     queueTimeoutMs: h.queueTimeoutMs,
-    connectionsPerOrigin: 32,
+    connectionsPerOrigin: h.connectionsPerOrigin,
+    connectionsPerTenant: h.connectionsPerTenant,
     retry: { maxRetries: h.maxRetries, baseDelayMs: h.retryBaseDelayMs, maxDelayMs: h.retryMaxDelayMs, maxTotalMs: h.retryMaxTotalMs },
   }, logger);
-  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, joinCacheMs: config.limits.joinCacheSeconds * 1000 });
+  const engine = new Engine(client, config.cursorSecret, { maxScan: config.limits.maxScan, maxJoinPages: config.limits.maxJoinPages, maxPages: config.limits.maxPages, maxUpstreamCallsPerRequest: config.limits.maxUpstreamCallsPerRequest, joinCacheMs: config.limits.joinCacheSeconds * 1000, maxStreamFirst: config.limits.maxStreamFirst, pageCacheMs: config.cache.pageTtlSeconds * 1000, pageCacheMax: config.cache.maxPages, rateLimitWaitMs: config.limits.rateLimitWaitMs });
   const store = opts.store ?? new StaticAccountStore(config.integratedAccounts as Account[], config.tenants);
-  const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs });
+  const admission = new Admission({ maxInFlightPerTenant: config.limits.maxInFlightPerTenant, requestTimeoutMs: config.limits.requestTimeoutMs, streamTimeoutMs: config.limits.streamTimeoutMs });
   const tenantContext = contextFactory(engine, store, config.providers, (tenant, request) => admission.admit(tenant, request));
 
   const yoga = createYoga<Record<string, never>, GatewayContext>({
@@ -95,6 +104,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     cors: corsFor(config.cors.origins, config.cors.maxAge),
     // One operation per request: a JSON array is refused (400 BAD_REQUEST), so per-request limits hold.
     batching: false,
+    // Enforced on the bytes read, so a chunked body (no Content-Length) is cut off at the limit too.
+    maxRequestBodySize: MAX_BODY_BYTES,
     renderGraphiQL,
     graphiql: config.graphiql && { title: 'Rollcall', defaultQuery: opts.graphiql?.defaultQuery ?? EXAMPLE_QUERY, defaultHeaders: opts.graphiql?.headers ?? JSON.stringify({ Authorization: 'Bearer <tenant API token>' }, null, 2), shouldPersistHeaders: false },
     plugins: [
@@ -105,6 +116,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
       ...limitPlugins(),
       ...executionPlugins(),
+      ...streamPlugins(),
     ],
     context: async (init) => {
       const ctx = await tenantContext(init);
@@ -118,5 +130,13 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     ? createAdminYoga({ store, engine, tokens: opts.adminTokens ?? config.adminTokens, logger, graphiql: config.graphiql, graphiqlHeaders: opts.graphiql?.adminHeaders })
     : undefined;
 
-  return { yoga, admin, engine, logger, admission, abortInFlight: () => admission.abortAll(), close: () => client.close() };
+  const filterType = (schema as GraphQLSchema).getType('UserFilter') as GraphQLInputType;
+  const exportUsers = exportHandler({ context: tenantContext, hold: (r) => admission.streaming(r), release: (r) => admission.release(r), filterType });
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const path = req.url?.split('?')[0];
+    if (admin && req.url?.startsWith('/admin/')) void admin(req, res);
+    else if (path === '/export/users') void exportUsers(req, res);
+    else void yoga(req, res);
+  };
+  return { yoga, admin, engine, logger, admission, exportUsers, handle, abortInFlight: () => admission.abortAll(), close: async () => void (await Promise.all([client.close(), engine.close()])) };
 }

@@ -282,6 +282,26 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       expect(listCalls() - before).toBe(single);
     });
 
+    it('lets remoteQuery set no parameter the list itself sends or pages with', async () => {
+      const RQ = `query($account: ID!, $after: String, $filters: UserFilter, $rq: JSON) {
+        users(category: ${category}, integratedAccountId: $account, first: 23, after: $after, filters: $filters, remoteQuery: $rq) { edges { cursor } pageInfo { hasNextPage endCursor } }
+      }`;
+      const twoPages = async (rq: Record<string, string> | null) => {
+        const before = sandbox.requests.length;
+        const one = await h.query(RQ, { account, filters: required, rq });
+        expect(one.body.errors).toBeUndefined();
+        const info = one.body.data.users.pageInfo;
+        if (info.hasNextPage) await h.query(RQ, { account, filters: required, rq, after: info.endCursor });
+        return sandbox.requests.slice(before).filter((r) => listPath.test(r.path));
+      };
+      // Every query parameter a plain walk's first two pages send, and every one the paginator reserves.
+      const names = new Set([...list.paginator.reservedParams, ...(await twoPages(null)).flatMap((r) => [...r.query.keys()])]);
+      const INJECTED = 'zz-injected-zz';
+      const sent = await twoPages(Object.fromEntries([...names].map((n) => [n, INJECTED])));
+      expect(sent.length).toBeGreaterThan(0);
+      for (const r of sent) for (const [k, v] of r.query) if (names.has(k)) expect(v, `remoteQuery set ${k}`).not.toBe(INJECTED);
+    });
+
     describe('honest filters', () => {
       if (supports('isActive')) {
         it('isActive: true and isActive: false split the users in two, each user in exactly one half', async () => {

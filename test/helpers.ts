@@ -7,7 +7,7 @@ import { createGateway, type Gateway } from '../src/server.js';
 export const TENANT_TOKEN = 'test-tenant-token-0123456789abcdef';
 export const OTHER_TENANT_TOKEN = 'other-tenant-token-0123456789abcdef';
 
-export interface TestAccount { id: string; provider: string; context?: Record<string, unknown>; credentials: Record<string, string>; tenant?: string }
+export interface TestAccount { id: string; provider: string; context?: Record<string, unknown>; credentials: Record<string, string>; tenant?: string; rateLimit?: { requests: number; perSeconds: number } }
 
 export interface Harness {
   gateway: Gateway;

@@ -1,22 +1,34 @@
 // Execution plugins: how documents are validated and executed, and errors shaped on the way out.
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getOperationAST, getVariableValues, GraphQLError, visit, type ASTVisitor, type DocumentNode, type ValidationContext } from 'graphql';
+import { getNullableType, getOperationAST, getVariableValues, GraphQLError, isScalarType, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * graphql-jit compiles a document once and executes wide user lists much faster, but cannot run
- * @defer/@stream: those documents take the standard executor. (Variables reach it already coerced.)
+ * graphql-jit compiles a document once and executes wide user lists much faster, but cannot run some
+ * documents exactly: those take the standard executor. (Variables reach it already coerced.) It cannot
+ * run @defer/@stream; it drops variables inside a scalar's object or list literal (`remoteQuery: { a: $v }`)
+ * and prints a warning for every such literal; and it drops a leaf aliased `__proto__`.
  */
 const jitSafety = new WeakMap<DocumentNode, boolean>(); // yoga caches parsed documents, so this hits
-function jitSafe(document: DocumentNode): boolean {
+function jitSafe(document: DocumentNode, schema: GraphQLSchema): boolean {
   const known = jitSafety.get(document);
   if (known !== undefined) return known;
   let safe = true;
-  visit(document, {
+  const types = new TypeInfo(schema);
+  const scalarLiteral = () => {
+    const t = types.getInputType();
+    if (t && isScalarType(getNullableType(t))) safe = false;
+  };
+  visit(document, visitWithTypeInfo(types, {
     Directive: (node) => {
       if (node.name.value === 'defer' || node.name.value === 'stream') safe = false;
     },
-  });
+    Field: (node) => {
+      if (node.alias?.value === '__proto__' || node.name.value === '__proto__') safe = false;
+    },
+    ObjectValue: scalarLiteral,
+    ListValue: scalarLiteral,
+  }));
   jitSafety.set(document, safe);
   return safe;
 }
@@ -83,7 +95,7 @@ export function executionPlugins(): Plugin[] {
   return [
     { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypes) },
     useVariableCoercion(),
-    useGraphQlJit({}, { enableIf: ({ document }) => jitSafe(document) }) as Plugin,
+    useGraphQlJit({}, { enableIf: ({ document, schema }) => jitSafe(document, schema) }) as Plugin,
     useErrorLocations(),
   ];
 }

@@ -2,11 +2,15 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { GatewayError } from '../providers/engine/errors.js';
 
 /** Armor's rejections carry no code of their own: give them ours. */
 const tooComplex = (_ctx: unknown, error: GraphQLError) => {
   Object.assign(error.extensions as Record<string, unknown>, { code: 'QUERY_TOO_COMPLEX' });
 };
+
+/** The largest request body, in bytes: checked on Content-Length up front and, by yoga, on the bytes actually read. */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Refuses request bodies over `limit` bytes before they are read (HTTP 413). */
 function useBodyLimit(limit: number): Plugin {
@@ -19,6 +23,23 @@ function useBodyLimit(limit: number): Plugin {
   };
 }
 
+/** yoga cuts a body off at maxRequestBodySize bytes read (REQUEST_ENTITY_TOO_LARGE): the same code as a too-long Content-Length. */
+function useBodyLimitCode(limit: number): Plugin {
+  return {
+    onRequestParse: ({ requestParser, setRequestParser }) => {
+      if (!requestParser) return;
+      setRequestParser(async (request) => {
+        try {
+          return await requestParser(request);
+        } catch (e: any) {
+          if (e?.extensions?.code === 'REQUEST_ENTITY_TOO_LARGE') throw new GatewayError('QUERY_TOO_COMPLEX', `Request body over ${limit} bytes.`, {}, { status: 413 });
+          throw e;
+        }
+      });
+    },
+  };
+}
+
 /**
  * Armor bounds aliases, depth, tokens and directives. Its static cost ignores `first` (one full directory
  * page already scores ~42k), so aliases bound fan-out instead. Field suggestions stay on: the schema is
@@ -26,10 +47,12 @@ function useBodyLimit(limit: number): Plugin {
  */
 export function limitPlugins(): Plugin[] {
   return [
-    useBodyLimit(256 * 1024),
+    useBodyLimit(MAX_BODY_BYTES),
+    useBodyLimitCode(MAX_BODY_BYTES),
     EnvelopArmorPlugin({
       blockFieldSuggestion: { enabled: false },
-      maxAliases: { n: 20, onReject: [tooComplex] },
+      // No allow-list: armor's default one matches alias *names*, so `__typename: users(…)` went uncounted.
+      maxAliases: { n: 20, allowList: [], onReject: [tooComplex] },
       maxDepth: { n: 12, onReject: [tooComplex] },
       costLimit: { enabled: false },
       maxTokens: { n: 5_000, onReject: [tooComplex] },

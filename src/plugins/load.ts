@@ -5,9 +5,14 @@
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from '../providers/engine/errors.js';
 
-export interface AdmissionOptions { maxInFlightPerTenant: number; requestTimeoutMs: number }
+export interface AdmissionOptions {
+  maxInFlightPerTenant: number;
+  requestTimeoutMs: number;
+  /** Budget of a streamed response (@stream/@defer), from its start; it keeps its slot until it ends. */
+  streamTimeoutMs?: number;
+}
 
-interface Admitted { tenant: string; ctl: AbortController; timer: NodeJS.Timeout; request: Request; onClientGone: () => void }
+interface Admitted { tenant: string; ctl: AbortController; timer: NodeJS.Timeout; request: Request; onClientGone: () => void; started: number; streaming?: boolean }
 
 /** Seconds a refused client is told to wait: in-flight requests end within their budget, most far sooner. */
 const RETRY_AFTER_SECONDS = 1;
@@ -37,10 +42,13 @@ export class Admission {
     const ctl = new AbortController();
     const budget = new GatewayError('UPSTREAM_UNAVAILABLE', `the request's time budget of ${requestTimeoutMs} ms (limits.requestTimeoutMs) ran out, so its upstream calls were stopped. Ask for fewer items or fields, or retry later.`);
     const timer = setTimeout(() => ctl.abort(budget), requestTimeoutMs);
-    const onClientGone = () => ctl.abort(new GatewayError('UPSTREAM_UNAVAILABLE', 'the client disconnected, so its upstream calls were stopped.'));
+    const onClientGone = () => {
+      ctl.abort(new GatewayError('UPSTREAM_UNAVAILABLE', 'the client disconnected, so its upstream calls were stopped.'));
+      if (this.live.get(request)?.streaming) this.release(request);
+    };
     request.signal?.addEventListener('abort', onClientGone, { once: true });
     if (request.signal?.aborted) onClientGone();
-    this.live.set(request, { tenant, ctl, timer, request, onClientGone });
+    this.live.set(request, { tenant, ctl, timer, request, onClientGone, started: performance.now() });
     return ctl.signal;
   }
 
@@ -62,8 +70,31 @@ export class Admission {
     for (const a of this.live.values()) a.ctl.abort(reason);
   }
 
-  /** Releases each request's slot once its response is ready (a refused request never held one). */
+  /** A streamed response keeps its slot (and its signal) until its last payload, within streamTimeoutMs. */
+  streaming(request: Request): void {
+    const a = this.live.get(request);
+    if (!a || a.streaming) return;
+    a.streaming = true;
+    clearTimeout(a.timer);
+    const ms = this.options.streamTimeoutMs ?? 600_000;
+    const budget = new GatewayError('UPSTREAM_UNAVAILABLE', `the streamed response's time budget of ${ms} ms (limits.streamTimeoutMs) ran out, so it was stopped. Continue from the last cursor received, or raise the limit.`);
+    a.timer = setTimeout(() => a.ctl.abort(budget), Math.max(0, ms - (performance.now() - a.started)));
+  }
+
+  /** Releases each request's slot once its response is ready, or a streamed one once it ends (a refused request never held one). */
   plugin(): Plugin {
-    return { onResponse: ({ request }) => this.release(request) };
+    return {
+      onExecute: ({ args }) => ({
+        onExecuteDone: ({ result }) => {
+          const request = (args.contextValue as { request?: Request }).request;
+          if (!request || !(Symbol.asyncIterator in result)) return;
+          this.streaming(request);
+          return { onEnd: () => this.release(request) };
+        },
+      }),
+      onResponse: ({ request }) => {
+        if (!this.live.get(request)?.streaming) this.release(request);
+      },
+    };
   }
 }

@@ -12,20 +12,33 @@ export class LoggingUpstreamClient extends UpstreamClient {
     super(options);
   }
 
-  override async call(opts: CallOptions): Promise<UpstreamResponse> {
+  override call(opts: CallOptions): Promise<UpstreamResponse> {
+    return this.observe(opts, () => super.call(opts));
+  }
+
+  /** Every upstream call, HTTP or LDAP (a search is logged as SEARCH with its query: base DN, filter, attributes). */
+  override async observe(opts: CallOptions, run: () => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
     if (opts.accountId) requestContext.getStore()?.accounts.add(opts.accountId);
-    if (!this.logger.isLevelEnabled('debug')) return super.call(opts);
+    if (!this.logger.isLevelEnabled('debug')) return run().catch((e) => Promise.reject(this.noteRefusal(opts, e)));
     const started = performance.now();
-    const line = { provider: opts.provider, accountId: opts.accountId, method: opts.request.method, url: redactUrl(buildUrl(opts.origin, opts.request), opts.secrets) };
+    const method = /^ldaps?:/.test(opts.origin) ? 'SEARCH' : opts.request.method;
+    const line = { provider: opts.provider, accountId: opts.accountId, method, url: redactUrl(buildUrl(opts.origin, opts.request), opts.secrets) };
     try {
-      const res = await super.call(opts);
+      const res = await run();
       this.logger.debug({ ...line, status: res.call.status, durationMs: res.call.durationMs, retries: res.call.retries }, 'upstream call');
       return res;
     } catch (e) {
       const status = e instanceof GatewayError ? (e.extensions.upstreamStatus ?? null) : null;
       const code = e instanceof GatewayError ? e.code : 'INTERNAL';
       this.logger.debug({ ...line, status, durationMs: Math.round((performance.now() - started) * 100) / 100, code }, 'upstream call failed');
-      throw e;
+      throw this.noteRefusal(opts, e);
     }
+  }
+
+  /** A private upstream refused: the tenant's message leaves the host out, the operator's log names it. */
+  private noteRefusal(opts: CallOptions, e: unknown): unknown {
+    if (e instanceof GatewayError && e.code === 'PRIVATE_UPSTREAM_REFUSED')
+      this.logger.warn({ provider: opts.provider, accountId: opts.accountId, host: new URL(opts.origin).hostname }, 'private upstream refused');
+    return e;
   }
 }

@@ -2,11 +2,14 @@
 // config declares (`customProviders`). The gateway builds a ProviderRegistry per config and reads
 // providers only through it (config validation, the account store, resolvers, context).
 import type { ProviderDefinition } from './engine/types.js';
+import { atlassian } from './atlassian/adapter.js';
+import { auth0 } from './auth0/adapter.js';
 import { claude } from './claude/adapter.js';
 import { cursor } from './cursor/adapter.js';
 import { github } from './github/adapter.js';
 import { jira } from './jira/adapter.js';
 import { jumpcloud } from './jumpcloud/adapter.js';
+import { ldap } from './ldap/adapter.js';
 import { linear } from './linear/adapter.js';
 import { microsoftEntra } from './microsoft-entra/adapter.js';
 import { okta } from './okta/adapter.js';
@@ -18,7 +21,7 @@ import { slack } from './slack/adapter.js';
 import { zendesk } from './zendesk/adapter.js';
 
 /** The built-in providers (adapters in src/providers/<slug>/). */
-export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, jumpcloud, onelogin, microsoftEntra];
+export const PROVIDERS: ProviderDefinition[] = [claude, openai, cursor, outlookCalendar, okta, zendesk, jira, github, linear, slack, scim, ldap, jumpcloud, onelogin, microsoftEntra, atlassian, auth0];
 
 export class ProviderRegistry {
   private readonly bySlug: Map<string, ProviderDefinition>;

@@ -37,7 +37,7 @@ export function enrichedRef(u: UserRecord, ctx: GatewayContext, field: 'organiza
 export async function enrichedRefs(u: UserRecord, ctx: GatewayContext, field: 'groups' | 'organizations'): Promise<LazyRef[]> {
   const mapped = u[field] ?? [];
   const spec = ctx.providers.get(u.provider)?.enrich?.[field];
-  if (spec?.by === 'user' && !mapped.length) {
+  if ((spec?.by === 'user' || spec?.by === 'json-batch') && !mapped.length) {
     const t = await target(u, ctx);
     return t ? ctx.scope.lookups.refsOf(t.account, t.def, field, u.remoteId) : [];
   }

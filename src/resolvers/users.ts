@@ -3,12 +3,17 @@ import { builder } from '../schema/builder.js';
 import { CategoryEnum } from '../schema/enums.js';
 import { UserFilterInput } from '../schema/filters.js';
 import { UserConnection } from '../schema/connection.js';
-import { fieldSelects, operationSelects } from './selection.js';
+import { fieldSelects, operationSelects, streamedEdges } from './selection.js';
+import { streamUsers } from './stream.js';
 import { GatewayError } from '../providers/engine/errors.js';
+import { withinDepth } from '../providers/engine/paths.js';
 import { failedCallOf, type UpstreamCall } from '../providers/engine/http.js';
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
 import type { ProviderDefinition, UserFilter } from '../providers/engine/types.js';
+
+/** How deep remoteQuery may nest: query parameters are flat, a POST body's extra fields a few levels at most. */
+const MAX_REMOTE_QUERY_DEPTH = 10;
 
 export async function loadAccount(ctx: GatewayContext, id: string): Promise<{ account: Account; def: ProviderDefinition }> {
   const account = await ctx.accounts.load(id);
@@ -73,16 +78,24 @@ builder.queryField('users', (t) =>
       if (args.last != null || args.before != null)
         throw new GatewayError('BACKWARD_PAGINATION_UNSUPPORTED', `${def.displayName} pages forward only; use first/after.`, { provider: def.slug });
       const first = args.first ?? 50;
-      if (!Number.isInteger(first) || first < 1 || first > 100) throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and 100 (got ${first}).`);
+      const stream = streamedEdges(info);
+      const streamMax = ctx.engine.options.maxStreamFirst ?? 100_000;
+      const max = stream ? streamMax : 100;
+      if (!Number.isInteger(first) || first < 1 || first > max)
+        throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${max} (got ${first})${stream ? ' (limits.maxStreamFirst)' : `; up to ${streamMax} with edges @stream`}.`);
       const rq = args.remoteQuery;
       if (rq != null && (typeof rq !== 'object' || Array.isArray(rq)))
         throw new GatewayError('BAD_USER_INPUT', 'remoteQuery must be an object of query parameter names to values.');
+      if (rq != null && !withinDepth(rq, MAX_REMOTE_QUERY_DEPTH))
+        throw new GatewayError('BAD_USER_INPUT', `remoteQuery may nest at most ${MAX_REMOTE_QUERY_DEPTH} levels deep; upstream query parameters are flat values or short lists.`);
       if (operationSelects(info, 'debug')) ctx.scope.debug = true;
+      const listArgs = { category: args.category, first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null };
+      if (stream) return streamUsers(ctx, info, account, def, listArgs, stream.initialCount);
 
       const calls: UpstreamCall[] = [];
       let res;
       try {
-        res = await ctx.scope.list(account, def, { category: args.category, first, after: args.after, filter: toUserFilter(args.filters as never), remoteQuery: rq as Record<string, unknown> | null }, calls);
+        res = await ctx.scope.list(account, def, listArgs, calls);
       } catch (e) {
         throw fieldSelects(info, 'debug') ? withUpstreamCalls(e, calls) : e;
       }

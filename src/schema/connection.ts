@@ -2,17 +2,18 @@
 import { builder } from './builder.js';
 import { UserInterface } from './users.js';
 import type { UpstreamCall } from '../providers/engine/http.js';
+import type { RateLimitState } from '../providers/engine/rate-limit.js';
 
 export const HeaderType = builder.objectRef<{ name: string; value: string }>('Header').implement({
   fields: (t) => ({ name: t.exposeString('name'), value: t.exposeString('value') }),
 });
 
 export const UpstreamCallType = builder.objectRef<UpstreamCall>('UpstreamCall').implement({
-  description: 'One upstream HTTP call made to answer this connection. Secrets are redacted.',
+  description: 'One upstream call made to answer this connection: an HTTP request, or an LDAP SEARCH (url: an RFC 4516 LDAP URL with the base DN and filter). Secrets are redacted.',
   fields: (t) => ({
     method: t.exposeString('method'),
     url: t.exposeString('url'),
-    status: t.int({ nullable: true, resolve: (c) => c.status }),
+    status: t.int({ nullable: true, description: 'The HTTP status, or for LDAP the result code (0: success).', resolve: (c) => c.status }),
     durationMs: t.exposeFloat('durationMs'),
     retries: t.exposeInt('retries'),
     responseHeaders: t.field({ type: [HeaderType], resolve: (c) => c.responseHeaders }),
@@ -22,6 +23,23 @@ export const UpstreamCallType = builder.objectRef<UpstreamCall>('UpstreamCall').
     resultCount: t.int({ nullable: true, resolve: (c) => c.resultCount }),
   }),
 });
+
+export const RateLimitType = builder.objectRef<RateLimitState>('UpstreamRateLimit').implement({
+  description: "The account's upstream request budget after this page: what the provider's headers said, and how long the gateway held this page's calls back to keep the account under its limit.",
+  fields: (t) => ({
+    remaining: t.int({ nullable: true, description: 'Requests left in the upstream window (the provider\'s remaining header); null when it sends none.', resolve: (r) => r.remaining }),
+    resetAt: t.field({ type: 'DateTime', nullable: true, description: 'When the upstream window resets (its reset header); null when it sends none.', resolve: (r) => r.resetAt }),
+    waitedMs: t.float({ description: "Milliseconds this page's upstream calls waited for their turn in the account's request bucket.", resolve: (r) => r.waitedMs }),
+  }),
+});
+
+/** The budget after the last call that reported one, with the waits of every call. */
+function rateLimitOf(calls: UpstreamCall[] | undefined): RateLimitState | null {
+  const seen = (calls ?? []).filter((c) => c.rateLimit);
+  if (!seen.length) return null;
+  const last = seen.at(-1)!.rateLimit!;
+  return { remaining: last.remaining, resetAt: last.resetAt, waitedMs: seen.reduce((n, c) => n + c.rateLimit!.waitedMs, 0) };
+}
 
 export const UserConnection = builder.connectionObject(
   {
@@ -33,6 +51,12 @@ export const UserConnection = builder.connectionObject(
         nullable: true,
         description: 'Upstream calls behind this page; recorded only when selected.',
         resolve: (c: any) => c.debug ?? [],
+      }),
+      rateLimit: t.field({
+        type: RateLimitType,
+        nullable: true,
+        description: "The account's upstream request budget after this page, where the provider reports it or the gateway paces the account; null otherwise.",
+        resolve: (c: any) => rateLimitOf(c.debug),
       }),
     }),
   },

@@ -8,6 +8,7 @@ export type AuthKind =
   | 'API_KEY'
   | 'BASIC'
   | 'BEARER'
+  | 'LDAP_SIMPLE_BIND'
   | 'OAUTH2_CLIENT_CREDENTIALS';
 
 export type Category =
@@ -33,6 +34,7 @@ export type PaginationKind =
   | 'BODY_CURSOR'
   | 'GRAPHQL'
   | 'HEADER_CURSOR'
+  | 'LDAP_PAGED'
   | 'LINK_HEADER'
   | 'NEXT_URL'
   | 'NONE'

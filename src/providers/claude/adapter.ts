@@ -45,7 +45,8 @@ export const CLAUDE_USER_TYPE: Record<string, UserType> = {
 };
 
 export const CLAUDE_VERSION = '2023-06-01';
-const page = (param: string, next: string): PaginatorSpec => ({ kind: 'cursor', next, stop: { path: 'has_more', notEquals: true }, send: { query: param }, pageSize: { param: 'limit', max: 1000 } });
+// `before_id` pages backwards: reserved, so remoteQuery cannot turn a walk around.
+const page = (param: string, next: string): PaginatorSpec => ({ kind: 'cursor', next, stop: { path: 'has_more', notEquals: true }, send: { query: param }, pageSize: { param: 'limit', max: 1000 }, reservedParams: ['before_id'] });
 
 export const claude = defineProvider<ClaudeUser>({
   slug: 'claude',

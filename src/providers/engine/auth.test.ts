@@ -130,6 +130,16 @@ describe('client authentication at the token endpoint', () => {
     expect(t!.body).toEqual({ grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: SECRET, audience: `${sandbox.url}/api/` });
   });
 
+  it('takes the first grant parameter template whose values are all present (an override, else a default)', async () => {
+    const def = provider('json', { params: { audience: ['{context.audience}', '{context.baseUrl}/api/v2/'] } });
+    let from = sandbox.requests.length;
+    await list(def);
+    expect(tokenRequests(from)[0]!.body.audience).toBe(`${sandbox.url}/api/v2/`);
+    from = sandbox.requests.length;
+    await list(def, account({ audience: 'https://custom.test/api/' }));
+    expect(tokenRequests(from)[0]!.body.audience).toBe('https://custom.test/api/');
+  });
+
   it('declares context.tokenUrl, and sends the grant there when an account sets it', async () => {
     const def = provider('form');
     expect(def.contextKeys.find((k) => k.key === 'tokenUrl')).toMatchObject({ required: false, pattern: '^https?://' });

@@ -30,6 +30,21 @@ export function basicAuth(opts: { user: (c: Credentials) => string; password: (c
   };
 }
 
+/** Where an LDAP simple bind (RFC 4511 §4.2) travels from the auth scheme to the LDAP transport: request-scoped
+ *  values like headers, redacted like them, never sent anywhere but the bind. */
+export const LDAP_BIND_DN = 'x-ldap-bind-dn';
+export const LDAP_BIND_PASSWORD = 'x-ldap-bind-password';
+
+export function ldapBindAuth(opts: { dn: (c: Credentials) => string; password: (c: Credentials) => string; keys: string[]; description: string }): AuthScheme {
+  return {
+    kind: 'LDAP_SIMPLE_BIND',
+    credentialKeys: opts.keys,
+    description: opts.description,
+    applies: (c) => has(c, opts.keys),
+    headers: (c) => ({ [LDAP_BIND_DN]: opts.dn(c), [LDAP_BIND_PASSWORD]: opts.password(c) }),
+  };
+}
+
 export function bearerAuth(opts: { key: string; description: string }): AuthScheme {
   return {
     kind: 'BEARER',

@@ -40,6 +40,18 @@ describe('paginator state', () => {
     });
   }
 
+  it('sends no page size for a next link the upstream sizes itself (pageSize.fixed), and keeps only the link\'s token', async () => {
+    const { compilePaginator } = await import('./spec/compile.js');
+    const p = compilePaginator({ kind: 'next-url', next: 'links.next', pageSize: { fixed: 50 } });
+    const first = p.first(base, 23);
+    expect(first).toEqual(base);
+    expect(p.maxPageSize).toBe(50);
+    const next = p.next(first, page(50, {}, { links: { next: 'https://x.test/api/v1/users?search=status+eq+%22ACTIVE%22&cursor=c2' } }), 'https://x.test')!;
+    expect(next.query).toEqual([...base.query, ['cursor', 'c2']]);
+    expect(p.state(next, first)).toEqual([['cursor', 'c2']]);
+    expect(p.description).toContain('sized by the upstream');
+  });
+
   it('keeps a link that only adds its token down to that token', () => {
     const p = linkHeader({ pageSizeParam: 'limit', maxPageSize: 200 });
     const first = p.first(base, 200);

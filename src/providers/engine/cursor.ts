@@ -136,6 +136,8 @@ export class CursorCodec {
     if (parts.length !== 3 || !PAGE.test(parts[0]!) || !OFFSET.test(parts[1]!)) throw invalid('malformed');
     const [page, offset, sig] = parts as [string, string, string];
     const given = Buffer.from(sig, 'base64url');
+    // One spelling per cursor: base64url's unused trailing bits would otherwise give each one several.
+    if (given.toString('base64url') !== sig || Buffer.from(page, 'base64url').toString('base64url') !== page) throw invalid('malformed');
     const expected = Buffer.from(CursorCodec.sig(this.pageKey(page), offset), 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('bad signature');
     const sealed = Buffer.from(page, 'base64url');

@@ -9,36 +9,56 @@ import { LRUCache } from 'lru-cache';
 import { tokenEndpointErrors, type AuthIo } from './auth.js';
 import { CursorCodec, stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
-import { UpstreamClient, withCall, type UpstreamCall } from './http.js';
+import { UpstreamClient, withCall, type CallOptions, type UpstreamCall } from './http.js';
+import { LdapTransport } from './ldap.js';
 import { list, type ListArgs, type ListResult } from './list.js';
 import { byIds } from './by-ids.js';
+import { RateLimits } from './rate-limit.js';
+import { SharedPages } from './single-flight.js';
 import { Lookups } from './lookups.js';
 import { underBase } from './paginators.js';
-import { secretsOf, secretsOfHeaders } from './redact.js';
+import { redactDeep, redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
 import { contextOf, safePath, type Account, type EngineOptions, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
 
 export type { Account, EngineOptions } from './scope.js';
 export type { Edge, ListArgs, ListResult } from './list.js';
 
+/** Upstream calls one GraphQL request may make, across all its fields (limits.maxUpstreamCallsPerRequest). */
+export const DEFAULT_MAX_UPSTREAM_CALLS = 200;
+
 interface PageKey { account: Account; def: ProviderDefinition; spec: PageSpec; request: UpstreamRequest; headers: Record<string, string> }
 
 function splitBaseUrl(baseUrl: string): { origin: string; basePath: string } {
   const u = new URL(baseUrl);
-  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, '') };
+  // protocol + host rather than `origin`, which is "null" for schemes URL does not know (ldap:, ldaps:).
+  return { origin: `${u.protocol}//${u.host}`, basePath: u.pathname.replace(/\/+$/, '') };
 }
 
 export class Engine {
   readonly cursors: CursorCodec;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
   readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
+  /** The second transport (ProviderDefinition.transport LDAP), with the HTTP client's guard, deadline and retries. */
+  readonly ldap: LdapTransport;
+  /** Upstream pages shared across requests: one call for concurrent identical requests, and the page cache. */
+  readonly pages: SharedPages<Page>;
+  /** Each account's request bucket. */
+  readonly rateLimits: RateLimits;
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
+    this.ldap = new LdapTransport(client.options);
     this.joinCache = options.joinCacheMs > 0 ? new LRUCache({ max: 1000, ttl: options.joinCacheMs }) : null;
+    this.pages = new SharedPages(options.pageCacheMs ?? 0, options.pageCacheMax ?? 1000);
+    this.rateLimits = new RateLimits(options.rateLimitWaitMs ?? 10_000);
   }
   /** A GraphQL request's scope; `signal` (its budget, the client leaving, shutdown) aborts its upstream calls. */
   scope(signal?: AbortSignal): RequestScope {
     return new RequestScope(this, signal);
+  }
+  /** Closes what the engine keeps open besides the HTTP pools (LDAP searches kept for their next page). */
+  close(): Promise<void> {
+    return this.ldap.close();
   }
 }
 
@@ -49,6 +69,10 @@ export class RequestScope implements Scope {
   readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
   /** Filter values and fields filled only when selected, through this scope's page loader. */
   readonly lookups: Lookups;
+  /** Upstream calls made for this request so far (the per-request budget). */
+  private upstreamCalls = 0;
+  /** Secrets auth headers derived per account (minted tokens), so cursors and records never carry them. */
+  private readonly derived = new Map<string, Set<string>>();
 
   constructor(readonly engine: Engine, readonly signal?: AbortSignal) {
     this.lookups = new Lookups(this);
@@ -82,27 +106,60 @@ export class RequestScope implements Scope {
     return { postToken, postForm: (url, form) => postToken(url, { form }) };
   }
 
-  private async fetchPage({ account, def, spec, request, headers: requestHeaders }: PageKey): Promise<Page> {
+  /** The account's secrets as this request knows them: its credentials and what its auth headers derived (a minted token). */
+  secrets(account: Account): readonly string[] {
+    const derived = this.derived.get(account.id);
+    const own = secretsOf(account.credentials);
+    return derived ? [...new Set([...own, ...derived])] : own;
+  }
+
+  /** One more upstream call for this request, or UPSTREAM_BUDGET_EXHAUSTED (counted across all its fields). */
+  private spend(def: ProviderDefinition): void {
+    const max = this.engine.options.maxUpstreamCallsPerRequest ?? DEFAULT_MAX_UPSTREAM_CALLS;
+    if (++this.upstreamCalls > max)
+      throw new GatewayError('UPSTREAM_BUDGET_EXHAUSTED', `This request reached its budget of ${max} upstream calls (limits.maxUpstreamCallsPerRequest) before ${def.slug} could be called again. Ask for fewer fields, aliases or ids per request, or page with after.`, { provider: def.slug });
+  }
+
+  /** One upstream page, shared with other requests asking for the same one of the same account at the same time. */
+  private async fetchPage(k: PageKey): Promise<Page> {
+    const key = `${k.account.tenant}\u0000${k.account.id}\u0000${k.spec.kind}\u0000${stableStringify(k.request)}\u0000${stableStringify(k.headers)}\u0000${this.debug ? 1 : 0}`;
+    const page = await this.engine.pages.get(key, this.signal, (signal) => this.fetchUpstream(k, signal), (reason) => left(k.def.slug, reason));
+    return { ...page, call: { ...page.call } }; // each request marks its own call record (isLooping)
+  }
+
+  private async fetchUpstream({ account, def, spec, request, headers: requestHeaders }: PageKey, signal: AbortSignal): Promise<Page> {
     const { origin, basePath } = this.target(account, def);
     const secrets = secretsOf(account.credentials);
     const ctx = contextOf(account, def);
     let used: Record<string, string> | undefined; // the auth headers of the last attempt: only that token is dropped
+    let callSecrets: string[] = secrets;
     const send = async () => {
+      this.spend(def);
       const auth = await def.auth.headers(account.credentials, ctx, this.authIo(def, secrets));
       used = auth;
-      return this.engine.client.call({
+      const derived = secretsOfHeaders(auth);
+      if (derived.length) {
+        const known = this.derived.get(account.id) ?? new Set<string>();
+        for (const s of derived) known.add(s);
+        this.derived.set(account.id, known);
+      }
+      callSecrets = [...secrets, ...derived];
+      const opts: CallOptions = {
         provider: def.slug,
         accountId: account.id,
+        tenant: account.tenant,
         origin,
         request,
         headers: { ...requestHeaders, ...auth },
-        secrets: [...secrets, ...secretsOfHeaders(auth)],
+        secrets: callSecrets,
         rateLimit: def.rateLimit,
         errors: def.errors,
         idempotent: spec.idempotent,
         debug: this.debug,
-        signal: this.signal,
-      });
+        signal,
+        limiter: this.engine.rateLimits.for(account, def.slug, def.rateLimit),
+      };
+      return def.transport === 'LDAP' ? this.engine.client.observe(opts, () => this.engine.ldap.call(opts)) : this.engine.client.call(opts);
     };
     let res;
     try {
@@ -112,21 +169,30 @@ export class RequestScope implements Scope {
       if (!(e instanceof GatewayError && e.code === 'UPSTREAM_UNAUTHORIZED' && used && def.auth.invalidate?.(account.credentials, ctx, used))) throw e;
       res = await send();
     }
-    let records: unknown;
+    let records: unknown[] | undefined;
     try {
-      records = spec.records(res.body);
+      const read = spec.records(res.body);
+      records = Array.isArray(read) ? read : undefined;
     } catch {
       records = undefined;
     }
-    if (!Array.isArray(records))
+    if (!records)
       throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} answered ${res.status} without the expected list of records. The upstream API may have changed; check the account's base URL.`, { provider: def.slug, upstreamStatus: res.status }), res.call);
+    let next: UpstreamRequest | null;
+    try {
+      next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
+    } catch (e) {
+      throw withCall(e instanceof GatewayError ? new GatewayError(e.code, `${def.slug}: ${e.message}`, { ...e.extensions, provider: def.slug, upstreamStatus: res.status }) : e as Error, res.call);
+    }
+    // An upstream echoing the account's secrets into its records (a token in profile.title): redacted before
+    // anything maps them, so neither mapped fields nor remoteData carry them. Paging (above) saw the raw body.
+    if (res.echoesSecret) records = redactDeep(records, callSecrets) as unknown[];
     // Pages whose records are mapped get the provider's async preparation here, once (pages are cached).
-    if (spec.prepare) await spec.prepare(records).catch((e: Error) => Promise.reject(withCall(e, res.call)));
-    const next = spec.paginator ? spec.paginator.next(request, { headers: res.headers, body: res.body, records }, origin + basePath) : null;
+    if (spec.prepare) await spec.prepare(records as unknown[]).catch((e: Error) => Promise.reject(withCall(e, res.call)));
     res.call.resultCount = records.length;
     res.call.isEmptyResult = records.length === 0;
-    res.call.nextCursor = next ? describeNext(next, spec.paginator!.reservedParams) : null;
-    return { records, next, call: res.call };
+    res.call.nextCursor = next ? redactSecrets(describeNext(next, spec.paginator!.reservedParams), callSecrets) : null;
+    return { records: records as unknown[], next, call: res.call };
   }
 
   loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page> {
@@ -150,6 +216,15 @@ export class RequestScope implements Scope {
   byIds(account: Account, def: ProviderDefinition, ids: readonly string[], category: Category = def.category): Promise<(UserRecord | null)[]> {
     return byIds(this, account, def, ids, category);
   }
+}
+
+/** A request that stopped waiting for a shared page: its own reason, as the upstream client words it. */
+function left(provider: string, reason: unknown): GatewayError {
+  if (reason instanceof GatewayError) {
+    const { code: _code, ...ext } = reason.extensions as Record<string, unknown>;
+    return new GatewayError(reason.code, `${provider}: ${reason.message}`, { ...ext, provider });
+  }
+  return new GatewayError('UPSTREAM_UNAVAILABLE', `The call to ${provider} was stopped because the request ended. Retry the request.`, { provider });
 }
 
 export function daysAgo(n: number, now = Date.now()): string {

@@ -13,6 +13,11 @@ export class Gate {
     return this.waiting.size;
   }
 
+  /** No slot taken and nobody waiting: the gate can be dropped. */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.size === 0;
+  }
+
   /**
    * Takes a slot: at once (returns undefined) when one is free, else a promise that resolves when one is
    * handed over, and rejects with `overloaded()` after `waitMs` or with the signal's reason when it aborts.

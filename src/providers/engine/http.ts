@@ -9,8 +9,9 @@ import { Pool } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classOfStatus, GatewayError, upstreamError } from './errors.js';
 import { Gate } from './gate.js';
+import { headerBudget, type Bucket, type RateLimitState } from './rate-limit.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
-import { redactSecrets, redactUrl } from './redact.js';
+import { mentionsSecret, redactSecrets, redactUrl } from './redact.js';
 import { getAll, getPath, pathSegments } from './paths.js';
 import type { ErrorClass, ErrorPolicy, ErrorRule, RateLimitSpec, UpstreamRequest } from './types.js';
 
@@ -25,8 +26,13 @@ export interface HttpOptions {
   /** Longest wait for a free connection to an origin before GATEWAY_OVERLOADED (default 1000). */
   queueTimeoutMs?: number;
   connectionsPerOrigin: number;
+  /** Most of an origin's connections one tenant's calls may hold at once, so a tenant cannot take a shared
+   *  SaaS origin's whole pool (default a quarter of connectionsPerOrigin). */
+  connectionsPerTenant?: number;
   retry: RetryOptions;
 }
+
+interface PoolEntry { pool: Pool; gate: Gate; tenants: Map<string, Gate> }
 
 export interface UpstreamCall {
   method: string;
@@ -39,6 +45,8 @@ export interface UpstreamCall {
   isLooping: boolean;
   isEmptyResult: boolean;
   resultCount: number | null;
+  /** The account's upstream budget after this call, and its wait in the account's bucket (rate-limit.ts). */
+  rateLimit?: RateLimitState;
 }
 
 /** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
@@ -49,12 +57,15 @@ export function withCall<E extends Error>(e: E, call: UpstreamCall): E {
   return e;
 }
 
-export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall }
+/** `echoesSecret`: the body holds one of the call's secrets (an upstream echoing a credential back). */
+export interface UpstreamResponse { status: number; headers: Record<string, string>; body: any; call: UpstreamCall; echoesSecret: boolean }
 
 export interface CallOptions {
   provider: string;
   /** The integrated account the call is made for, for logs. */
   accountId?: string;
+  /** The tenant the call is made for: its calls to one origin share `connectionsPerTenant` slots. */
+  tenant?: string;
   origin: string;
   request: UpstreamRequest;
   headers: Record<string, string>;
@@ -70,6 +81,8 @@ export interface CallOptions {
   /** The GraphQL request's signal (budget, client gone, shutdown): aborts the call, and it is not retried. Its
    *  reason, when a GatewayError, is what the call fails with. */
   signal?: AbortSignal;
+  /** The account's request bucket: every attempt waits for its turn (the wait is not part of the retry budget). */
+  limiter?: Bucket;
 }
 
 /** An attempt's own deadline, told apart from the caller's signal by identity. */
@@ -121,7 +134,13 @@ function describeBody(body: any, extract?: (b: any) => string | undefined): stri
  * reaches and matches when any one does ('errors.*.extensions.code': a rate limit need not be the first error).
  */
 export function matchRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorClass | undefined {
-  for (const { when, as } of rules ?? []) {
+  return matchingRule(rules, status, headers, body)?.as;
+}
+
+/** The first rule that matches the response (its class and hint), if any. */
+export function matchingRule(rules: readonly ErrorRule[] | undefined, status: number, headers: Record<string, string>, body: unknown): ErrorRule | undefined {
+  for (const rule of rules ?? []) {
+    const { when } = rule;
     if (when.status && !when.status.includes(status)) continue;
     const probed = when.path !== undefined || when.header !== undefined;
     if (probed) {
@@ -138,21 +157,44 @@ export function matchRule(rules: readonly ErrorRule[] | undefined, status: numbe
       if (valued && !present.some(test)) continue;
       if (when.exists === undefined && !valued && !present.length) continue;
     } else if (!when.status) continue; // a rule with no condition would match everything: never
-    return as;
+    return rule;
   }
   return undefined;
 }
 
 export class UpstreamClient {
-  private readonly pools = new Map<string, { pool: Pool; gate: Gate }>();
+  private readonly pools = new Map<string, PoolEntry>();
   private readonly timeoutMs: number;
   private readonly queueTimeoutMs: number;
+  private readonly perTenant: number;
   constructor(readonly options: HttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.queueTimeoutMs = options.queueTimeoutMs ?? 1_000;
+    this.perTenant = Math.min(options.connectionsPerOrigin, options.connectionsPerTenant ?? Math.max(1, Math.ceil(options.connectionsPerOrigin / 4)));
   }
 
-  private pool(origin: string, provider: string): { pool: Pool; gate: Gate } {
+  /** The tenant's own gate toward an origin, made on first use and dropped once idle. */
+  private async tenantSlot(entry: PoolEntry, tenant: string, provider: string, signal: AbortSignal, deadlineMs: number): Promise<() => void> {
+    let gate = entry.tenants.get(tenant);
+    if (!gate) entry.tenants.set(tenant, (gate = new Gate(this.perTenant)));
+    const g = gate;
+    // A fairness bound, not load shedding (admission does that): a tenant's calls queue behind its own share
+    // for most of the attempt's deadline, leaving http.queueTimeoutMs for the origin's pool.
+    const waitMs = Math.max(this.queueTimeoutMs, deadlineMs - this.queueTimeoutMs);
+    try {
+      const waiting = g.acquire(waitMs, () => tenantOverloaded(provider, this.perTenant, waitMs), signal);
+      if (waiting) await waiting;
+    } catch (e) {
+      if (g.idle) entry.tenants.delete(tenant);
+      throw e;
+    }
+    return () => {
+      g.release();
+      if (g.idle) entry.tenants.delete(tenant);
+    };
+  }
+
+  private pool(origin: string, provider: string): PoolEntry {
     const known = this.pools.get(origin);
     if (known) return known;
     const url = new URL(origin);
@@ -167,16 +209,22 @@ export class UpstreamClient {
       bodyTimeout: this.options.bodyTimeoutMs,
       keepAliveTimeout: 30_000,
     });
-    const entry = { pool, gate: new Gate(this.options.connectionsPerOrigin) };
+    const entry: PoolEntry = { pool, gate: new Gate(this.options.connectionsPerOrigin), tenants: new Map() };
     this.pools.set(origin, entry);
     return entry;
+  }
+
+  /** Runs a call another transport makes (engine/ldap.ts) past what observes this client's calls (upstream-log.ts). */
+  observe(_opts: CallOptions, run: () => Promise<UpstreamResponse>): Promise<UpstreamResponse> {
+    return run();
   }
 
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const { retry } = this.options;
     const url = buildUrl(opts.origin, opts.request);
-    const started = performance.now();
-    const { pool, gate } = this.pool(new URL(opts.origin).origin, opts.provider);
+    let started = performance.now();
+    const entry = this.pool(new URL(opts.origin).origin, opts.provider);
+    const { pool, gate } = entry;
     const outer = opts.signal;
     const requestPath = url.slice(new URL(opts.origin).origin.length) || '/';
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'rollcall/0.1 (+unified users gateway)', ...opts.headers };
@@ -190,9 +238,18 @@ export class UpstreamClient {
     }
 
     const retriable = opts.request.method === 'GET' || opts.idempotent === true;
+    let waitedMs = 0;
+    const turn = async () => {
+      try {
+        waitedMs += await opts.limiter!.take(outer);
+      } catch (e) {
+        throw withCall(outer?.aborted ? stopped(opts.provider, outer.reason) : (e as Error), call);
+      }
+    };
+    const unsendable = unsendableReason(opts.request.path, requestPath, headers);
     const call: UpstreamCall = {
       method: opts.request.method,
-      url: opts.debug ? redactUrl(url, opts.secrets) : '',
+      url: opts.debug && !unsendable ? redactUrl(url, opts.secrets) : '',
       status: null,
       durationMs: 0,
       retries: 0,
@@ -205,8 +262,15 @@ export class UpstreamClient {
     const finish = () => {
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
     };
+    // undici refuses such a request itself, but leaks a pool slot each time (7.x): it is never handed over.
+    if (unsendable) throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the gateway refused to send a request with ${unsendable}. The upstream's paging link or the account's credentials are malformed; check the account.`, { provider: opts.provider }), call);
 
+    if (opts.limiter) {
+      await turn();
+      started += waitedMs;
+    }
     for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && opts.limiter) await turn();
       let status: number;
       let resHeaders: Record<string, string>;
       let text: string;
@@ -222,8 +286,14 @@ export class UpstreamClient {
       outer?.addEventListener('abort', onOuter, { once: true });
       try {
         if (outer?.aborted) throw outer.reason;
-        const waiting = gate.acquire(this.queueTimeoutMs, () => overloaded(opts.provider, this.options.connectionsPerOrigin, this.queueTimeoutMs), ctl.signal);
-        if (waiting) await waiting;
+        const releaseTenant = opts.tenant === undefined ? undefined : await this.tenantSlot(entry, opts.tenant, opts.provider, ctl.signal, deadlineMs);
+        try {
+          const waiting = gate.acquire(this.queueTimeoutMs, () => overloaded(opts.provider, this.options.connectionsPerOrigin, this.queueTimeoutMs), ctl.signal);
+          if (waiting) await waiting;
+        } catch (e) {
+          releaseTenant?.();
+          throw e;
+        }
         try {
           const res = await pool.request({
             method: opts.request.method,
@@ -239,12 +309,15 @@ export class UpstreamClient {
           text = await res.body.text();
         } finally {
           gate.release();
+          releaseTenant?.();
         }
       } catch (err: any) {
         finish();
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
-        if (err instanceof GatewayError && err.code === 'GATEWAY_OVERLOADED') throw withCall(err, call);
+        if (err instanceof GatewayError) throw withCall(err, call); // GATEWAY_OVERLOADED
         if (err?.code === 'EPRIVATEUPSTREAM' || err?.cause?.code === 'EPRIVATEUPSTREAM') throw privateRefused(opts.provider, new URL(opts.origin).hostname);
+        // A request the client refused to send would be refused again: never retried.
+        if (err?.code === 'UND_ERR_INVALID_ARG') throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider}: the HTTP client refused to send the request. Check the account's base URL and credentials.`, { provider: opts.provider }), call);
         const timedOut = ctl.signal.aborted && ctl.signal.reason === DEADLINE;
         const delay = retriable ? this.backoff(attempt, undefined, started) : undefined;
         if (delay === undefined) {
@@ -261,6 +334,11 @@ export class UpstreamClient {
         outer?.removeEventListener('abort', onOuter);
       }
       call.status = status;
+      if (opts.limiter || opts.rateLimit?.remainingHeader) {
+        const budget = headerBudget(resHeaders, opts.rateLimit);
+        opts.limiter?.observe(budget.remaining, budget.resetAtMs);
+        call.rateLimit = { remaining: budget.remaining, resetAt: budget.resetAtMs === null ? null : new Date(budget.resetAtMs).toISOString(), waitedMs: Math.round(waitedMs) };
+      }
       if (opts.debug)
         call.responseHeaders = Object.entries(resHeaders)
           .filter(([k]) => DEBUG_HEADERS.test(k))
@@ -276,10 +354,11 @@ export class UpstreamClient {
           throw withCall(new GatewayError('UPSTREAM_BAD_RESPONSE', `${opts.provider} answered ${status} with a body that is not valid JSON. The upstream may be misconfigured or behind a proxy; check the account's base URL.`, { provider: opts.provider, upstreamStatus: status }), call);
         }
       }
-      const ruled = matchRule(opts.errors?.rules, status, resHeaders, parsed);
+      const rule = matchingRule(opts.errors?.rules, status, resHeaders, parsed);
+      const ruled = rule?.as;
       if (ok && !ruled) {
         finish();
-        return { status, headers: resHeaders, body: parsed, call };
+        return { status, headers: resHeaders, body: parsed, call, echoesSecret: mentionsSecret(text, opts.secrets) };
       }
       const cls = ruled ?? classOfStatus(status);
       // The reset header says when the rate-limit window reopens: it only matters for a rate limit.
@@ -297,7 +376,7 @@ export class UpstreamClient {
       const detail = describeBody(parsed, opts.errors?.message);
       // Redact the whole text before shortening it, so a cut can never split a secret past the redactor.
       const said = detail ? redactSecrets(detail, opts.secrets).slice(0, 300) : undefined;
-      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait)), call);
+      throw withCall(upstreamError(opts.provider, cls, status, said, wait === undefined ? undefined : Math.ceil(wait), rule?.hint), call);
     }
   }
 
@@ -331,6 +410,17 @@ export class UpstreamClient {
   }
 }
 
+/** Request-target (origin-form only: an absolute-form target would go to a forward proxy as another host) and
+ *  header bytes undici accepts, or what is wrong with them. */
+const ORIGIN_FORM = /^\/(?!\/)[\x21-\x7e]*$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+function unsendableReason(path: string, target: string, headers: Record<string, string>): string | undefined {
+  if (!ORIGIN_FORM.test(path) || !ORIGIN_FORM.test(target)) return 'a path that is not an absolute path on the account\'s base URL';
+  for (const [k, v] of Object.entries(headers)) if (!HEADER_NAME.test(k) || typeof v !== 'string' || !HEADER_VALUE.test(v)) return `a malformed \`${HEADER_NAME.test(k) ? k : 'header'}\` header value`;
+  return undefined;
+}
+
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
@@ -350,7 +440,7 @@ function networkReason(err: any): string {
 
 /** The call stopped by the caller's signal: its reason when it is a GatewayError (budget spent, shutdown), a fresh
  *  one per call so each keeps its own call record. */
-function stopped(provider: string, reason: unknown): GatewayError {
+export function stopped(provider: string, reason: unknown): GatewayError {
   if (reason instanceof GatewayError) {
     const { code: _code, ...ext } = reason.extensions as Record<string, unknown>;
     return new GatewayError(reason.code, `${provider}: ${reason.message}`, { ...ext, provider });
@@ -358,10 +448,15 @@ function stopped(provider: string, reason: unknown): GatewayError {
   return new GatewayError('UPSTREAM_UNAVAILABLE', `The call to ${provider} was stopped because the request ended. Retry the request.`, { provider });
 }
 
+function tenantOverloaded(provider: string, connections: number, waitedMs: number): GatewayError {
+  return new GatewayError('GATEWAY_OVERLOADED', `The gateway is overloaded for this tenant: its ${connections} connections to ${provider} (http.connectionsPerTenant) stayed busy for ${waitedMs} ms. Retry after 1 second, or send fewer lookups at once.`, { provider, retryAfter: 1 });
+}
+
 function overloaded(provider: string, connections: number, waitedMs: number): GatewayError {
   return new GatewayError('GATEWAY_OVERLOADED', `The gateway is overloaded: all ${connections} connections to ${provider} stayed busy for ${waitedMs} ms (http.queueTimeoutMs). Retry after 1 second.`, { provider, retryAfter: 1 });
 }
 
-function privateRefused(provider: string, host: string): GatewayError {
-  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `${provider}: the upstream host ${host} is on a loopback or private network, which this gateway refuses. Set "allowPrivateUpstreams": true in the config if this is intended.`, { provider });
+/** The host stays out of the message (tenants read it); the logging client logs it for operators. */
+function privateRefused(provider: string, _host: string): GatewayError {
+  return new GatewayError('PRIVATE_UPSTREAM_REFUSED', `${provider}: the account's upstream host is on a loopback or private network, which this gateway refuses. Ask the operator (the gateway's log names the host), or set "allowPrivateUpstreams": true in the config if this is intended.`, { provider });
 }

@@ -4,7 +4,11 @@ import { stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './http.js';
 import type { Account, Page, Scope } from './scope.js';
+import { USER_STATUSES, USER_TYPES } from './user.js';
 import type { Category, Joined, JoinDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
+
+const STATUSES = new Set<unknown>(USER_STATUSES);
+const TYPES = new Set<unknown>(USER_TYPES);
 
 /** Every record of a joined list for this request, indexed by its key; fetched once per request. */
 function joinIndex(scope: Scope, account: Account, def: ProviderDefinition, join: JoinDefinition, vars: RequestVars, calls: UpstreamCall[]): Promise<Map<string, unknown[]>> {
@@ -82,6 +86,10 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
     } catch {
       throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record the gateway could not read (position ${i}). The upstream shape may have changed.`, { provider: def.slug });
     }
+    // A lookup table indexed by an upstream value (`STATUS[raw]`) finds inherited members for `__proto__`,
+    // `constructor` or `toString`: only the enum's own values survive.
+    if (user.status != null && !STATUSES.has(user.status)) user.status = null;
+    if (user.userType != null && !TYPES.has(user.userType)) user.userType = null;
     user.accountId = account.id;
     user.category = category;
     user.provider = def.slug;

@@ -9,7 +9,6 @@ import { valuesHint } from './lookups.js';
 import { mapper } from './joins.js';
 import { underBase } from './paginators.js';
 import { getPath, setPath } from './paths.js';
-import { secretsOf } from './redact.js';
 import { contextOf, safePath, type Account, type PageSpec, type Scope } from './scope.js';
 import type { Category, FilterName, ListDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
@@ -85,7 +84,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   };
   const qk = queryKey({ p: def.slug, c: args.category && args.category !== def.category ? args.category : undefined, f: args.filter, r: args.remoteQuery ?? null });
   const codec = scope.engine.cursors;
-  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize: Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1)), secrets: secretsOf(account.credentials) };
+  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize: Math.min(pag.maxPageSize, plan.predicates.length ? pag.maxPageSize : Math.max(args.first, 1)), get secrets() { return scope.secrets(account); } };
   let pos: Position;
   if (args.after) {
     const resumed = codec.decode(args.after, walk);

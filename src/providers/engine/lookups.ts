@@ -6,6 +6,7 @@ import { queryKey, type Position, type Walk } from './cursor.js';
 import { GatewayError } from './errors.js';
 import { FILTERS, FILTER_NAMES } from './filter-defs.js';
 import type { UpstreamCall } from './http.js';
+import { loadBatched } from './json-batch.js';
 import { singlePage } from './paginators.js';
 import { secretsOf } from './redact.js';
 import { contextOf, type Account, type Scope } from './scope.js';
@@ -116,7 +117,7 @@ export class Lookups {
     return ref?.name ?? null;
   }
 
-  /** A per-user list (`user` lookups), e.g. a user's groups. */
+  /** A per-user list (`user` and `json-batch` lookups), e.g. a user's groups. */
   async refsOf(account: Account, def: ProviderDefinition, field: EnrichableField, remoteId: string): Promise<Ref[]> {
     return ((await this.enriched.load({ account, def, field, id: remoteId })) as Ref[] | null) ?? [];
   }
@@ -147,6 +148,11 @@ export class Lookups {
             for (const k of chunk) out.set(k, e as Error);
           }
         }
+        return;
+      }
+      if (spec.by === 'json-batch') {
+        const lists = await loadBatched(this.scope, account, def, field, spec, [...new Set(group.map((k) => k.id))], vars);
+        for (const k of group) out.set(k, lists.get(k.id) ?? null);
         return;
       }
       await pool(group, USER_LOOKUP_CONCURRENCY, async (k) => {

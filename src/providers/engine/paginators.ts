@@ -2,6 +2,7 @@
 // derives the *next request* (or null at the end). Cursors do not carry that request: each kind names a
 // page by its state relative to the list's base request (its own slot values, or a next link's
 // difference from the base), from which `resume` rebuilds the request exactly.
+import { GatewayError } from './errors.js';
 import { getPath, setPath } from './paths.js';
 import type { PageResponse, PaginationKind, Paginator, UpstreamRequest } from './types.js';
 
@@ -95,6 +96,9 @@ export function requestFromUrl(next: string, base: string, method: 'GET' | 'POST
   } catch {
     return null;
   }
+  // An opaque link (`x:http://other-host/…`) has no absolute path: sent as it is, it would be an absolute-form
+  // request target carrying the account's credentials to whatever a forward proxy makes of it.
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.pathname.startsWith('/')) return null;
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
   return { method, path: underBase(basePath, url.pathname), query: [...url.searchParams.entries()] };
 }
@@ -122,7 +126,9 @@ export function tokenCursor(opts: {
     next(req, res) {
       if (opts.stop?.(res.body)) return null;
       const token = opts.token(res);
-      if (token === undefined || token === null || token === '' || typeof token === 'object') return null;
+      if (token === undefined || token === null || token === '') return null;
+      // Read as data: an object (`{"toString":1}`) or a boolean is no position, and ending quietly would hide it.
+      if (!isScalar(token)) throw new GatewayError('UPSTREAM_BAD_RESPONSE', `answered a next-page token that is not a string or a number (a ${Array.isArray(token) ? 'list' : typeof token}). The upstream API may have changed.`);
       return setSlot(req, opts.send, String(token));
     },
   };
@@ -146,13 +152,15 @@ export function linkHeader(opts: { pageSizeParam: string; maxPageSize: number; r
 }
 
 /** A full next URL in the body, e.g. Microsoft Graph `@odata.nextLink`. */
-export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+export function nextUrl(opts: { next: (body: any) => unknown; pageSizeParam?: string; maxPageSize: number; description: string; reservedParams?: string[] }): Paginator {
+  const param = opts.pageSizeParam;
   return {
     kind: 'NEXT_URL',
-    description: `${opts.description}; \`${opts.pageSizeParam}\` ≤ ${opts.maxPageSize}`,
+    // Without a size parameter the upstream pages by its own fixed size (Atlassian's v1 users: 50).
+    description: param ? `${opts.description}; \`${param}\` ≤ ${opts.maxPageSize}` : `${opts.description}; pages of ${opts.maxPageSize}, sized by the upstream`,
     maxPageSize: opts.maxPageSize,
-    reservedParams: [opts.pageSizeParam, ...(opts.reservedParams ?? [])],
-    first: (req, size) => setParam(req, opts.pageSizeParam, String(size)),
+    reservedParams: [...(param ? [param] : []), ...(opts.reservedParams ?? [])],
+    first: (req, size) => (param ? setParam(req, param, String(size)) : req),
     ...linkState,
     next(req, res, base) {
       const next = opts.next(res.body);
@@ -211,7 +219,7 @@ export function offsetLimit(opts: {
 }
 
 /** Page numbers, in the query string or (kind POST_BODY) in a JSON body (Cursor's /teams/spend). */
-export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number) => boolean }): Paginator {
+export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPageSize: number; first?: number; in?: 'query' | 'body'; hasMore: (body: any, page: number, page_: { records: number; size: number }) => boolean; until?: string }): Paginator {
   const firstPage = opts.first ?? 1;
   const inBody = opts.in === 'body';
   const slot = (name: string): Slot => (inBody ? { body: name.replace(/\./g, '\\.') } : { query: name });
@@ -219,14 +227,14 @@ export function pageNumber(opts: { pageParam: string; sizeParam: string; maxPage
   const size = slot(opts.sizeParam);
   return {
     kind: inBody ? 'POST_BODY' : 'PAGE_NUMBER',
-    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}`,
+    description: `${inBody ? 'body' : 'query'} \`${opts.pageParam}\` (from ${firstPage}) + \`${opts.sizeParam}\` ≤ ${opts.maxPageSize}${opts.until ? `, ${opts.until}` : ''}`,
     maxPageSize: opts.maxPageSize,
     reservedParams: queryNames(page, size),
     first: (req, n) => setSlot(setSlot(req, page, firstPage), size, n),
     ...slotState(page),
     next(req, res) {
       const current = Number(getSlot(req, page));
-      if (res.records.length === 0 || !opts.hasMore(res.body, current)) return null;
+      if (res.records.length === 0 || !opts.hasMore(res.body, current, { records: res.records.length, size: Number(getSlot(req, size)) })) return null;
       return setSlot(req, page, current + 1);
     },
   };
@@ -277,4 +285,30 @@ export function parseLinkHeader(header: string): Record<string, string> {
     if (rel) for (const r of rel[1]!.trim().split(/\s+/)) out[r.toLowerCase()] = m[1]!;
   }
   return out;
+}
+
+/** The query slots of an LDAP paged search (engine/ldap.ts reads them). */
+export const LDAP_SLOTS = { size: 'size', skip: 'skip', after: 'after' } as const;
+
+/**
+ * RFC 2696 paged results over the LDAP transport. The server's cookie is valid only on the connection that
+ * issued it, so it never enters a cursor: a page is named by the entries before it (`skip`) and a short
+ * digest of the last one's DN (`after`), and the transport (engine/ldap.ts) continues the live paged search
+ * kept for that position, or re-walks to it. The transport says where the next page starts (`body.next`).
+ */
+export function ldapPaged(opts: { maxPageSize: number }): Paginator {
+  const { size, skip, after } = LDAP_SLOTS;
+  return {
+    kind: 'LDAP_PAGED',
+    description: `RFC 2696 paged results, ≤ ${opts.maxPageSize} entries a page (the cookie stays with its connection, server-side)`,
+    maxPageSize: opts.maxPageSize,
+    reservedParams: [size, skip, after],
+    first: (req, n) => setParam({ ...req, query: req.query.filter(([k]) => k !== skip && k !== after) }, size, String(n)),
+    ...slotState({ query: skip }, { query: after }),
+    next(req, res) {
+      const next = res.body?.next;
+      if (!next || !Number.isInteger(next.skip) || typeof next.after !== 'string' || !res.records.length) return null;
+      return setParam(setParam(req, skip, String(next.skip)), after, next.after);
+    },
+  };
 }

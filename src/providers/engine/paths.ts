@@ -2,6 +2,34 @@
 // '' for the value itself. A key that itself contains a dot is written with a backslash: '@odata\.nextLink'.
 // getAll also reads `*` as every element of an array ('errors.*.extensions.code': any GraphQL error).
 
+/**
+ * True when a URL path segment stays one segment however often it is decoded (an upstream or a proxy may
+ * decode twice): never `.` or `..`, never a `/` or `\\` (`..%2F..%2Fusers`, `..%5C`, `%252e%252e`).
+ */
+export function isPlainSegment(segment: string): boolean {
+  let s = segment;
+  for (let i = 0; i < 4; i++) {
+    if (s === '.' || s === '..' || /[/\\]/.test(s)) return false;
+    let d: string;
+    try { d = decodeURIComponent(s); } catch { return true; } // a lone `%`: no decoder turns it into a separator
+    if (d === s) return true;
+    s = d;
+  }
+  return false;
+}
+
+/** True when a JSON value nests at most `max` objects or arrays deep (iterative: any depth is safe to test). */
+export function withinDepth(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d >= max) return false;
+    for (const x of Object.values(v)) stack.push([x, d + 1]);
+  }
+  return true;
+}
+
 /** The segments of a dot path; `\.` keeps a dot inside a segment. */
 export function pathSegments(path: string): string[] {
   if (path === '') return [];

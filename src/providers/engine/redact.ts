@@ -21,7 +21,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export function secretsOfHeaders(headers: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (!/^(authorization|proxy-authorization|x-api-key|api-key|cookie)$/i.test(name)) continue;
+    if (!/^(authorization|proxy-authorization|x-api-key|api-key|cookie|x-ldap-bind-password)$/i.test(name)) continue;
     out.push(value);
     const [scheme, token] = value.split(/\s+/, 2);
     if (token) {
@@ -30,6 +30,19 @@ export function secretsOfHeaders(headers: Record<string, string>): string[] {
     }
   }
   return out.filter((s) => s.length >= 4);
+}
+
+/** True when a text holds one of the secrets, verbatim, URL-encoded or JSON-escaped. */
+export function mentionsSecret(text: string, secrets: readonly string[]): boolean {
+  return secrets.some((s) => s.length >= 4 && (text.includes(s) || text.includes(encodeURIComponent(s)) || text.includes(JSON.stringify(s).slice(1, -1))));
+}
+
+/** A copy of a JSON value with every string redacted (keys kept as own properties, `__proto__` included). */
+export function redactDeep(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (value === null || typeof value !== 'object' || depth > 200) return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactSecrets(k, secrets), redactDeep(v, secrets, depth + 1)]));
 }
 
 /** Redacts secret-looking query parameters and known secrets from a URL. */

@@ -41,6 +41,8 @@ export interface SandboxOptions {
   notFound: SandboxReply;
   /** Headers added to every response (e.g. rate-limit counters). */
   commonHeaders?: () => Record<string, string>;
+  /** Answers instead of the routes when it returns a reply, after authentication (e.g. an enforced rate limit). */
+  before?: (req: SandboxRequest) => SandboxReply | undefined;
 }
 export interface Sandbox {
   name: string;
@@ -91,6 +93,8 @@ export async function startSandbox(opts: SandboxOptions, port = 0): Promise<Sand
       if (f.status !== undefined || f.raw !== undefined || f.body !== undefined) return f;
     }
     if (!opts.authenticate(req)) return opts.unauthorized;
+    const early = opts.before?.(req);
+    if (early) return early;
     for (const route of opts.routes) {
       if (route.method !== req.method) continue;
       const m = route.path.exec(req.path);

@@ -3,6 +3,7 @@
 import type { LRUCache } from 'lru-cache';
 import type { CursorCodec, CursorStoreOptions } from './cursor.js';
 import { GatewayError } from './errors.js';
+import { isPlainSegment } from './paths.js';
 import type { UpstreamCall } from './http.js';
 import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest } from './types.js';
 
@@ -12,6 +13,8 @@ export interface Account {
   provider: string;
   context: ProviderContext;
   credentials: Credentials;
+  /** The account's own request rate, overriding the provider's documented one (rate-limit.ts). */
+  rateLimit?: { requests: number; perSeconds: number };
 }
 
 export interface EngineOptions {
@@ -23,6 +26,16 @@ export interface EngineOptions {
   maxPages: number;
   /** How long a joined list (a daily usage report, spend data) is reused across requests; 0 disables. */
   joinCacheMs: number;
+  /** Upstream calls one GraphQL request may make across all its fields (default 200). */
+  maxUpstreamCallsPerRequest?: number;
+  /** How long an upstream page is reused across requests of the same account (cache.pageTtlSeconds); 0 or absent: off. */
+  pageCacheMs?: number;
+  /** Most pages the page cache keeps. */
+  pageCacheMax?: number;
+  /** Longest wait for a turn in an account's request bucket before UPSTREAM_RATE_LIMITED (limits.rateLimitWaitMs). */
+  rateLimitWaitMs?: number;
+  /** Most users one `edges @stream` connection may ask for (limits.maxStreamFirst). */
+  maxStreamFirst?: number;
   /** Paging positions kept server-side (long or secret-bearing upstream states); defaults in cursor.ts. */
   cursorStore?: CursorStoreOptions;
 }
@@ -45,6 +58,8 @@ export interface Scope {
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
   loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>): Promise<Page>;
+  /** The account's secrets known to this request (credentials, minted tokens): never put into a cursor. */
+  secrets(account: Account): readonly string[];
 }
 
 /** The account's context with the provider's defaults for keys it leaves out. */
@@ -55,7 +70,7 @@ export function contextOf(account: Account, def: ProviderDefinition): ProviderCo
 
 /** Refuses `.`/`..` segments a filter value or id could put into a scoped path (an upstream may normalise them). */
 export function safePath(path: string): string {
-  if (path.split('/').some((seg) => seg === '.' || seg === '..' || /^%2e(%2e)?$|^\.%2e$|^%2e\.$/i.test(seg)))
-    throw new GatewayError('BAD_USER_INPUT', 'An id or filter value may not be "." or "..". Use the id as the provider gives it.');
+  if (path.split('/').some((seg) => !isPlainSegment(seg)))
+    throw new GatewayError('BAD_USER_INPUT', 'An id or filter value may not be "." or "..", nor contain "/" or "\\" (encoded or not). Use the id as the provider gives it.');
   return path;
 }

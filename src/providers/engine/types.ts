@@ -15,7 +15,7 @@ export interface UpstreamRequest {
   body?: Record<string, unknown>;
 }
 
-export const PAGINATION_KINDS = ['BODY_CURSOR', 'HEADER_CURSOR', 'LINK_HEADER', 'NEXT_URL', 'OFFSET', 'PAGE_NUMBER', 'POST_BODY', 'GRAPHQL', 'NONE'] as const;
+export const PAGINATION_KINDS = ['BODY_CURSOR', 'HEADER_CURSOR', 'LINK_HEADER', 'NEXT_URL', 'OFFSET', 'PAGE_NUMBER', 'POST_BODY', 'GRAPHQL', 'LDAP_PAGED', 'NONE'] as const;
 export type PaginationKind = (typeof PAGINATION_KINDS)[number];
 
 export interface PageResponse { headers: Record<string, string>; body: any; records: unknown[] }
@@ -42,7 +42,7 @@ export interface Paginator {
   resume(first: UpstreamRequest, state: PaginatorState): UpstreamRequest | null;
 }
 
-export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS'] as const;
+export const AUTH_KINDS = ['API_KEY', 'BASIC', 'BEARER', 'OAUTH2_CLIENT_CREDENTIALS', 'LDAP_SIMPLE_BIND'] as const;
 export type AuthKind = (typeof AUTH_KINDS)[number];
 
 /** A token request: a form (or JSON) body, extra headers (HTTP Basic client authentication), and the secrets in it. */
@@ -71,6 +71,14 @@ export interface AuthScheme {
    *  true when a retry may succeed, and the engine then retries once with a fresh token. */
   invalidate?(creds: Credentials, ctx: ProviderContext, used?: Record<string, string>): boolean;
 }
+
+/**
+ * How the engine reaches a provider: HTTP (undici, JSON bodies) or LDAP v3 (ldapts, RFC 4511 searches). A
+ * request is the same UpstreamRequest either way: for LDAP its query names the search (base, filter,
+ * attributes) and the paginator's slots, and the response body is what the transport builds from the entries.
+ */
+export const TRANSPORTS = ['HTTP', 'LDAP'] as const;
+export type TransportKind = (typeof TRANSPORTS)[number];
 
 export interface ProviderContext {
   baseUrl?: string;
@@ -176,14 +184,17 @@ export type EnrichableField = (typeof ENRICHABLE_FIELDS)[number];
 
 /**
  * Fills a field the list payload leaves incomplete: `ids` looks names up for ids the user carries, batched
- * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only.
+ * (`{ids}`, at most maxBatch per call); `user` lists per user (`{id}`: the remoteId), first page only;
+ * `json-batch` sends those per-user requests maxBatch at a time inside one OData JSON batch.
  */
 export interface EnrichDefinition extends RequestTemplate {
-  by: 'ids' | 'user';
+  by: 'ids' | 'user' | 'json-batch';
   records: (body: any) => unknown;
   id: (record: any) => string | null;
   name: (record: any) => string | null;
   maxBatch: number;
+  /** `json-batch`: the batch endpoint (a POST); maxBatch sub-requests per call. */
+  batch?: RequestTemplate;
 }
 
 export interface ByIdDefinition extends RequestTemplate {
@@ -193,6 +204,8 @@ export interface ByIdsDefinition extends RequestTemplate {
   records: (body: any) => unknown;
   idOf: (raw: any) => string;
   maxBatch: number;
+  /** False for an id that cannot be one of this provider's (it would change the batch: `1,2,3` joined by `,`). */
+  accepts: (id: string) => boolean;
 }
 
 export const RESET_FORMATS = ['epoch-seconds', 'epoch-ms', 'delta-seconds', 'http-date', 'iso-date'] as const;
@@ -206,9 +219,13 @@ export interface RateLimitSpec {
   resetWhen?: { header: string; equals: string };
   /** The wait for a rate limit that names none (no Retry-After, no reset that counts), e.g. GitHub's "at least a minute". */
   defaultWaitSeconds?: number;
+  /** The documented request rate of the list endpoint for one account: the gateway paces its calls to it. */
+  limit?: { requests: number; perSeconds: number };
+  /** Header carrying the requests left in the window (shown by the connection's `rateLimit`). */
+  remainingHeader?: string;
 }
 
-export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE'] as const;
+export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE', 'RESULT_LIMIT'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 /** Data the HTTP layer tests on every response (2xx included): the first matching rule says what it really is. */
@@ -225,6 +242,8 @@ export interface ErrorRule {
     contains?: string;
   };
   as: ErrorClass;
+  /** What to do instead, added to the message (Auth0's 1000-record window: its user export job). */
+  hint?: string;
 }
 
 export interface ErrorPolicy {
@@ -247,6 +266,8 @@ export interface ContextKey {
 export interface ProviderDefinition<Raw = any> {
   slug: string;
   displayName: string;
+  /** HTTP when absent. */
+  transport?: TransportKind;
   /** Public documentation of the list-users endpoint. */
   docsUrl: string;
   /** Categories served, in declaration order; `category` is the first. */

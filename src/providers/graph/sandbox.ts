@@ -5,9 +5,13 @@
 // 403 in a tenant without the licence or permission), `$filter` for the default clauses, and the advanced
 // ones (`ne`, `endsWith`, externalUserState, companyName) only with `ConsistencyLevel: eventual` and
 // `$count=true` (then `@odata.count`), `@odata.nextLink` with an opaque `$skiptoken`,
-// `GET /v1.0/users/{id|userPrincipalName}`, and Graph's error envelope `{ error: { code, message, innerError } }`.
+// `GET /v1.0/users/{id|userPrincipalName}`, `GET /v1.0/users/{id}/memberOf/microsoft.graph.group` (the user's groups,
+// `$select`), JSON batching at `POST /v1.0/$batch` (1–20 requests `{ id, method, url, headers? }` with unique ids,
+// URLs relative to /v1.0; `{ responses: [{ id, status, headers, body }] }` in an order of its own, each sub-request
+// answered by the same routes, a throttled one with its own 429 + Retry-After), and Graph's error envelope
+// `{ error: { code, message, innerError } }`.
 // Used by both Graph providers (outlook-calendar, microsoft-entra).
-import { people, rng, startSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
+import { people, rng, startSandbox, type Route, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { GraphUser } from './users.js';
 
 export const GRAPH_SANDBOX_ACCESS_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.sandbox-graph-access-token.7d1e';
@@ -64,6 +68,22 @@ export function graphDataset(count = 260): GraphUser[] {
     if (i === 8) Object.assign(user, { '@odata.type': '#microsoft.graph.user', onPremisesImmutableId: 'c2J4LTg=', employeeOrgData: { division: 'R&D', costCenter: null }, futureProperty: { nested: [1, 2, 3] } });
     return user;
   });
+}
+
+/** Twelve groups; user i is in i % 4 of them (so every 4th user is in none), chosen by index. */
+export const GRAPH_GROUPS = Array.from({ length: 12 }, (_, g) => ({
+  id: `0d${String(g).padStart(6, '0')}-6f1e-4b2a-9c3d-${String(0xa1b2c3d4e5f6 + g * 977).slice(0, 12).padStart(12, '0')}`,
+  displayName: g === 5 ? "Ops & On-call 'Tier 2'" : `Team ${String.fromCharCode(65 + g)}`,
+  mail: g % 3 === 0 ? `team-${g}@contoso-sandbox.test` : null,
+  securityEnabled: g % 2 === 0,
+}));
+export const groupsOfIndex = (i: number) => Array.from({ length: i % 4 }, (_, k) => GRAPH_GROUPS[(i * 7 + k * 5) % GRAPH_GROUPS.length]!);
+
+/** A batch sub-request answered with a fault instead of its route (its URL matches). */
+export interface BatchItemFault { match: RegExp; status: number; headers?: Record<string, string>; body?: unknown; times?: number }
+export interface GraphSandbox extends Sandbox {
+  /** The next `times` (default 1) batch sub-requests whose URL matches get this answer inside a 200 batch. */
+  injectBatchItem(fault: BatchItemFault): void;
 }
 
 const error = (status: number, code: string, message: string): SandboxReply => {
@@ -176,7 +196,7 @@ export interface GraphSandboxOptions {
   name?: string;
 }
 
-export function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<Sandbox> {
+export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<GraphSandbox> {
   const accessToken = opts.accessToken ?? GRAPH_SANDBOX_ACCESS_TOKEN;
   const users = opts.users ?? graphDataset();
   const issued = new Map<string, number>(); // token → when it expires
@@ -221,7 +241,75 @@ export function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<Sandb
     return { body };
   };
 
-  return startSandbox(
+  const memberOf = (req: SandboxRequest, [id]: string[]): SandboxReply => {
+    const i = users.findIndex((x) => x.id === id);
+    if (i < 0) return error(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    const raw = req.query.get('$select');
+    const props = raw === null ? null : raw.split(',').map((s) => s.trim());
+    const value = groupsOfIndex(i).map((g) => ({ '@odata.type': '#microsoft.graph.group', ...(props ? Object.fromEntries(Object.entries(g).filter(([k]) => props.includes(k))) : g) }));
+    return { body: { '@odata.context': `${req.origin}/v1.0/$metadata#groups`, value } };
+  };
+  const routes: Route[] = [];
+  const itemFaults: BatchItemFault[] = [];
+  const batch = (req: SandboxRequest): SandboxReply => {
+    if (!String(req.headers['content-type'] ?? '').includes('application/json')) return error(415, 'BadRequest', 'Content-Type must be application/json.');
+    const requests = req.body?.requests;
+    if (!Array.isArray(requests) || requests.length === 0) return error(400, 'BadRequest', 'Invalid batch payload format.');
+    if (requests.length > 20) return error(400, 'BadRequest', 'The number of requests in the batch exceeds the limit of 20.');
+    const ids = requests.map((r: any) => r?.id);
+    if (ids.some((id: unknown) => typeof id !== 'string' || id === '') || new Set(ids).size !== ids.length) return error(400, 'BadRequest', 'Each request in the batch needs a unique id.');
+    const responses = requests.map((r: any) => {
+      const url = new URL(String(r.url ?? '').replace(/^\/?/, '/v1.0/'), req.origin);
+      const fi = itemFaults.findIndex((f) => f.match.test(`${url.pathname}${url.search}`));
+      if (fi >= 0) {
+        const f = itemFaults[fi]!;
+        if (--f.times! <= 0) itemFaults.splice(fi, 1);
+        return { id: r.id, status: f.status, headers: f.headers ?? {}, body: f.body ?? error(f.status, f.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'Please retry after the time in Retry-After.').body };
+      }
+      const sub: SandboxRequest = { method: String(r.method ?? 'GET').toUpperCase(), path: decodeURI(url.pathname), query: url.searchParams, headers: { ...req.headers, ...Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)])) }, body: r.body, origin: req.origin };
+      let reply: SandboxReply = error(404, 'Request_ResourceNotFound', 'Resource not found for the segment.');
+      for (const route of routes) {
+        const m = route.method === 'GET' && sub.method === 'GET' ? route.path.exec(sub.path) : null; // no nested batches, no token calls
+        if (m) { reply = route.handle(sub, m.slice(1).map((p) => decodeURIComponent(p))); break; }
+      }
+      return { id: r.id, status: reply.status ?? 200, headers: { 'content-type': 'application/json' }, body: reply.body };
+    });
+    // Graph answers in an order of its own: the sandbox reverses, so a client must match by id.
+    return { body: { responses: responses.reverse() } };
+  };
+
+  routes.push(
+    { method: 'POST', path: /^\/v1\.0\/\$batch$/, handle: batch },
+    { method: 'GET', path: /^\/v1\.0\/users\/([^/]+)\/memberOf\/microsoft\.graph\.group$/, handle: memberOf },
+    { method: 'GET', path: /^\/v1\.0\/users$/, handle: list },
+    {
+      method: 'GET',
+      path: /^\/v1\.0\/users\/([^/]+)$/,
+      handle: (req, [id]) => {
+        const select = selection(req);
+        if (!Array.isArray(select)) return select;
+        const u = users.find((x) => x.id === id || String(x.userPrincipalName).toLowerCase() === id!.toLowerCase());
+        return u ? { body: { '@odata.context': `${req.origin}/v1.0/$metadata#users/$entity`, ...project(u, select) } } : error(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      },
+    },
+    {
+      method: 'POST',
+      path: tokenPath,
+      handle: (req, [tenant]) => {
+        const form = (req.body ?? {}) as Record<string, string>;
+        if (tenant!.toLowerCase() !== GRAPH_SANDBOX_TENANT_ID && tenant!.toLowerCase() !== TENANT_DOMAIN) return aad(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found.`);
+        if (form.grant_type !== 'client_credentials') return aad(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
+        if (form.client_id !== GRAPH_SANDBOX_CLIENT_ID) return aad(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.client_id}' was not found in the directory.`);
+        if (form.client_secret !== GRAPH_SANDBOX_CLIENT_SECRET) return aad(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
+        if (form.scope !== 'https://graph.microsoft.com/.default') return aad(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${form.scope} is not valid.`);
+        const token = `eyJ0eXAiOiJKV1QifQ.sandbox-cc-${issued.size + 1}.${Date.now().toString(36)}`;
+        issued.set(token, Date.now() + lifetime * 1000);
+        return { body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token } };
+      },
+    },
+  );
+
+  const sandbox = await startSandbox(
     {
       name: opts.name ?? 'outlook-calendar',
       authenticate: (req) => {
@@ -232,35 +320,9 @@ export function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise<Sandb
       unauthorized: error(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'),
       notFound: error(404, 'Request_ResourceNotFound', 'Resource not found for the segment.'),
       commonHeaders: () => ({ 'request-id': '0b5e7c1a-sbx0-4c1e-9f1a-request00001' }),
-      routes: [
-        { method: 'GET', path: /^\/v1\.0\/users$/, handle: list },
-        {
-          method: 'GET',
-          path: /^\/v1\.0\/users\/([^/]+)$/,
-          handle: (req, [id]) => {
-            const select = selection(req);
-            if (!Array.isArray(select)) return select;
-            const u = users.find((x) => x.id === id || String(x.userPrincipalName).toLowerCase() === id!.toLowerCase());
-            return u ? { body: { '@odata.context': `${req.origin}/v1.0/$metadata#users/$entity`, ...project(u, select) } } : error(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
-          },
-        },
-        {
-          method: 'POST',
-          path: tokenPath,
-          handle: (req, [tenant]) => {
-            const form = (req.body ?? {}) as Record<string, string>;
-            if (tenant!.toLowerCase() !== GRAPH_SANDBOX_TENANT_ID && tenant!.toLowerCase() !== TENANT_DOMAIN) return aad(400, 'invalid_request', `AADSTS90002: Tenant '${tenant}' not found.`);
-            if (form.grant_type !== 'client_credentials') return aad(400, 'unsupported_grant_type', 'AADSTS70003: The app requested an unsupported grant type.');
-            if (form.client_id !== GRAPH_SANDBOX_CLIENT_ID) return aad(400, 'unauthorized_client', `AADSTS700016: Application with identifier '${form.client_id}' was not found in the directory.`);
-            if (form.client_secret !== GRAPH_SANDBOX_CLIENT_SECRET) return aad(401, 'invalid_client', 'AADSTS7000215: Invalid client secret provided.');
-            if (form.scope !== 'https://graph.microsoft.com/.default') return aad(400, 'invalid_scope', `AADSTS1002012: The provided value for scope ${form.scope} is not valid.`);
-            const token = `eyJ0eXAiOiJKV1QifQ.sandbox-cc-${issued.size + 1}.${Date.now().toString(36)}`;
-            issued.set(token, Date.now() + lifetime * 1000);
-            return { body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token } };
-          },
-        },
-      ],
+      routes,
     },
     opts.port,
   );
+  return { ...sandbox, injectBatchItem: (f) => itemFaults.push({ times: 1, ...f }) };
 }

@@ -4,7 +4,7 @@
 // error bodies. Sources are cited in each adapter's header.
 import { compact, isoDate, str } from '../engine/map-helpers.js';
 import type { Email, UnifiedUser, UserStatus, UserType } from '../engine/types.js';
-import type { AuthSpec, ContextKeySpec, ErrorSpec, FilterExtrasSpec, FilterSpec, ValueSpec } from '../engine/spec/index.js';
+import type { AuthSpec, ContextKeySpec, EnrichSpec, ErrorSpec, FilterExtrasSpec, FilterSpec, ValueSpec } from '../engine/spec/index.js';
 
 export interface GraphUser {
   id: string;
@@ -105,3 +105,18 @@ export const GRAPH_ERRORS: ErrorSpec = {
 };
 
 export const GRAPH_FIELDS: (keyof UnifiedUser)[] = ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'title', 'languages', 'phones', 'organizations', 'externalId', 'userType', 'licenses', 'lastLoginAt', 'createdAt'];
+
+/**
+ * A user's groups, only when a query selects them: GET /users/{id}/memberOf/microsoft.graph.group (the cast keeps
+ * directory roles and administrative units out), 20 per `$batch` (json-batching: the documented maximum). Needs
+ * Directory.Read.All (application). First page only (Graph's default page of memberOf; `$top` on memberOf is unconfirmed).
+ */
+export const GRAPH_GROUPS: EnrichSpec = {
+  by: 'json-batch',
+  path: '/v1.0/users/{id}/memberOf/microsoft.graph.group',
+  query: { $select: 'id,displayName' },
+  batch: { path: '/v1.0/$batch', max: 20 },
+  records: 'value',
+  id: 'id',
+  name: 'displayName',
+};

@@ -12,15 +12,20 @@
 //   AADSTS error codes in `error_description`).
 // signInActivity needs AuditLog.Read.All and an Entra ID P1/P2 tenant, or Graph answers 403: it is selected only when
 //   the account opts in with `context.signInActivity: true` (default off), and lastLoginAt is null otherwise.
-// Not done yet: groups (memberOf, via $batch enrichment), directory roles, soft-deleted users (/directory/deletedItems),
-//   so `status: DELETED` is refused.
+// Groups (DirectoryUser.groups, only when selected): https://learn.microsoft.com/graph/api/user-list-memberof (GET
+//   /users/{id}/memberOf, the `microsoft.graph.group` cast, `$select`; least privileged: Directory.Read.All as an application,
+//   User.Read.All delegated; without the permission for a member's type Graph returns it with only its id and @odata.type),
+//   sent 20 at a time through https://learn.microsoft.com/graph/json-batching (POST /v1.0/$batch, `requests[{ id, method,
+//   url }]` relative to the version → `responses[{ id, status, headers, body }]`, any order; a throttled sub-request
+//   answers 429 with its own Retry-After, https://learn.microsoft.com/graph/throttling). A user's first page of groups only.
+// Not done yet: directory roles, soft-deleted users (/directory/deletedItems), so `status: DELETED` is refused.
 // Unconfirmed: `$top` range 1–999 (a Microsoft Q&A answer quoting the error, not the reference page); that an advanced
 //   `externalUserState eq` clause combines with `accountEnabled` under `or` as documented for other properties;
 //   `id in (…)` on /users; that createdDateTime carries whole seconds (`gt` becomes `ge` the next second); the P1/P2
 //   licence note for signInActivity (third-party sources; Microsoft documents only the permission).
 import { refuse } from '../engine/filters.js';
 import { defineProvider, type QueryValueSpec } from '../engine/spec/index.js';
-import { ADVANCED_QUERY, GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
+import { ADVANCED_QUERY, GRAPH_BASIC_FILTERS, GRAPH_CONTEXT, GRAPH_ERRORS, GRAPH_FIELDS, GRAPH_GROUPS, GRAPH_SELECT, graphAuth, graphFilter, mapGraphUser, type GraphUser } from '../graph/users.js';
 
 /** The opt-in for signInActivity (AuditLog.Read.All): `true` or "true". */
 export const wantsSignIn = (ctx: Record<string, unknown>) => ctx.signInActivity === true || ctx.signInActivity === 'true';
@@ -39,7 +44,7 @@ export const microsoftEntra = defineProvider<GraphUser>({
     ...GRAPH_CONTEXT,
     signInActivity: { description: 'true to select signInActivity for lastLoginAt (needs AuditLog.Read.All and Entra ID P1/P2, else Graph answers 403); default false' },
   },
-  auth: graphAuth('User.Read.All, or Directory.Read.All', 'User.Read.All; AuditLog.Read.All for signInActivity'),
+  auth: graphAuth('User.Read.All, or Directory.Read.All; GroupMember.Read.All or Directory.Read.All for groups', 'User.Read.All; AuditLog.Read.All for signInActivity; Directory.Read.All for groups'),
   lists: {
     USER_DIRECTORY: {
       path: '/v1.0/users',
@@ -66,7 +71,8 @@ export const microsoftEntra = defineProvider<GraphUser>({
   },
   byIds: { path: '/v1.0/users', query: { $select: ENTRA_SELECT, $filter: 'id in ({ids})' }, idsQuote: 'odata', idsJoin: ',', records: 'value', idOf: 'id', maxBatch: 15 },
   byId: { path: '/v1.0/users/{id}', query: { $select: ENTRA_SELECT } },
+  enrich: { groups: GRAPH_GROUPS },
   errors: GRAPH_ERRORS,
-  fields: GRAPH_FIELDS,
+  fields: [...GRAPH_FIELDS, 'groups'],
   map: (u) => mapGraphUser(u),
 });

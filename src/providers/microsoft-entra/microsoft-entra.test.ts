@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeProviderConformance } from '../../../test/conformance.js';
 import { startGateway, walk, type Harness } from '../../../test/helpers.js';
-import type { Sandbox } from '../engine/sandbox-kit.js';
-import { GRAPH_SANDBOX_ACCESS_TOKEN, GRAPH_SANDBOX_CLIENT_SECRET, GRAPH_SANDBOX_TENANT_ID } from '../graph/sandbox.js';
+import { GRAPH_SANDBOX_ACCESS_TOKEN, GRAPH_SANDBOX_CLIENT_SECRET, GRAPH_SANDBOX_TENANT_ID, groupsOfIndex, type GraphSandbox } from '../graph/sandbox.js';
 import { GRAPH_SELECT } from '../graph/users.js';
 import { microsoftEntra } from './adapter.js';
 import { entraDataset, microsoftEntraSandbox, startEntraSandbox } from './sandbox.js';
@@ -17,7 +16,7 @@ const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilte
   }
 }`;
 
-let sandbox: Sandbox;
+let sandbox: GraphSandbox;
 let h: Harness;
 const data = entraDataset();
 const mapped = data.map((u) => microsoftEntra.map(u, {}));
@@ -205,5 +204,62 @@ describe('microsoft-entra: Graph errors', () => {
     const res = await h.query(Q, { account: 'entra-token', first: 3 });
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_BAD_REQUEST', upstreamStatus: 400 });
     expect(res.body.errors![0].message).toContain('Request_UnsupportedQuery: Unsupported Query.');
+  });
+});
+
+describe('microsoft-entra: groups through $batch', () => {
+  const G = `query($account: ID!, $first: Int) {
+    users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first) { edges { node { ... on DirectoryUser { remoteId groups { id name } } } } }
+  }`;
+  const batchCalls = (from: number) => sandbox.requests.slice(from).filter((r) => r.path === '/v1.0/$batch');
+  const groupsOf = (i: number) => groupsOfIndex(i).map((g) => ({ id: g.id, name: g.displayName }));
+
+  it('selecting groups for 100 users makes ⌈100/20⌉ = 5 batch calls of the documented format; not selecting them makes none', async () => {
+    let from = sandbox.requests.length;
+    const res = await h.query(G, { account: 'entra-token', first: 100 });
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data.users.edges.map((e: any) => e.node);
+    expect(nodes.map((n: any) => n.groups)).toEqual(data.slice(0, 100).map((_u, i) => groupsOf(i)));
+    const batches = batchCalls(from);
+    expect(batches).toHaveLength(5);
+    expect(batches.every((b) => b.method === 'POST' && b.headers['content-type'] === 'application/json' && b.headers.authorization === `Bearer ${GRAPH_SANDBOX_ACCESS_TOKEN}`)).toBe(true);
+    expect(batches.map((b) => b.body.requests.length)).toEqual([20, 20, 20, 20, 20]);
+    expect(batches[0]!.body.requests[0]).toEqual({ id: '1', method: 'GET', url: `/users/${data[0]!.id}/memberOf/microsoft.graph.group?$select=id,displayName` });
+    expect(sandbox.requests.slice(from).some((r) => r.path.includes('/memberOf'))).toBe(false); // never one call per user
+
+    from = sandbox.requests.length;
+    const plain = await h.query(Q, { account: 'entra-token', first: 100 });
+    expect(plain.body.errors).toBeUndefined();
+    expect(batchCalls(from)).toHaveLength(0);
+  });
+
+  it('sends a throttled sub-request again after its Retry-After, and fails only the user whose lookup failed', async () => {
+    sandbox.injectBatchItem({ match: new RegExp(`/users/${data[1]!.id}/`), status: 429, headers: { 'Retry-After': '0' } });
+    sandbox.injectBatchItem({ match: new RegExp(`/users/${data[2]!.id}/`), status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+    const from = sandbox.requests.length;
+    const res = await h.query(G, { account: 'entra-token', first: 5 });
+    const nodes = res.body.data.users.edges.map((e: any) => e.node);
+    expect(nodes[1].groups).toEqual(groupsOf(1));
+    expect(nodes[2].groups).toBeNull();
+    expect(nodes[3].groups).toEqual(groupsOf(3));
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors![0]).toMatchObject({ path: ['users', 'edges', 2, 'node', 'groups'], extensions: { code: 'UPSTREAM_FORBIDDEN', provider: 'microsoft-entra', upstreamStatus: 403 } });
+    expect(res.body.errors![0].message).toContain('Insufficient privileges');
+    expect(batchCalls(from).map((b) => b.body.requests.length)).toEqual([5, 1]);
+  });
+
+  it('reads a user deleted since the list was read (404 in its sub-response) as no groups', async () => {
+    sandbox.injectBatchItem({ match: new RegExp(`/users/${data[3]!.id}/`), status: 404, body: { error: { code: 'Request_ResourceNotFound', message: 'gone' } } });
+    const res = await h.query(G, { account: 'entra-token', first: 5 });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.users.edges[3].node.groups).toEqual([]);
+  });
+
+  it('reports a batch refused as a whole (429 on the POST itself) on every selected user\'s groups', async () => {
+    sandbox.inject({ match: /^\/v1\.0\/\$batch$/, status: 429, headers: { 'retry-after': '120' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } });
+    const res = await h.query(G, { account: 'entra-token', first: 3 });
+    expect(res.body.data.users.edges.map((e: any) => e.node.groups)).toEqual([null, null, null]);
+    expect(res.body.errors!.map((e: any) => e.extensions.code)).toEqual(['UPSTREAM_RATE_LIMITED', 'UPSTREAM_RATE_LIMITED', 'UPSTREAM_RATE_LIMITED']);
+    expect(res.body.errors![0].extensions.retryAfter).toBe(120);
   });
 });

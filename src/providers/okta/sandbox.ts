@@ -118,9 +118,42 @@ const error = (status: number, code: string, summary: string) => ({
   body: { errorCode: code, errorSummary: summary, errorLink: code, errorId: `oae${code}sandbox`, errorCauses: [] },
 });
 
-export function startOktaSandbox(opts: { token?: string; users?: OktaUser[]; port?: number } = {}): Promise<Sandbox> {
+/** An org-wide limit enforced as Okta does: fixed windows, 429 E0000047 past `limit`, X-Rate-Limit-* on every answer. */
+export interface OktaRateLimit { limit: number; windowSeconds: number; onLimited?: () => void }
+
+function oktaWindow(rl: OktaRateLimit | undefined) {
+  let windowStart = 0;
+  let used = 0;
+  const roll = () => {
+    const now = Date.now();
+    if (now - windowStart >= rl!.windowSeconds * 1000) {
+      windowStart = now - (now % (rl!.windowSeconds * 1000));
+      used = 0;
+    }
+  };
+  const headers = () => {
+    if (!rl) return { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60) };
+    roll();
+    return { 'x-rate-limit-limit': String(rl.limit), 'x-rate-limit-remaining': String(Math.max(0, rl.limit - used)), 'x-rate-limit-reset': String(Math.ceil((windowStart + rl.windowSeconds * 1000) / 1000)) };
+  };
+  const before = rl
+    ? () => {
+        roll();
+        if (used < rl.limit) {
+          used++;
+          return undefined;
+        }
+        rl.onLimited?.();
+        return error(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
+      }
+    : undefined;
+  return { headers, before };
+}
+
+export function startOktaSandbox(opts: { token?: string; users?: OktaUser[]; port?: number; rateLimit?: OktaRateLimit } = {}): Promise<Sandbox> {
   const token = opts.token ?? OKTA_SANDBOX_TOKEN;
   const users = opts.users ?? oktaDataset();
+  const window = oktaWindow(opts.rateLimit);
   /** Groups, paged like users: `limit`, an opaque `after` (the last id), `Link: rel="next"`. */
   const groupsPage = (req: SandboxRequest, pool: { id: string }[], path: string) => {
     const limit = intParam(req.query, 'limit', 10000, 10000);
@@ -171,7 +204,8 @@ export function startOktaSandbox(opts: { token?: string; users?: OktaUser[]; por
       authenticate: (req) => req.headers.authorization === `SSWS ${token}`,
       unauthorized: error(401, 'E0000011', 'Invalid token provided'),
       notFound: error(404, 'E0000007', 'Not found: Resource not found'),
-      commonHeaders: () => ({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60) }),
+      commonHeaders: window.headers,
+      before: window.before,
       routes: [
         { method: 'GET', path: /^\/api\/v1\/users$/, handle: (req) => list(req, users, '/api/v1/users') },
         {

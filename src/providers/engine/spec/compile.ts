@@ -1,10 +1,10 @@
 // compileProvider: a ProviderSpec (data + named hooks) → the ProviderDefinition the engine runs.
 // defineProvider validates first (zod), so a bad spec stops the start with its slug and field named.
 import { GatewayError } from '../errors.js';
-import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth } from '../auth.js';
+import { anyOf, basicAuth, bearerAuth, clientCredentialsAuth, headerAuth, ldapBindAuth } from '../auth.js';
 import { daysAgo } from '../engine.js';
 import { joinKey } from '../map-helpers.js';
-import { graphqlCursor, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
+import { graphqlCursor, ldapPaged, linkHeader, nextUrl, offsetLimit, pageNumber, singlePage, tokenCursor, type Slot } from '../paginators.js';
 import { getPath } from '../paths.js';
 import {
   predicateOf,
@@ -57,6 +57,7 @@ export function compileProvider<Raw>(spec: ProviderSpec<Raw>): ProviderDefinitio
   return {
     slug: spec.slug,
     displayName: spec.displayName,
+    ...(spec.transport === 'ldap' ? { transport: 'LDAP' as const } : {}),
     docsUrl: spec.docsUrl,
     categories,
     category: categories[0]!,
@@ -116,7 +117,10 @@ function compileByIds(spec: ByIdsSpec, slug: string): ByIdsDefinition {
     const q = each === undefined ? quoted : quoted.map((id) => renderText(each, { id }) ?? '');
     return spec.idsJoin !== undefined ? q.join(spec.idsJoin) : q;
   };
-  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch };
+  const pattern = spec.idPattern !== undefined ? new RegExp(spec.idPattern) : undefined;
+  const joinedRaw = spec.idsJoin !== undefined && !quote ? spec.idsJoin : undefined;
+  const accepts = (id: string) => id !== '' && (!pattern || pattern.test(id)) && (joinedRaw === undefined || !id.includes(joinedRaw));
+  return { ...compileRequest(spec, slug, idsValue), records: bodyReader(spec.records), idOf: (r) => String(getPath(r, spec.idOf) ?? ''), maxBatch: spec.maxBatch, accepts };
 }
 
 function compileList(spec: ListSpec, slug: string, category: Category, fail: (path: string, message: string) => never): ListDefinition {
@@ -190,7 +194,8 @@ function compileEnrich(specs: NonNullable<ProviderSpec['enrich']>, slug: string)
       records: bodyReader(e.records),
       id: textAt(e.id),
       name: textAt(e.name),
-      maxBatch: e.by === 'ids' ? e.maxBatch : 1,
+      maxBatch: e.by === 'ids' ? e.maxBatch : e.by === 'json-batch' ? e.batch.max : 1,
+      ...(e.by === 'json-batch' ? { batch: compileRequest({ method: 'POST', path: e.batch.path, idempotent: true }, slug) } : {}),
     };
   }
   return out;
@@ -242,9 +247,10 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const read = bodyReader(typeof p.next === 'string' || 'body' in p.next ? p.next : { body: '' });
         const name = typeof p.next === 'string' ? p.next : 'body' in p.next ? p.next.body : p.next.header;
         const fromHeader = typeof p.next === 'object' && 'header' in p.next ? locate(p.next) : undefined;
-        const paginator = nextUrl({ next: read, pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
+        const size = 'param' in p.pageSize ? { pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max } : { maxPageSize: p.pageSize.fixed };
+        const paginator = nextUrl({ next: read, ...size, description: `\`${unescape(name)}\` (its path and query, sent to the account base URL)` });
         if (!fromHeader) return paginator;
-        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), pageSizeParam: p.pageSize.param, maxPageSize: p.pageSize.max, description: '' }).next(req, res, base) };
+        return { ...paginator, next: (req, res, base) => nextUrl({ next: () => fromHeader(res), ...size, description: '' }).next(req, res, base) };
       }
       case 'offset': {
         const total = p.total === undefined ? undefined : locate(p.total);
@@ -255,11 +261,14 @@ export function compilePaginator(p: PaginatorSpec): Paginator {
         const { totalPages, hasMore } = p;
         return pageNumber({
           pageParam: p.pageParam, sizeParam: p.sizeParam, maxPageSize: p.max, first: p.first, in: p.in,
-          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : (b) => getPath(b, hasMore!) === true,
+          hasMore: totalPages !== undefined ? (b, page) => page < Number(getPath(b, totalPages)) : hasMore !== undefined ? (b) => getPath(b, hasMore) === true : (_b, _page, got) => got.records >= got.size,
+          ...(p.fullPages ? { until: 'while pages come back full' } : {}),
         });
       }
       case 'graphql':
         return graphqlCursor({ pageInfo: p.pageInfo, cursorVariable: p.cursorVariable, sizeVariable: p.pageSize.variable, maxPageSize: p.pageSize.max });
+      case 'ldap-paged':
+        return ldapPaged({ maxPageSize: p.max });
       case 'none':
         return singlePage();
     }
@@ -298,6 +307,13 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
       return headerAuth({ header: auth.header.toLowerCase(), value: (c, ctx) => renderText(auth.value, { credentials: c, context: ctx }) ?? '', keys: creds(auth.value), description: auth.description });
     case 'bearer':
       return bearerAuth({ key: auth.key, description: auth.description });
+    case 'ldap-bind':
+      return ldapBindAuth({
+        dn: (c) => renderText(auth.bindDn, { credentials: c }) ?? '',
+        password: (c) => renderText(auth.password, { credentials: c }) ?? '',
+        keys: creds(auth.bindDn, auth.password),
+        description: auth.description,
+      });
     case 'basic':
       return basicAuth({
         user: (c) => renderText(auth.username, { credentials: c }) ?? '',
@@ -319,8 +335,8 @@ export function compileAuth(auth: AuthSpec | AuthSpec[]): AuthScheme {
         scope: auth.scope === undefined ? undefined : (c, ctx) => renderText(auth.scope!, { credentials: c, context: ctx }),
         clientAuth: auth.clientAuth,
         grantType: auth.grantType,
-        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, renderText(t, { credentials: c, context: ctx })]))),
-        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {})), 'clientId', 'clientSecret'])],
+        params: auth.params && ((c, ctx) => Object.fromEntries(Object.entries(auth.params!).map(([k, t]) => [k, [t].flat().map((x) => renderText(x, { credentials: c, context: ctx })).find((v) => v)]))),
+        keys: auth.keys ?? [...new Set([...creds(...tokenUrls, auth.scope ?? '', ...Object.values(auth.params ?? {}).flat()), 'clientId', 'clientSecret'])],
         description: auth.description,
       });
     }
@@ -336,6 +352,6 @@ export function compileErrors(e: ErrorSpec | undefined): ErrorPolicy {
   return {
     message: own ? (b) => own(b) || fallback(b) : fallback,
     retryable: e?.retryable,
-    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as })),
+    rules: e?.rules?.map((r) => ({ when: { ...r.when, status: r.when.status === undefined ? undefined : Array.isArray(r.when.status) ? r.when.status : [r.when.status] }, as: r.as, ...(r.hint ? { hint: r.hint } : {}) })),
   };
 }

@@ -15,6 +15,8 @@ const USERS = [{ id: 'u1', org: 'o1' }, { id: 'u2', org: 'o2' }, { id: 'u3', org
 
 let sandbox: Sandbox;
 let engine: Engine;
+/** Answers the next matching batch sub-requests instead of the route (per user id in the URL). */
+const subFaults: { user: string; status: number; headers?: Record<string, string>; message?: string; times: number }[] = [];
 beforeAll(async () => {
   sandbox = await startSandbox({
     name: 'lookups',
@@ -31,6 +33,18 @@ beforeAll(async () => {
       } },
       { method: 'GET', path: /^\/orgs$/, handle: (req) => ({ body: { orgs: (req.query.get('ids') ?? '').split(',').filter((id) => id !== 'o9').map((id) => ({ id, title: `Org ${id}` })) } }) },
       { method: 'GET', path: /^\/users\/(u\d)\/teams$/, handle: (_req, [id]) => ({ body: id === 'u2' ? [] : TEAMS.slice(0, 2) }) },
+      { method: 'POST', path: /^\/v2\/\$batch$/, handle: (req) => {
+        // Sub-responses in reverse order (the format allows any): the engine must match them by id.
+        const responses = (req.body.requests as { id: string; method: string; url: string }[]).map((r) => {
+          const fault = subFaults.find((f) => r.url.includes(f.user) && f.times-- > 0);
+          if (fault) return { id: r.id, status: fault.status, headers: fault.headers ?? {}, body: { error: { code: 'x', message: fault.message ?? `sub ${fault.status}` } } };
+          const m = /^\/users\/(u\d+)\/teams\?limit=5$/.exec(r.url);
+          if (r.method !== 'GET' || !m) return { id: r.id, status: 400, body: { error: { message: `bad url ${r.url}` } } };
+          const n = Number(m[1]!.slice(1));
+          return { id: r.id, status: 200, headers: { 'content-type': 'application/json' }, body: { value: TEAMS.slice(0, n % 3) } };
+        });
+        return { body: { responses: responses.reverse() } };
+      } },
     ],
   });
   const client = new UpstreamClient({ allowPrivateUpstreams: true, connectTimeoutMs: 2000, headersTimeoutMs: 2000, bodyTimeoutMs: 2000, connectionsPerOrigin: 4, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 10, maxTotalMs: 500 } });
@@ -136,5 +150,61 @@ describe('enrich vocabulary', () => {
     expect(() => validateSpec({ ...SPEC, enrich: { roles: SPEC.enrich!.groups } })).toThrow(ProviderSpecError);
     const { maxBatch: _m, ...noBatch } = SPEC.enrich!.organizations as any;
     expect(() => validateSpec({ ...SPEC, enrich: { organizations: noBatch } })).toThrow(/maxBatch/);
+  });
+});
+
+describe('json-batch enrich vocabulary', () => {
+  const batchDef = defineProvider({
+    ...SPEC,
+    slug: 'batch-test',
+    enrich: { groups: { by: 'json-batch', path: '/v2/users/{id}/teams', query: { limit: '5' }, batch: { path: '/v2/$batch', max: 2 }, records: 'value', id: 'id', name: 'profile.label' } },
+  });
+  const batches = (from: number) => sandbox.requests.slice(from).filter((r) => r.path === '/v2/$batch');
+  const load = (scope: ReturnType<Engine['scope']>, ids: string[]) => Promise.all(ids.map((id) => scope.lookups.refsOf(account(), batchDef, 'groups', id).catch((e: GatewayError) => e)));
+
+  it('sends max per-user GETs per POST, URLs relative to the batch folder, and matches answers by id', async () => {
+    const before = sandbox.requests.length;
+    const got = await load(engine.scope(), ['u1', 'u2', 'u3', 'u4', 'u5']);
+    const sent = batches(before);
+    expect(sent).toHaveLength(3);
+    expect(sent[0]!.body).toEqual({ requests: [{ id: '1', method: 'GET', url: '/users/u1/teams?limit=5' }, { id: '2', method: 'GET', url: '/users/u2/teams?limit=5' }] });
+    expect(sent[0]!.headers['content-type']).toBe('application/json');
+    expect(got).toEqual([1, 2, 0, 1, 2].map((n) => TEAMS.slice(0, n).map((t) => ({ id: t.id, name: t.profile.label }))));
+  });
+
+  it('sends a throttled sub-request again after its Retry-After, reads a 404 as no groups, and fails only the user whose lookup failed', async () => {
+    subFaults.push({ user: 'u1', status: 429, headers: { 'Retry-After': '0' }, times: 1 }, { user: 'u2', status: 404, times: 1 }, { user: 'u4', status: 500, times: 1 });
+    const before = sandbox.requests.length;
+    const [u1, u2, u4, u5] = await load(engine.scope(), ['u1', 'u2', 'u4', 'u5']);
+    expect(u1).toEqual([{ id: 't1', name: 'Team 1' }]);
+    expect(u2).toEqual([]);
+    expect(u4).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', extensions: { provider: 'batch-test', upstreamStatus: 500 } });
+    expect((u4 as GatewayError).message).toContain('sub 500');
+    expect(u5).toEqual(TEAMS.slice(0, 2).map((t) => ({ id: t.id, name: t.profile.label })));
+    const sent = batches(before);
+    expect(sent.map((r) => r.body.requests.map((q: any) => q.url.split('/')[2]))).toEqual([['u1', 'u2'], ['u4', 'u5'], ['u1']]);
+  });
+
+  it('reports a sub-request asked to wait long as UPSTREAM_RATE_LIMITED with retryAfter, without waiting', async () => {
+    subFaults.push({ user: 'u3', status: 429, headers: { 'retry-after': '120' }, times: 1 });
+    const [u3, u4] = await load(engine.scope(), ['u3', 'u4']);
+    expect(u3).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', extensions: { retryAfter: 120, upstreamStatus: 429 } });
+    expect(u4).toEqual([{ id: 't1', name: 'Team 1' }]);
+    subFaults.splice(0);
+  });
+
+  it('never puts a credential a sub-response echoes into the error', async () => {
+    subFaults.push({ user: 'u5', status: 400, message: `bad token ${TOKEN}`, times: 1 });
+    const [u5] = await load(engine.scope(), ['u5']);
+    expect(u5).toMatchObject({ code: 'UPSTREAM_BAD_REQUEST' });
+    expect((u5 as GatewayError).message).not.toContain(TOKEN);
+    expect((u5 as GatewayError).message).toContain('bad token');
+  });
+
+  it('refuses a json-batch lookup that is not a GET, or a batch larger than 100', () => {
+    const groups = (more: object) => ({ ...SPEC, enrich: { groups: { by: 'json-batch', path: '/u/{id}/g', records: 'value', id: 'id', name: 'name', batch: { path: '/$batch', max: 20 }, ...more } } });
+    expect(() => validateSpec(groups({}))).not.toThrow();
+    expect(() => validateSpec(groups({ method: 'POST' }))).toThrow(/GET sub-requests/);
+    expect(() => validateSpec(groups({ batch: { path: '/$batch', max: 101 } }))).toThrow(ProviderSpecError);
   });
 });

@@ -17,10 +17,13 @@ export const jql = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/
 /** Lucene query syntax: every special character (and whitespace) backslash-escaped, so the value is one term. */
 export const lucene = (v: string): string => v.replace(/[+\-!(){}[\]^"~*?:\\/&|\s]/g, (c) => `\\${c}`);
 
+/** A Lucene phrase (Auth0's `email:"…"` exact match): double-quoted, `\` and `"` backslash-escaped. */
+export const lucenePhrase = (v: string): string => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+
 const TEMPLATE = Object.assign(['', ''], { raw: ['', ''] }) as unknown as TemplateStringsArray;
 /** LDAP search filters (RFC 4515): `*`, `(`, `)`, `\` and NUL as `\2a`, `\28`, `\29`, `\5c`, `\00` (ldapts). */
 export const ldap = (v: string): string => escapeFilter(TEMPLATE, v); // ldapts's escapeFilter is a template tag
 
-export const QUOTES = { scim, odata, okta, jql, lucene, ldap } as const;
+export const QUOTES = { scim, odata, okta, jql, lucene, lucenePhrase, ldap } as const;
 export type QuoteName = keyof typeof QUOTES;
 export const QUOTE_NAMES = Object.keys(QUOTES) as QuoteName[];

@@ -70,16 +70,17 @@ function schemaFor(mode: SpecMode) {
       stop: z.strictObject({ path: dotPath, equals: z.unknown().optional(), notEquals: z.unknown().optional() }).optional(),
     }),
     z.strictObject({ kind: z.literal('link-header'), ...reserved, rel: z.string().min(1).optional(), pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
-    z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.strictObject({ param: z.string().min(1), max: size }) }),
+    z.strictObject({ kind: z.literal('next-url'), ...reserved, next: locator, pageSize: z.union([z.strictObject({ param: z.string().min(1), max: size }), z.strictObject({ fixed: size })]) }),
     z.strictObject({
       kind: z.literal('offset'), ...reserved, offsetParam: z.string().min(1), limitParam: z.string().min(1), max: size, start: z.number().int().min(0).optional(),
       total: locator.optional(), filteredWindows: z.strictObject({ size, reach: size }).optional(),
     }).refine((p) => p.total === undefined || p.filteredWindows === undefined, { message: 'give at most one of total and filteredWindows' }),
     z.strictObject({
       kind: z.literal('page-number'), ...reserved, pageParam: z.string().min(1), sizeParam: z.string().min(1), max: size, first: z.number().int().min(0).optional(),
-      in: z.enum(['query', 'body']).optional(), totalPages: dotPath.optional(), hasMore: dotPath.optional(),
-    }).refine((p) => (p.totalPages === undefined) !== (p.hasMore === undefined), { message: 'give exactly one of totalPages and hasMore' }),
+      in: z.enum(['query', 'body']).optional(), totalPages: dotPath.optional(), hasMore: dotPath.optional(), fullPages: z.literal(true).optional(),
+    }).refine((p) => [p.totalPages, p.hasMore, p.fullPages].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of totalPages, hasMore and fullPages' }),
     z.strictObject({ kind: z.literal('graphql'), ...reserved, pageInfo: dotPath, cursorVariable: z.string().min(1), pageSize: z.strictObject({ variable: z.string().min(1), max: size }) }),
+    z.strictObject({ kind: z.literal('ldap-paged'), ...reserved, max: size }),
     z.strictObject({ kind: z.literal('none'), ...reserved }),
   ]);
 
@@ -128,10 +129,11 @@ function schemaFor(mode: SpecMode) {
   const auth = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('header'), header: z.string().min(1), value: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('bearer'), key: z.string().min(1), description: z.string().min(1) }),
+    z.strictObject({ kind: z.literal('ldap-bind'), bindDn: template(['credentials', 'context']), password: template(['credentials', 'context']), description: z.string().min(1) }),
     z.strictObject({ kind: z.literal('basic'), username: template(['credentials', 'context']), password: template(['credentials', 'context']), keys: z.array(z.string().min(1)).optional(), description: z.string().min(1) }),
     z.strictObject({
       kind: z.literal('oauth2-client-credentials'), tokenUrl: z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)]), scope: template(['credentials', 'context']).optional(),
-      clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(), grantType: z.string().min(1).optional(), params: z.record(z.string().min(1), template(['credentials', 'context'])).optional(),
+      clientAuth: z.enum(CLIENT_AUTH_METHODS).optional(), grantType: z.string().min(1).optional(), params: z.record(z.string().min(1), z.union([template(['credentials', 'context']), z.array(template(['credentials', 'context'])).min(1)])).optional(),
       keys: z.array(z.string().min(1)).optional(), description: z.string().min(1),
     }),
     z.strictObject({ kind: z.literal('hook'), scheme: z.custom<object>((v) => mode === 'typescript' && !!v && typeof v === 'object', { message: mode === 'typescript' ? 'expected an AuthScheme' : 'hooks (auth schemes) are not allowed in a data-only spec' }) }),
@@ -149,6 +151,7 @@ function schemaFor(mode: SpecMode) {
     }).refine((w) => w.status !== undefined || w.path !== undefined || w.header !== undefined, { message: 'a rule needs a status, a path or a header' })
       .refine((w) => !(w.path !== undefined && w.header !== undefined), { message: 'a rule tests a path or a header, not both' }),
     as: z.enum(ERROR_CLASSES),
+    hint: z.string().min(1).optional(),
   });
 
   const join = z.strictObject({
@@ -180,6 +183,7 @@ function schemaFor(mode: SpecMode) {
     slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'kebab-case: lower-case letters, digits and single dashes'),
     displayName: z.string().min(1),
     docsUrl: z.url(),
+    transport: z.enum(['http', 'ldap']).optional(),
     baseUrl: template(['context']).optional(),
     context: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.strictObject({
       description: z.string().min(1),
@@ -194,6 +198,8 @@ function schemaFor(mode: SpecMode) {
       resetFormat: z.enum(RESET_FORMATS),
       resetWhen: z.strictObject({ header: z.string().min(1), equals: z.string() }).optional(),
       defaultWaitSeconds: z.number().min(0).optional(),
+      limit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
+      remainingHeader: z.string().min(1).optional(),
     }).optional(),
     errors: z.strictObject({
       message: z.union([locator, z.array(locator), hook]).optional(),
@@ -210,11 +216,16 @@ function schemaFor(mode: SpecMode) {
       records: bodyLocator,
       idOf: dotPath,
       maxBatch: z.number().int().min(1),
+      idPattern: z.string().refine((p) => { try { new RegExp(p); return true; } catch { return false; } }, 'not a valid regular expression').optional(),
     }).optional(),
     joins: z.array(join).optional(),
     enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [
       z.strictObject({ ...lookup(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
       z.strictObject({ ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
+      z.strictObject({
+        ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('json-batch'),
+        batch: z.strictObject({ path: pathTemplate(['context']), max: z.number().int().min(1).max(100) }),
+      }).refine((e) => (e.method ?? 'GET') === 'GET' && e.body === undefined, { message: 'a json-batch lookup sends GET sub-requests without a body' }),
     ])).optional(),
     fields: z.array(FIELD),
     map: mode === 'typescript' ? z.union([hook, declarativeMap]) : declarativeMap,

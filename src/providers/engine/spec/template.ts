@@ -5,6 +5,7 @@
 // body string that is exactly one placeholder keeps the value's type. A missing value drops the query
 // parameter, header or body key that needs it; a path cannot do without it. A header that renders empty is not
 // sent either: an optional context key set to '' (JumpCloud's `x-org-id`) must not reach the upstream as a value.
+import { isPlainSegment } from '../paths.js';
 import { GatewayError } from '../errors.js';
 
 export const SCOPES = ['context', 'credentials', 'filters', 'value', 'id', 'ids'] as const;
@@ -73,9 +74,7 @@ export function renderText(tpl: string, values: TemplateValues): string | undefi
 
 /** One path segment from a value, or BAD_USER_INPUT for a value that could change the path's shape. */
 export function pathSegment(v: string): string {
-  let decoded = v;
-  try { decoded = decodeURIComponent(v); } catch { /* keep as given */ }
-  if (v === '' || decoded === '.' || decoded === '..' || /[/\\]/.test(decoded))
+  if (v === '' || !isPlainSegment(v))
     throw new GatewayError('BAD_USER_INPUT', `An id or filter value may not be empty, "." or "..", nor contain "/" or "\\" (got "${v.slice(0, 40)}"). Use the id as the provider gives it.`);
   return encodeURIComponent(v);
 }

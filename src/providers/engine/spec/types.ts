@@ -25,6 +25,8 @@ export type AuthSpec =
   /** `value` is a template: 'SSWS {credentials.apiToken}', '{credentials.apiKey}'. */
   | { kind: 'header'; header: string; value: string; description: string }
   | { kind: 'bearer'; key: string; description: string }
+  /** An LDAP simple bind (RFC 4511 §4.2) with a DN and password (templates): the `ldap` transport only. */
+  | { kind: 'ldap-bind'; bindDn: string; password: string; description: string }
   /** `keys` default to the credentials the two templates name. */
   | { kind: 'basic'; username: string; password: string; keys?: string[]; description: string }
   /**
@@ -32,11 +34,12 @@ export type AuthSpec =
    * an account's `context.tokenUrl` overrides it (declared for every provider with this scheme). `clientAuth`: how the
    * client id and secret are sent, as the provider documents it — `form` (client_secret_post, default), `basic`
    * (client_secret_basic) or `json` (a JSON body). `grantType` defaults to client_credentials; `params` are more
-   * grant fields (templates; an empty one is left out), e.g. Auth0's audience. An empty `scope` sends none.
+   * grant fields (templates; an empty one is left out; several: the first whose values are all present), e.g. Auth0's
+   * audience (`['{context.audience}', 'https://{context.domain}/api/v2/']`). An empty `scope` sends none.
    */
   | {
       kind: 'oauth2-client-credentials'; tokenUrl: string | string[]; scope?: string; clientAuth?: 'form' | 'basic' | 'json'; grantType?: string;
-      params?: Record<string, string>; keys?: string[]; description: string;
+      params?: Record<string, string | string[]>; keys?: string[]; description: string;
     }
   /** Escape hatch (TS only): a named auth scheme, e.g. a JWT-bearer grant. */
   | { kind: 'hook'; scheme: AuthScheme };
@@ -73,7 +76,8 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
       stop?: { path: string; equals?: unknown; notEquals?: unknown };
     }
   | { kind: 'link-header'; rel?: string; pageSize: { param: string; max: number } }
-  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } }
+  /** `pageSize.fixed`: the upstream takes no size parameter and pages by this many (nothing is sent). */
+  | { kind: 'next-url'; next: Locator; pageSize: { param: string; max: number } | { fixed: number } }
   | {
       kind: 'offset'; offsetParam: string; limitParam: string; max: number; start?: number;
       /** The result's size (SCIM totalResults): a short page is then not the end; the walk stops at the total or an empty page. */
@@ -82,10 +86,13 @@ export type PaginatorSpec = { reservedParams?: string[] } & (
     }
   | {
       kind: 'page-number'; pageParam: string; sizeParam: string; max: number; first?: number; in?: 'query' | 'body';
-      /** More pages while page < this body path (totalPages), or while this path is true. */
-      totalPages?: string; hasMore?: string;
+      /** More pages while page < this body path (totalPages), while this path is true, or (fullPages) while a page
+       *  comes back full: for APIs whose totals are capped (Auth0 reports at most 1000), so the end is never guessed. */
+      totalPages?: string; hasMore?: string; fullPages?: true;
     }
   | { kind: 'graphql'; pageInfo: string; cursorVariable: string; pageSize: { variable: string; max: number } }
+  /** RFC 2696 paged results (the `ldap` transport): at most `max` entries a page. */
+  | { kind: 'ldap-paged'; max: number }
   | { kind: 'none' }
 );
 
@@ -146,7 +153,7 @@ export interface ErrorSpec {
   message?: Locator | Locator[] | ((body: any) => string | undefined);
   retryable?: number[];
   /** Tested on every response, in order. A `path` may hold `*` for any element of an array: 'errors.*.extensions.code'. */
-  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass }[];
+  rules?: { when: { status?: number | number[]; path?: string; header?: string; equals?: unknown; in?: unknown[]; exists?: boolean; contains?: string }; as: ErrorClass; hint?: string }[];
 }
 
 export interface ByIdSpec extends Omit<RequestSpec, 'path'> {
@@ -167,6 +174,9 @@ export interface ByIdsSpec extends Omit<RequestSpec, 'path'> {
   /** Dot path of the id in a record. */
   idOf: string;
   maxBatch: number;
+  /** What a remote id looks like (a regular expression, e.g. Zendesk's `^\\d+$`); an id that does not match is
+   *  not found, without an upstream call. Without it, an unquoted id containing `idsJoin` is never sent. */
+  idPattern?: string;
 }
 
 export interface JoinSpec extends RequestSpec {
@@ -191,10 +201,16 @@ export interface JoinSpec extends RequestSpec {
  *   e.g. Zendesk organization_id → GET /api/v2/organizations/show_many?ids=…;
  * - `user`: one list per user (`{id}` = the user's remoteId), e.g. Okta GET /api/v1/users/{id}/groups;
  *   its first page only (put the page size in `query`).
+ * - `json-batch`: the same per-user GET, `batch.max` of them at a time inside one POST to `batch.path` in the
+ *   OData JSON batch format (`{ requests: [{ id, method, url }] }` → `{ responses: [{ id, status, headers, body }] }`),
+ *   e.g. Microsoft Graph `/v1.0/$batch` (20 per batch). Sub-request URLs are relative to the batch endpoint's folder
+ *   (Graph: the version). Each response is read on its own: a 404 is an empty list, a 429 (or 503) is sent again
+ *   in the next batch after its Retry-After, any other failure fails only that user's field.
  */
 export type EnrichSpec = Omit<RequestSpec, 'path'> & { path: string; records: Locator | ((body: any) => unknown); id: string; name: string } & (
   | { by: 'ids'; idsJoin?: string; maxBatch: number }
   | { by: 'user' }
+  | { by: 'json-batch'; batch: { path: string; max: number } }
 );
 
 /** Each unified field is a dot path in the raw record, a constant ({ value }), or ({ jsonata }) an expression. */
@@ -204,6 +220,13 @@ export interface ProviderSpec<Raw = any> {
   slug: string;
   displayName: string;
   docsUrl: string;
+  /**
+   * 'http' (default), or 'ldap': requests are LDAP searches (engine/ldap.ts). Their query names the search:
+   * `base` (the base DN), `filter` (each value an RFC 4515 filter, ANDed; filters served upstream add theirs),
+   * `attr` (attributes to return, repeated), `scope` (sub by default), `startTls` ('true'). The paginator is
+   * `ldap-paged` and the auth `ldap-bind`; records are read from the body `entries`.
+   */
+  transport?: 'http' | 'ldap';
   /** Default API origin (+ base path) as a URL template; context.baseUrl always wins. */
   baseUrl?: string;
   context?: Record<string, ContextKeySpec>;
@@ -213,7 +236,8 @@ export interface ProviderSpec<Raw = any> {
   headers?: Record<string, string>;
   /** `resetWhen`: the reset header counts only when another header has a value (GitHub: x-ratelimit-remaining
    *  "0"); `defaultWaitSeconds`: the wait for a rate limit that names none. Retry-After always comes first. */
-  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number };
+  /** `limit`: the documented request rate for one account (the gateway paces to it); `remainingHeader`: the requests left. */
+  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number; limit?: { requests: number; perSeconds: number }; remainingHeader?: string };
   errors?: ErrorSpec;
   lists: Partial<Record<Category, ListSpec>>;
   byId?: ByIdSpec;

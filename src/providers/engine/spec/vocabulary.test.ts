@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.js';
 import { RefusedValue } from '../filters.js';
 import { getAll, getPath, setPath } from '../paths.js';
-import { matchRule, waitSeconds } from '../http.js';
+import { matchingRule, matchRule, waitSeconds } from '../http.js';
+import { upstreamError } from '../errors.js';
+import { compileErrors, compilePaginator } from './compile.js';
 import { defineProvider, ProviderSpecDataSchema, ProviderSpecError, validateSpec } from './index.js';
 import { locate } from './locator.js';
 import { jql, ldap, lucene, odata, okta, scim } from './quote.js';
@@ -157,6 +159,45 @@ describe('filter values', () => {
   });
 });
 
+describe('result limits and hints', () => {
+  const errors = compileErrors({ rules: [{ when: { status: 400, path: 'message', contains: 'first 1000 records' }, as: 'RESULT_LIMIT', hint: 'Export with POST /api/v2/jobs/users-exports.' }] });
+  const body = { statusCode: 400, error: 'Bad Request', message: 'You can only page through the first 1000 records.' };
+
+  it('reads a capped window as RESULT_LIMIT and keeps the rule\'s hint', () => {
+    expect(matchRule(errors.rules, 400, {}, body)).toBe('RESULT_LIMIT');
+    expect(matchingRule(errors.rules, 400, {}, body)?.hint).toBe('Export with POST /api/v2/jobs/users-exports.');
+    expect(matchRule(errors.rules, 400, {}, { message: 'Bad q' })).toBeUndefined();
+  });
+
+  it('answers UPSTREAM_RESULT_LIMIT, saying what the upstream said and then the hint', () => {
+    const e = upstreamError('auth0', 'RESULT_LIMIT', 400, body.message, undefined, 'Export with POST /api/v2/jobs/users-exports.');
+    expect(e.code).toBe('UPSTREAM_RESULT_LIMIT');
+    expect(e.extensions).toMatchObject({ code: 'UPSTREAM_RESULT_LIMIT', provider: 'auth0', upstreamStatus: 400 });
+    expect(e.message).toMatch(/first 1000 records.*Export with POST \/api\/v2\/jobs\/users-exports\.$/);
+    expect(upstreamError('x', 'NOT_FOUND', 404, undefined, undefined, 'Check the org id.').message).toMatch(/Check the org id\.$/);
+  });
+});
+
+describe('page numbers while pages come back full', () => {
+  const p = compilePaginator({ kind: 'page-number', pageParam: 'page', sizeParam: 'per_page', max: 100, first: 0, fullPages: true });
+  const first = p.first({ method: 'GET', path: '/api/v2/users', query: [] }, 50);
+  const res = (n: number) => ({ headers: {}, body: { total: 1000 }, records: Array.from({ length: n }) });
+
+  it('asks for the next page after a full one, whatever the (capped) total says, and stops after a short or empty one', () => {
+    expect(first.query).toEqual([['page', '0'], ['per_page', '50']]);
+    expect(p.next(first, res(50), 'https://x.test')?.query).toEqual([['per_page', '50'], ['page', '1']]);
+    expect(p.next(first, res(49), 'https://x.test')).toBeNull();
+    expect(p.next(first, res(0), 'https://x.test')).toBeNull();
+  });
+
+  it('is one of totalPages, hasMore and fullPages', () => {
+    const spec = (more: object) => ({ slug: 'pn', displayName: 'x', docsUrl: 'https://x.test', auth: { kind: 'bearer', key: 'token', description: 'x' }, fields: [], map: {}, lists: { USER_DIRECTORY: { path: '/u', records: '', filters: {}, paginator: { kind: 'page-number', pageParam: 'p', sizeParam: 's', max: 10, ...more } } } });
+    expect(() => validateSpec(spec({ fullPages: true }), 'data')).not.toThrow();
+    expect(() => validateSpec(spec({ fullPages: true, totalPages: 'pages' }), 'data')).toThrow(/exactly one of totalPages, hasMore and fullPages/);
+    expect(() => validateSpec(spec({}), 'data')).toThrow(/exactly one/);
+  });
+});
+
 describe('reset headers', () => {
   const now = Date.UTC(2026, 0, 1);
   it('read epoch seconds, epoch milliseconds, seconds from now and HTTP dates', () => {
@@ -280,6 +321,33 @@ describe('spec validation', () => {
     expect(rendered.query).toEqual([['filter', 'id eq "a1" or id eq "x\\" or id pr or id eq \\"y"']]);
     spec.byIds.idsTemplate = 'id eq {ids}';
     expect(() => validateSpec(spec)).toThrow(/byIds\.idsTemplate: \{ids\} is not allowed here/);
+  });
+
+  it('compiles an LDAP spec (data only): transport, ldap-bind auth and the ldap-paged paginator the transport positions', async () => {
+    const spec: any = {
+      ...minimal(), transport: 'ldap', baseUrl: '{context.url}', map: { remoteId: 'entryUUID' },
+      auth: { kind: 'ldap-bind', bindDn: '{credentials.bindDn}', password: '{credentials.password}', description: 'simple bind' },
+      lists: { USER_DIRECTORY: { path: '/', query: { base: '{context.baseDn}', filter: '(objectClass=person)' }, records: 'entries', paginator: { kind: 'ldap-paged', max: 200 }, filters: { email: { query: 'filter', join: '', value: { quote: 'ldap', template: '(mail={value})' } } } } },
+    };
+    expect(() => validateSpec(spec, 'data')).not.toThrow();
+    const def = defineProvider(spec);
+    expect(def.transport).toBe('LDAP');
+    expect(def.auth.kind).toBe('LDAP_SIMPLE_BIND');
+    expect(def.baseUrl({ url: 'ldaps://dir.acme.test:636' })).toBe('ldaps://dir.acme.test:636');
+    const headers = await def.auth.headers({ bindDn: 'cn=reader,dc=acme', password: 'pw-1234' }, {}, {} as never);
+    expect(headers).toEqual({ 'x-ldap-bind-dn': 'cn=reader,dc=acme', 'x-ldap-bind-password': 'pw-1234' });
+    const p = def.lists.USER_DIRECTORY!.paginator;
+    expect(p.kind).toBe('LDAP_PAGED');
+    const first = p.first({ method: 'GET', path: '/', query: [['base', 'dc=acme'], ['skip', '9']] }, 50);
+    expect(first.query).toEqual([['base', 'dc=acme'], ['size', '50']]);
+    const page = (next: unknown, n = 50) => ({ headers: {}, body: { entries: [], next }, records: Array.from({ length: n }) });
+    const second = p.next(first, page({ skip: 50, after: 'k7Qx' }), '')!;
+    expect(Object.fromEntries(second.query)).toEqual({ base: 'dc=acme', size: '50', skip: '50', after: 'k7Qx' });
+    expect(p.resume(first, p.state(second, first))).toEqual(second);
+    expect(p.next(second, page(null), '')).toBeNull();
+    expect(p.next(second, page({ skip: 100, after: 'x' }, 0), '')).toBeNull();
+    spec.lists.USER_DIRECTORY.paginator = { kind: 'ldap-paged' };
+    expect(() => validateSpec(spec)).toThrow(/paginator/);
   });
 
   it('maps declaratively by path and constant', () => {

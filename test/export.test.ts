@@ -1,0 +1,111 @@
+// GET /export/users through real HTTP: NDJSON and CSV of a whole account with the same filters as `users`,
+// JSON errors with a code and status before the first byte, a final error line mid-stream, tenancy.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_TENANT_TOKEN, TENANT_TOKEN, startGateway, type Harness } from './helpers.js';
+import { listen } from './incremental.js';
+import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
+import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+
+const COUNT = 1100;
+const listed = oktaDataset(COUNT).filter((u) => u.status !== 'DEPROVISIONED');
+
+let sandbox: Sandbox;
+let h: Harness;
+let server: { url: string; close: () => Promise<void> };
+beforeAll(async () => {
+  sandbox = await startOktaSandbox({ users: oktaDataset(COUNT) });
+  h = startGateway([
+    { id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } },
+    { id: 'okta-globex', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN }, tenant: 'globex' },
+  ]);
+  server = await listen(h.gateway);
+});
+afterAll(async () => {
+  await server.close();
+  await h.close();
+  await sandbox.close();
+});
+
+function exportUsers(params: Record<string, string>, token: string | null = TENANT_TOKEN) {
+  return fetch(`${server.url}/export/users?${new URLSearchParams(params)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+}
+const ndjson = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l));
+
+describe('GET /export/users', () => {
+  it('streams every user of the account as NDJSON, in upstream order, with the ids users answers', async () => {
+    const res = await exportUsers({ integratedAccountId: 'okta', category: 'USER_DIRECTORY', format: 'ndjson' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const users = ndjson(await res.text());
+    expect(users.map((u) => u.remoteId)).toEqual(listed.map((u) => u.id));
+    const gql = await h.query('{ users(category: USER_DIRECTORY, integratedAccountId: "okta", first: 1) { edges { node { id ... on DirectoryUser { name emails { email } } } } } }');
+    const node = gql.body.data.users.edges[0].node;
+    expect(users[0]).toMatchObject({ id: node.id, name: node.name, emails: [expect.objectContaining({ email: node.emails[0].email })], remoteData: listed[0] });
+  });
+
+  it('applies the same filters as users, given as JSON', async () => {
+    const res = await exportUsers({ integratedAccountId: 'okta', category: 'USER_DIRECTORY', filters: JSON.stringify({ status: 'ACTIVE' }) });
+    const users = ndjson(await res.text());
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.map((u) => u.remoteId)).toEqual(listed.filter((u) => u.status === 'ACTIVE').map((u) => u.id));
+  });
+
+  it('writes CSV with a header row, one record per user', async () => {
+    const res = await exportUsers({ integratedAccountId: 'okta', category: 'USER_DIRECTORY', format: 'csv' });
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = parseCsv(await res.text(), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.remoteId)).toEqual(listed.map((u) => u.id));
+    expect(rows[5]).toMatchObject({ email: listed[5]!.profile!.email, status: 'ACTIVE' });
+    expect(Object.keys(rows[0]!)).toContain('lastLoginAt');
+  });
+
+  it('answers errors before the first byte as JSON with a code and an HTTP status', async () => {
+    const cases: [Record<string, string>, string | null, number, string][] = [
+      [{ integratedAccountId: 'okta', category: 'USER_DIRECTORY' }, null, 401, 'UNAUTHENTICATED'],
+      [{ integratedAccountId: 'okta-globex', category: 'USER_DIRECTORY' }, TENANT_TOKEN, 404, 'INTEGRATED_ACCOUNT_NOT_FOUND'],
+      [{ integratedAccountId: 'okta', category: 'TICKETING' }, TENANT_TOKEN, 400, 'CATEGORY_MISMATCH'],
+      [{ integratedAccountId: 'okta', category: 'USER_DIRECTORY', format: 'xml' }, TENANT_TOKEN, 400, 'BAD_USER_INPUT'],
+      [{ integratedAccountId: 'okta', category: 'USER_DIRECTORY', filters: '{"status":"SLEEPING"}' }, TENANT_TOKEN, 400, 'BAD_USER_INPUT'],
+      [{ integratedAccountId: 'okta', category: 'USER_DIRECTORY', filters: '{not json' }, TENANT_TOKEN, 400, 'BAD_USER_INPUT'],
+      [{ integratedAccountId: 'okta', category: 'USER_DIRECTORY', filters: '{"teamId":"x"}' }, TENANT_TOKEN, 400, 'UNSUPPORTED_FILTER'],
+    ];
+    for (const [params, token, status, code] of cases) {
+      const res = await exportUsers(params, token);
+      expect([res.status, res.headers.get('content-type')]).toEqual([status, 'application/json; charset=utf-8']);
+      const body = await res.json();
+      expect(body.errors[0].extensions.code).toBe(code);
+      expect(body.errors[0].message.length).toBeGreaterThan(10);
+    }
+    sandbox.inject({ status: 403, body: { errorCode: 'E0000006', errorSummary: 'You do not have permission' } });
+    const res = await exportUsers({ integratedAccountId: 'okta', category: 'USER_DIRECTORY' });
+    expect(res.status).toBe(502);
+    expect((await res.json()).errors[0].extensions).toMatchObject({ code: 'UPSTREAM_FORBIDDEN', provider: 'okta', upstreamStatus: 403 });
+  });
+
+  it("serves another tenant's account only to that tenant", async () => {
+    const res = await exportUsers({ integratedAccountId: 'okta-globex', category: 'USER_DIRECTORY' }, OTHER_TENANT_TOKEN);
+    expect(ndjson(await res.text())).toHaveLength(listed.length);
+  });
+
+  it('ends NDJSON with an error line when the upstream fails mid-stream, and cuts CSV short', async () => {
+    // The first upstream page passes (a fault without a status falls through), the ones after it fail.
+    const failSecondPage = () => {
+      sandbox.inject({ times: 1 });
+      sandbox.inject({ status: 401, body: { errorCode: 'E0000011', errorSummary: 'Invalid token provided' }, times: 5 });
+    };
+    failSecondPage();
+    const res = await exportUsers({ integratedAccountId: 'okta', category: 'USER_DIRECTORY' });
+    expect(res.status).toBe(200);
+    const lines = ndjson(await res.text());
+    expect(lines).toHaveLength(201); // the first page of 200, then the error
+    expect(lines.at(-1)).toEqual({ error: { message: expect.any(String), extensions: expect.objectContaining({ code: 'UPSTREAM_UNAUTHORIZED', provider: 'okta' }) } });
+    sandbox.clearFaults();
+    failSecondPage();
+    const csv = await exportUsers({ integratedAccountId: 'okta', category: 'USER_DIRECTORY', format: 'csv' });
+    expect(csv.status).toBe(200);
+    await expect(csv.text()).rejects.toThrow(); // the response ends without its final chunk
+    sandbox.clearFaults();
+  });
+});

@@ -1,0 +1,120 @@
+// Many clients on one account: identical upstream pages in flight are shared (never across tenants), the
+// optional page cache is keyed per account, and each account's request bucket keeps concurrent walks under
+// the upstream's enforced limit — waiting for a turn, or refusing with UPSTREAM_RATE_LIMITED past the bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_TENANT_TOKEN, startGateway, walk, type Harness } from './helpers.js';
+import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
+import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+
+const creds = { apiToken: OKTA_SANDBOX_TOKEN };
+const Q = `query($account: ID!, $first: Int, $after: String) {
+  users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after) {
+    edges { node { ... on DirectoryUser { remoteId } } }
+    pageInfo { hasNextPage endCursor }
+    rateLimit { remaining resetAt waitedMs }
+  }
+}`;
+const listed = oktaDataset().filter((u) => u.status !== 'DEPROVISIONED');
+const listCalls = (s: Sandbox) => s.requests.filter((r) => r.path === '/api/v1/users').length;
+
+describe('shared upstream pages', () => {
+  let sandbox: Sandbox;
+  let h: Harness;
+  let cached: Harness;
+  beforeAll(async () => {
+    sandbox = await startOktaSandbox();
+    const accounts = [
+      { id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds },
+      { id: 'okta-globex', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds, tenant: 'globex' },
+    ];
+    h = startGateway(accounts);
+    cached = startGateway(accounts, { cache: { pageTtlSeconds: 60 } });
+  });
+  afterAll(async () => {
+    await Promise.all([h.close(), cached.close()]);
+    await sandbox.close();
+  });
+
+  it('makes one upstream call for two concurrent requests for the same page of one account', async () => {
+    const before = listCalls(sandbox);
+    sandbox.inject({ delayMs: 150 }); // the first call is still in flight when the second request asks
+    const [a, b] = await Promise.all([h.query(Q, { account: 'okta', first: 7 }), h.query(Q, { account: 'okta', first: 7 })]);
+    expect(listCalls(sandbox) - before).toBe(1);
+    expect(a.body.data.users.edges).toEqual(b.body.data.users.edges);
+    expect(a.body.data.users.edges).toHaveLength(7);
+  });
+
+  it('never shares a call across tenants', async () => {
+    const before = listCalls(sandbox);
+    sandbox.inject({ delayMs: 150 });
+    const [a, b] = await Promise.all([h.query(Q, { account: 'okta', first: 8 }), h.query(Q, { account: 'okta-globex', first: 8 }, OTHER_TENANT_TOKEN)]);
+    expect(listCalls(sandbox) - before).toBe(2);
+    expect(a.body.data.users.edges).toEqual(b.body.data.users.edges);
+  });
+
+  it('asks the upstream again for every request while cache.pageTtlSeconds is 0', async () => {
+    const before = listCalls(sandbox);
+    await h.query(Q, { account: 'okta', first: 9 });
+    await h.query(Q, { account: 'okta', first: 9 });
+    expect(listCalls(sandbox) - before).toBe(2);
+  });
+
+  it('reuses a cached page within cache.pageTtlSeconds, for the same account only', async () => {
+    const before = listCalls(sandbox);
+    const a = await cached.query(Q, { account: 'okta', first: 10 });
+    const again = await cached.query(Q, { account: 'okta', first: 10 });
+    expect(listCalls(sandbox) - before).toBe(1);
+    expect(again.body.data.users.edges).toEqual(a.body.data.users.edges);
+    await cached.query(Q, { account: 'okta-globex', first: 10 }, OTHER_TENANT_TOKEN);
+    expect(listCalls(sandbox) - before).toBe(2);
+  });
+});
+
+describe('per-account rate limiting', () => {
+  let sandbox: Sandbox;
+  let limited = 0;
+  let h: Harness;
+  let impatient: Harness;
+  // The sandbox enforces 20 requests per 1-second window; the accounts say so (overriding Okta's documented 600/min).
+  const rateLimit = { requests: 20, perSeconds: 1 };
+  beforeAll(async () => {
+    sandbox = await startOktaSandbox({ rateLimit: { limit: 20, windowSeconds: 1, onLimited: () => limited++ } });
+    h = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds, rateLimit }]);
+    impatient = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds, rateLimit: { requests: 5, perSeconds: 1 } }], { limits: { rateLimitWaitMs: 300 } });
+  });
+  afterAll(async () => {
+    await Promise.all([h.close(), impatient.close()]);
+    await sandbox.close();
+  });
+
+  it('walks of one account at once wait their turn: every walk completes and the upstream answers no 429', async () => {
+    limited = 0;
+    // Different page sizes, so no two walks share an upstream call.
+    const walks = await Promise.all(Array.from({ length: 8 }, (_, i) => walk(h, Q, { account: 'okta' }, 40 + i)));
+    for (const w of walks) expect(w.nodes.map((n) => n.remoteId)).toEqual(listed.map((u) => u.id));
+    expect(walks.reduce((n, w) => n + w.pages, 0)).toBeGreaterThan(40); // more than two windows' worth
+    expect(limited).toBe(0);
+  });
+
+  it("reports the account's budget from the provider's headers, and the wait", async () => {
+    const res = await Promise.all(Array.from({ length: 25 }, (_, i) => h.query(Q, { account: 'okta', first: 1 + (i % 5), after: null })));
+    const budgets = res.map((r) => r.body.data.users.rateLimit);
+    for (const b of budgets) {
+      expect(b.remaining).toBeGreaterThanOrEqual(0);
+      expect(b.remaining).toBeLessThanOrEqual(20);
+      expect(Date.parse(b.resetAt)).toBeGreaterThan(Date.now() - 5000);
+    }
+    expect(budgets.some((b) => b.waitedMs > 0)).toBe(true);
+  });
+
+  it('refuses with UPSTREAM_RATE_LIMITED and retryAfter when the turn is further away than limits.rateLimitWaitMs', async () => {
+    limited = 0;
+    const res = await Promise.all(Array.from({ length: 12 }, (_, i) => impatient.query(Q, { account: 'okta', first: 1 + i })));
+    const errors = res.map((r) => r.body.errors?.[0]).filter(Boolean);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'okta', retryAfter: expect.any(Number) });
+    expect(errors[0].message).toMatch(/limits\.rateLimitWaitMs/);
+    expect(res.filter((r) => r.body.data?.users).length).toBeGreaterThan(0);
+    expect(limited).toBe(0);
+  });
+});
