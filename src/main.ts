@@ -100,12 +100,36 @@ async function main(): Promise<void> {
       demo = await (await import('./demo.js')).startDemo();
       loaded = { config: demo.config, warnings: [] };
     }
-    store = await (await import('./accounts/open.js')).openAccountStore(loaded.config, { demo: !!demo, warn: (m) => logger.warn(m) });
-    fromStore.secrets = () => store.database.knownSecrets();
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof StoreStartError) throw new StartError(e.message);
+    if (e instanceof ConfigError) throw new StartError(e.message);
     throw e;
   }
+  // The database opens at its first use (embedded PGlite takes seconds and blocks the event loop while it
+  // starts), so the config file's tokens and accounts answer at once; PostgreSQL connects at once, in the
+  // background. Failing to open it stops the gateway, as at start.
+  const { readStoreSettings } = await import('./accounts/settings.js');
+  const { Keyring } = await import('./accounts/keyring.js');
+  const { CompositeStore: Composite } = await import('./accounts/composite.js');
+  const { StaticAccountStore } = await import('./accounts/store.js');
+  let storeSettings: ReturnType<typeof readStoreSettings>;
+  let keyring: ReturnType<typeof Keyring.parse>;
+  try {
+    storeSettings = readStoreSettings();
+    keyring = demo ? Keyring.random() : Keyring.parse(storeSettings.encryptionKey); // a malformed key is refused now
+  } catch (e) {
+    if (e instanceof StoreStartError) throw new StartError(e.message);
+    throw e;
+  }
+  const openDatabase = () =>
+    import('./accounts/open.js').then((m) => m.openDatabaseStore({ demo: !!demo, settings: storeSettings, keyring, warn: (m) => logger.warn(m) })).then((db) => {
+      fromStore.secrets = () => db.knownSecrets();
+      return db;
+    }).catch((e: unknown) => {
+      process.stderr.write(`${e instanceof StoreStartError ? e.message : `rollcall: could not open the account store: ${(e as Error)?.message ?? String(e)}`}\n`);
+      process.exit(1);
+    });
+  store = new Composite(new StaticAccountStore(loaded.config.integratedAccounts as never, loaded.config.tenants), openDatabase, loaded.config.providers);
+  if (storeSettings.databaseUrl) void store.database;
   // Bound before the schema and server modules load (the slow part), so a taken port is reported at once;
   // requests arriving meanwhile wait for the gateway.
   let live: Live | undefined;
@@ -135,8 +159,6 @@ async function main(): Promise<void> {
   });
 
   const { configSecrets, createGateway, EXAMPLE_QUERY } = await import('./server.js');
-  const { CompositeStore: Composite } = await import('./accounts/composite.js');
-  const { StaticAccountStore } = await import('./accounts/store.js');
   const { adminTokensOf } = await import('./admin/tokens.js');
   // Demo mode makes an admin token when none is given, shown in the banner like the tenant token.
   const env = demo && !process.env.ROLLCALL_ADMIN_TOKEN ? { ...process.env, ROLLCALL_ADMIN_TOKEN: `rc_admin_${randomBytes(24).toString('base64url')}` } : process.env;
@@ -162,7 +184,7 @@ async function main(): Promise<void> {
     for (const x of [...configSecrets(l.config), ...admins.map((a) => a.token)]) secrets.add(x);
     for (const w of l.warnings) logger.warn(w);
     // A reload swaps the config file's read-only entries; the database behind them stays open.
-    const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), store.database, l.config.providers);
+    const entries = l === loaded ? store : new Composite(new StaticAccountStore(l.config.integratedAccounts as never, l.config.tenants), () => store.database, l.config.providers);
     const l2: Live = { gateway: createGateway(l.config, { ...opts, store: entries, adminTokens: admins }), inflight: 0, retired: false, graceMs: l.config.limits.shutdownGraceMs };
     open.add(l2);
     return l2;

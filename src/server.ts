@@ -89,7 +89,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
   const allSecrets = configSecrets(config);
   const composite = opts.store instanceof CompositeStore ? opts.store : undefined;
   // The database's credentials are scrubbed like the config's: the store reports every one it decrypted.
-  const logger = opts.logger ?? createLogger(() => (composite ? [...allSecrets, ...composite.database.knownSecrets()] : allSecrets));
+  const logger = opts.logger ?? createLogger(() => (composite ? [...allSecrets, ...(composite.opened?.knownSecrets() ?? [])] : allSecrets));
   const h = config.http;
   const client = new LoggingUpstreamClient({
     allowPrivateUpstreams: config.allowPrivateUpstreams,

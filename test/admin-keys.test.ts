@@ -44,7 +44,7 @@ it('rotateKeys re-encrypts every account under the current key, is audited, and 
   expect((await admin('mutation { rotateKeys { keyId rotated } }')).data.rotateKeys).toEqual({ keyId: 'new', rotated: 0 });
   const audit = await admin('{ auditLog(first: 1) { action actor detail } }');
   expect(audit.data.auditLog[0]).toEqual({ action: 'keys.rotate', actor: 'admin:ops', detail: { keyId: 'new', rotated: 0 } });
-  const rows = await store.database.handle.db.selectFrom('integrated_accounts').select(['credentials_key_id', 'credentials_ciphertext']).execute();
+  const rows = await (await store.database).handle.db.selectFrom('integrated_accounts').select(['credentials_key_id', 'credentials_ciphertext']).execute();
   expect(rows.map((r) => r.credentials_key_id)).toEqual(['new']);
   expect(JSON.stringify(rows)).not.toContain('okta-secret-token-for-rotation-1');
   await gateway.close();
@@ -62,12 +62,12 @@ it('a credential held only in the database is scrubbed from log lines, like the 
   const own = await testDatabase('postgres');
   const store = await openAccountStore(config, { settings: { ...readStoreSettings({}), ...own.options }, keyring: Keyring.parse(`k:${randomBytes(32).toString('base64')}`) });
   const lines: string[] = [];
-  const logger = createLogger(() => store.database.knownSecrets(), new Writable({ write: (c, _e, cb) => (lines.push(String(c)), transcript.push(String(c)), cb()) }), 'debug');
+  const logger = createLogger(() => store.opened!.knownSecrets(), new Writable({ write: (c, _e, cb) => (lines.push(String(c)), transcript.push(String(c)), cb()) }), 'debug');
   const gateway = createGateway(config, { store, logger });
   await store.createAccount({ id: 'db-okta', tenantId: 'acme', provider: 'okta', context: { baseUrl: okta.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }, 'test');
   const res = await gateway.yoga.fetch('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TENANT_TOKEN}` }, body: JSON.stringify({ query: '{ users(category: USER_DIRECTORY, integratedAccountId: "db-okta", first: 1) { edges { cursor } } }' }) });
   transcript.push(await res.text());
-  expect(store.database.knownSecrets()).toContain(OKTA_SANDBOX_TOKEN);
+  expect(store.opened!.knownSecrets()).toContain(OKTA_SANDBOX_TOKEN);
   logger.warn(`a library printed the token ${OKTA_SANDBOX_TOKEN} by mistake`);
   expect(lines.at(-1)).toContain('a library printed the token [REDACTED] by mistake');
   await gateway.close();

@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  for (const s of stores) for (const x of s.database.knownSecrets()) secretsInUse.add(x);
+  for (const s of stores) for (const x of s.opened!.knownSecrets()) secretsInUse.add(x);
   for (const g of gateways) await g.close();
   for (const s of stores) await s.close();
   await sandbox?.close();

@@ -92,7 +92,7 @@ describe('the OAuth connect flow and refresh', () => {
   });
   afterAll(async () => {
     // Every token the sandboxes issued was decrypted by the store at some point: none may appear in a body or a log.
-    for (const s of store?.database.knownSecrets() ?? []) secretsInUse.add(s);
+    for (const s of store?.opened?.knownSecrets() ?? []) secretsInUse.add(s);
     await gateway?.close();
     await store?.close();
     await Promise.all(Object.values(sb).map((s) => s.close()));
@@ -115,7 +115,7 @@ describe('the OAuth connect flow and refresh', () => {
     expect(info.data.auditLog.map((a: any) => a.action)).toEqual(['account.create', 'oauth.connect-link']);
     expect(info.data.auditLog[0].actor).toBe('oauth:admin:ops');
     // The raw rows hold no token: the database sees ciphertext only.
-    const raw = JSON.stringify(await store.database.handle.db.selectFrom('integrated_accounts').selectAll().execute());
+    const raw = JSON.stringify(await (await store.database).handle.db.selectFrom('integrated_accounts').selectAll().execute());
     const creds = (await store.get('acme', id))!.credentials;
     for (const secret of [creds.accessToken!, creds.refreshToken!]) expect(raw).not.toContain(secret);
   });

@@ -1,9 +1,8 @@
 // The database behind the store: embedded PGlite (a data directory, or memory) or PostgreSQL through
 // `pg`. Both speak the same SQL, so one Kysely schema and one set of migrations serve both.
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type ColumnType, type Generated } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
+import type pg from 'pg';
 import { StoreStartError } from './errors.js';
 import { migrationProvider } from './migrations/index.js';
 
@@ -67,6 +66,8 @@ export interface DatabaseOptions {
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.databaseSchema ?? 'public');
   const dir = opts.dataDir ?? 'memory://';
+  // Imported here: a gateway that never opens its database never loads them.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let client: PGlite;
   try {
     client = dir.startsWith('memory://') ? new PGlite() : new PGlite(dir);
@@ -82,6 +83,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
 async function openPostgres(url: string, schema: string): Promise<DatabaseHandle> {
   const where = redactUrl(url) + (schema === 'public' ? '' : ` (schema ${schema})`);
   const options = `-c search_path=${schema}`;
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, options, max: 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {

@@ -20,6 +20,11 @@ export interface OpenStoreOptions {
 
 /** Throws StoreStartError (one line, no secret) when the database cannot be used. */
 export async function openAccountStore(config: Pick<GatewayConfig, 'tenants' | 'integratedAccounts'> & Partial<Pick<GatewayConfig, 'providers'>>, opts: OpenStoreOptions = {}): Promise<CompositeStore> {
+  return new CompositeStore(new StaticAccountStore(config.integratedAccounts as StoredAccount[], config.tenants), await openDatabaseStore(opts), config.providers);
+}
+
+/** The database alone: main starts this without waiting, so the config file's accounts answer meanwhile. */
+export async function openDatabaseStore(opts: OpenStoreOptions = {}): Promise<DatabaseStore> {
   const settings = opts.settings ?? readStoreSettings();
   const keyring = opts.keyring ?? (opts.demo ? Keyring.random() : Keyring.parse(settings.encryptionKey));
   const handle = await openDatabase(opts.demo ? { dataDir: 'memory://' } : settings);
@@ -28,7 +33,7 @@ export async function openAccountStore(config: Pick<GatewayConfig, 'tenants' | '
     const database = new DatabaseStore(handle, keyring, { cacheTtlMs: settings.cacheTtlMs, warn: opts.warn });
     await database.checkKeys();
     await database.listenForChanges();
-    return new CompositeStore(new StaticAccountStore(config.integratedAccounts as StoredAccount[], config.tenants), database, config.providers);
+    return database;
   } catch (e) {
     await handle.close().catch(() => {});
     throw e;

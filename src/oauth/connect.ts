@@ -92,7 +92,7 @@ export class OAuthFlow {
     const id = randomBytes(24).toString('base64url');
     const base = this.publicUrl(origin);
     const redirectUri = `${base}${CALLBACK_PATH}`;
-    const expiresAt = await this.store.database.createOAuthState(
+    const expiresAt = await (await this.store.database).createOAuthState(
       id,
       { tenantId: input.tenantId, provider: def.slug, context, displayName: input.displayName ?? null, redirectUri, verifier: randomBytes(32).toString('base64url'), actor, tenantInConfig: tenant.source === 'config' },
       this.config.oauth.linkTtlSeconds,
@@ -103,7 +103,7 @@ export class OAuthFlow {
   /** GET /oauth/connect: where the link sends the browser (the link itself stays usable until its callback). */
   async authorizeUrl(state: string | null): Promise<string> {
     const id = this.verify(state);
-    const s = id && (await this.store.database.oauthState(id, false));
+    const s = id && (await (await this.store.database).oauthState(id, false));
     if (!s) throw new FlowError('OAUTH_STATE_INVALID', 'This connect link is unknown, already used or expired; ask for a new one.');
     const { def, app } = this.app(s.provider);
     const o = def.oauth!;
@@ -124,7 +124,7 @@ export class OAuthFlow {
   /** GET /oauth/callback: the new account's id, or a FlowError. */
   async callback(q: URLSearchParams): Promise<{ accountId: string; provider: string }> {
     const id = this.verify(q.get('state'));
-    const s = id && (await this.store.database.oauthState(id, true));
+    const s = id && (await (await this.store.database).oauthState(id, true));
     if (!s) throw new FlowError('OAUTH_STATE_INVALID', 'This connect link is unknown, already used or expired; ask for a new one.');
     if (q.get('error') || !q.get('code'))
       throw new FlowError('OAUTH_ACCESS_DENIED', `${s.provider} did not grant access${q.get('error') ? ` (${q.get('error')!.slice(0, 60)})` : ''}; try the connect link again.`);
