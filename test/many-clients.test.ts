@@ -7,8 +7,8 @@ import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
 
 const creds = { apiToken: OKTA_SANDBOX_TOKEN };
-const Q = `query($account: ID!, $first: Int, $after: String) {
-  users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after) {
+const Q = `query($account: ID!, $first: Int, $after: String, $filters: UserFilter) {
+  users(category: USER_DIRECTORY, integratedAccountId: $account, first: $first, after: $after, filters: $filters) {
     edges { node { ... on DirectoryUser { remoteId } } }
     pageInfo { hasNextPage endCursor }
     rateLimit { remaining resetAt waitedMs }
@@ -97,7 +97,8 @@ describe('per-account rate limiting', () => {
   });
 
   it("reports the account's budget from the provider's headers, and the wait", async () => {
-    const res = await Promise.all(Array.from({ length: 25 }, (_, i) => h.query(Q, { account: 'okta', first: 1 + (i % 5), after: null })));
+    // Distinct filters, so no two requests share an upstream call (the gateway asks for full pages whatever `first` is).
+    const res = await Promise.all(Array.from({ length: 25 }, (_, i) => h.query(Q, { account: 'okta', first: 5, after: null, filters: { email: `nobody${i}@example.com` } })));
     const budgets = res.map((r) => r.body.data.users.rateLimit);
     for (const b of budgets) {
       expect(b.remaining).toBeGreaterThanOrEqual(0);
@@ -109,7 +110,7 @@ describe('per-account rate limiting', () => {
 
   it('refuses with UPSTREAM_RATE_LIMITED and retryAfter when the turn is further away than limits.rateLimitWaitMs', async () => {
     limited = 0;
-    const res = await Promise.all(Array.from({ length: 12 }, (_, i) => impatient.query(Q, { account: 'okta', first: 1 + i })));
+    const res = await Promise.all(Array.from({ length: 12 }, (_, i) => impatient.query(Q, { account: 'okta', first: 5, filters: { email: `nobody${i}@example.com` } })));
     const errors = res.map((r) => r.body.errors?.[0]).filter(Boolean);
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'okta', retryAfter: expect.any(Number) });

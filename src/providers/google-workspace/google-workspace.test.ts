@@ -135,7 +135,7 @@ describe('google-workspace: filters', () => {
   it('sends customer=my_customer by default, and filters.customerId instead when given', async () => {
     const plain = await run({}, 'gws', 100);
     expect(ids(plain.nodes)).toEqual(listed.map((u) => u.id));
-    expect(plain.calls.every((r) => r.query.get('customer') === 'my_customer' && r.query.get('maxResults') === '100')).toBe(true);
+    expect(plain.calls.every((r) => r.query.get('customer') === 'my_customer' && r.query.get('maxResults') === '500')).toBe(true);
     expect(plain.calls.slice(1).every((r) => r.query.get('pageToken'))).toBe(true);
     const by = await run({ customerId: GOOGLE_SANDBOX_CUSTOMER }, 'gws', 100);
     expect(by.nodes).toHaveLength(listed.length);

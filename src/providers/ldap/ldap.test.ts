@@ -112,8 +112,10 @@ describe('ldap provider against a private OpenLDAP (slapd) with a size limit bel
     const small = await startSlapd(150);
     const smallOrder = small.users.map((u) => u.attrs.entryUUID![0]!);
     const a = { id: 'small', provider: 'ldap', ...small.account() };
-    const g1 = startGateway([a]);
-    const g2 = startGateway([a]);
+    // Upstream pages of 60, so the cursor sits on a page boundary: that resume is by the last entry's DN. (A resume
+    // inside a page another process read is by offset within that page.)
+    const g1 = startGateway([a], { limits: { upstreamPageSize: 60 } as never });
+    const g2 = startGateway([a], { limits: { upstreamPageSize: 60 } as never });
     try {
       const p1 = await g1.query(Q, { account: 'small', first: 60 });
       const cursor = p1.body.data.users.pageInfo.endCursor;
