@@ -58,6 +58,11 @@ export interface UpstreamCall {
   refusedNextLink: string | null;
 }
 
+/** A call record before anything is known of its answer (every transport starts one). */
+export function newCall(method: string, url: string): UpstreamCall {
+  return { method, url, status: null, durationMs: 0, retries: 0, responseHeaders: [], nextCursor: null, isLooping: false, isEmptyResult: false, resultCount: null, fromCache: false, skippedRecords: [], refusedNextLink: null };
+}
+
 /** The call record behind a failed upstream call, so a failing `users` field can still show what it called. */
 const failedCalls = new WeakMap<Error, UpstreamCall>();
 export const failedCallOf = (e: unknown): UpstreamCall | undefined => (e instanceof Error ? failedCalls.get(e) : undefined);
@@ -261,21 +266,7 @@ export class UpstreamClient {
       }
     };
     const unsendable = unsendableReason(opts.request.path, requestPath, headers);
-    const call: UpstreamCall = {
-      method: opts.request.method,
-      url: opts.debug && !unsendable ? redactUrl(url, opts.secrets) : '',
-      status: null,
-      durationMs: 0,
-      retries: 0,
-      responseHeaders: [],
-      nextCursor: null,
-      isLooping: false,
-      isEmptyResult: false,
-      resultCount: null,
-      fromCache: false,
-      skippedRecords: [],
-      refusedNextLink: null,
-    };
+    const call = newCall(opts.request.method, opts.debug && !unsendable ? redactUrl(url, opts.secrets) : '');
     const finish = () => {
       call.durationMs = Math.round((performance.now() - started) * 100) / 100;
     };

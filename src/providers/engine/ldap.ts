@@ -33,7 +33,7 @@ import { LRUCache } from 'lru-cache';
 import { LDAP_BIND_DN, LDAP_BIND_PASSWORD } from './auth.js';
 import { GatewayError, type GatewayErrorExtensions } from './errors.js';
 import { guardedLookup, isPrivateLiteralHost } from './guard.js';
-import { stopped, withCall, type CallOptions, type HttpOptions, type UpstreamCall, type UpstreamResponse } from './http.js';
+import { newCall, stopped, withCall, type CallOptions, type HttpOptions, type UpstreamResponse } from './http.js';
 import { LDAP_SLOTS } from './paginators.js';
 import { mentionsSecret, redactSecrets } from './redact.js';
 
@@ -66,21 +66,7 @@ export class LdapTransport {
   async call(opts: CallOptions): Promise<UpstreamResponse> {
     const started = performance.now();
     const search = this.searchOf(opts);
-    const call: UpstreamCall = {
-      method: 'SEARCH',
-      url: opts.debug ? redactSecrets(ldapUrl(search), opts.secrets) : '',
-      status: null,
-      durationMs: 0,
-      retries: 0,
-      responseHeaders: [],
-      nextCursor: null,
-      isLooping: false,
-      isEmptyResult: false,
-      resultCount: null,
-      fromCache: false,
-      skippedRecords: [],
-      refusedNextLink: null,
-    };
+    const call = newCall('SEARCH', opts.debug ? redactSecrets(ldapUrl(search), opts.secrets) : '');
     const paged = getOne(opts, LDAP_SLOTS.size) !== undefined;
     const skip = Number(getOne(opts, LDAP_SLOTS.skip) ?? 0);
     const after = getOne(opts, LDAP_SLOTS.after);
