@@ -11,6 +11,7 @@ import { testKeyring } from '../src/accounts/test-databases.js';
 import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { GITHUB_OAUTH_CLIENT, GITHUB_ORG, startGithubSandbox } from '../src/providers/github/sandbox.js';
+import { startZoomSandbox, ZOOM_OAUTH_CLIENT } from '../src/providers/zoom/sandbox.js';
 import { GRAPH_OAUTH_CLIENT, startGraphSandbox } from '../src/providers/graph/sandbox.js';
 import { startEntraSandbox } from '../src/providers/microsoft-entra/sandbox.js';
 import { JIRA_CLOUD_ID, JIRA_OAUTH_CLIENT, startJiraSandbox } from '../src/providers/jira/sandbox.js';
@@ -26,7 +27,7 @@ const USERS = `query($id: ID!, $c: Category!, $f: UserFilter) { users(category: 
   edges { node { ... on TicketingUser { remoteId } ... on DirectoryUser { remoteId } ... on CalendarUser { remoteId } } } } }`;
 
 describe('the OAuth connect flow and refresh', () => {
-  const sb: Record<'zendesk' | 'jira' | 'github' | 'graph' | 'entra', Sandbox> = {} as never;
+  const sb: Record<'zendesk' | 'jira' | 'github' | 'graph' | 'entra' | 'zoom', Sandbox> = {} as never;
   let store: CompositeStore;
   let gateway: Gateway;
 
@@ -69,7 +70,7 @@ describe('the OAuth connect flow and refresh', () => {
   const tokenRequests = (s: Sandbox, grant: string) => s.requests.filter((r) => r.method === 'POST' && r.body?.grant_type === grant).length;
 
   beforeAll(async () => {
-    [sb.zendesk, sb.jira, sb.github, sb.graph, sb.entra] = await Promise.all([startZendeskSandbox(), startJiraSandbox(), startGithubSandbox(), startGraphSandbox(), startEntraSandbox()]);
+    [sb.zendesk, sb.jira, sb.github, sb.graph, sb.entra, sb.zoom] = await Promise.all([startZendeskSandbox(), startJiraSandbox(), startGithubSandbox(), startGraphSandbox(), startEntraSandbox(), startZoomSandbox()]);
     const config = parseConfig({
       allowPrivateUpstreams: true,
       cursorSecret: 'test-cursor-secret-0123456789abcdef',
@@ -83,9 +84,10 @@ describe('the OAuth connect flow and refresh', () => {
         github: { ...GITHUB_OAUTH_CLIENT, authorizeUrl: `${sb.github.url}/login/oauth/authorize`, tokenUrl: `${sb.github.url}/login/oauth/access_token` },
         'outlook-calendar': GRAPH_OAUTH_CLIENT, // context.loginUrl points at the sandbox
         'microsoft-entra': GRAPH_OAUTH_CLIENT,
+        zoom: { ...ZOOM_OAUTH_CLIENT, authorizeUrl: `${sb.zoom.url}/oauth/authorize`, tokenUrl: `${sb.zoom.url}/oauth/token` },
       },
     });
-    for (const s of [ADMIN_TOKEN, ZENDESK_OAUTH_CLIENT.clientSecret, JIRA_OAUTH_CLIENT.clientSecret, GITHUB_OAUTH_CLIENT.clientSecret, GRAPH_OAUTH_CLIENT.clientSecret]) secretsInUse.add(s);
+    for (const s of [ADMIN_TOKEN, ZENDESK_OAUTH_CLIENT.clientSecret, JIRA_OAUTH_CLIENT.clientSecret, GITHUB_OAUTH_CLIENT.clientSecret, GRAPH_OAUTH_CLIENT.clientSecret, ZOOM_OAUTH_CLIENT.clientSecret]) secretsInUse.add(s);
     store = await openAccountStore(config, { settings: { ...readStoreSettings({}), dataDir: 'memory://', cacheTtlMs: 60_000 }, keyring: testKeyring() });
     const sink = new Writable({ write: (chunk, _e, cb) => (transcript.push(String(chunk)), cb()) });
     gateway = createGateway(config, { store, logger: createLogger(() => [], sink, 'debug') });
@@ -167,6 +169,18 @@ describe('the OAuth connect flow and refresh', () => {
     expect(r.data.users.edges).toHaveLength(2);
     const entra = await connect('microsoft-entra', { baseUrl: sb.entra.url, loginUrl: sb.entra.url });
     expect((await users(entra.id, 'USER_DIRECTORY')).errors).toBeUndefined();
+  });
+
+  it('connects Zoom (user authorization, HTTP Basic client authentication at the token endpoint, PKCE)', async () => {
+    const zoom = await connect('zoom', { baseUrl: sb.zoom.url });
+    expect(zoom.authorize.searchParams.get('scope')).toBe('user:read:admin');
+    expect(zoom.authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    const exchange = sb.zoom.requests.filter((r) => r.method === 'POST' && r.body?.grant_type === 'authorization_code').at(-1)!;
+    expect(exchange.headers.authorization).toMatch(/^Basic /);
+    expect(exchange.body.client_secret).toBeUndefined();
+    const r = await users(zoom.id, 'USER_DIRECTORY');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.users.edges.length).toBeGreaterThan(0);
   });
 
   it('refuses a connect link for a provider without an OAuth app, or without an OAuth flow, with codes', async () => {

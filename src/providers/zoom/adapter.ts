@@ -34,6 +34,18 @@ export const zoom = defineProvider<ZoomUser>({
     },
     { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken`: an OAuth access token with user:read:admin' },
   ],
+  // The user-authorization (authorization code) flow: https://developers.zoom.us/docs/integrations/oauth/ —
+  // GET https://zoom.us/oauth/authorize, POST https://zoom.us/oauth/token with HTTP Basic client authentication for a
+  // confidential app; PKCE S256 is accepted (https://developers.zoom.us/docs/integrations/PKCE/); each refresh returns
+  // a new refresh token and the old one stops working. Unconfirmed: whether an account-level app needs more scopes.
+  oauth: {
+    docsUrl: 'https://developers.zoom.us/docs/integrations/oauth/',
+    authorizeUrl: 'https://zoom.us/oauth/authorize',
+    tokenUrl: 'https://zoom.us/oauth/token',
+    scopes: ['user:read:admin'],
+    pkce: true,
+    clientAuth: 'basic',
+  },
   lists: {
     USER_DIRECTORY: {
       path: '/v2/users',

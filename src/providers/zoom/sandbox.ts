@@ -4,6 +4,7 @@
 // and of GET /v2/users (Bearer token; one `status` per call, default active; `page_size` default 30, at most
 // 300; an opaque `next_page_token` bound to the status, '' on the last page; `role_id`; `{ code, message }` errors).
 import { createHash } from 'node:crypto';
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { intParam, people, startSandbox, type ProviderSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import type { ZoomUser } from './map.js';
 
@@ -49,6 +50,9 @@ export const zoomListed = (users = zoomDataset()) => PASSES.flatMap((s) => users
 
 const zError = (status: number, code: number, message: string): SandboxReply => ({ status, body: { code, message } });
 
+/** The OAuth app the sandbox's user-authorization flow knows (sandbox values, no real app). */
+export const ZOOM_OAUTH_CLIENT = { clientId: 'sbxZoomOAuthApp4Kq1', clientSecret: 'sbx-zoom-oauth-secret-8Jw3' };
+
 export function startZoomSandbox(opts: { users?: ZoomUser[]; port?: number } = {}): Promise<Sandbox> {
   const users = opts.users ?? zoomDataset();
   const issued = new Set<string>([ZOOM_STATIC_TOKEN]);
@@ -93,9 +97,13 @@ export function startZoomSandbox(opts: { users?: ZoomUser[]; port?: number } = {
     };
   }
 
+  // The user-authorization flow on zoom.us (/oauth/authorize, /oauth/token for authorization_code and refresh_token;
+  // account_credentials stays with the route below), served on the same origin.
+  const oauth = oauthSim({ ...ZOOM_OAUTH_CLIENT, authorizePath: /^\/oauth\/authorize$/, tokenPath: /^\/oauth\/token$/, prefix: 'zoom' });
   return startSandbox(
     {
       name: 'zoom',
+      oauth,
       routes: [
         { method: 'POST', path: /^\/oauth\/token$/, handle: token },
         { method: 'GET', path: /^\/v2\/users$/, handle: list },
@@ -117,4 +125,5 @@ export const zoomSandbox: ProviderSandbox = {
     credentials: { accountId: ZOOM_ACCOUNT_ID, clientId: ZOOM_CLIENT_ID, clientSecret: ZOOM_CLIENT_SECRET },
   }),
   expectedUsers: () => zoomListed(),
+  demoOAuthApp: (url) => ({ ...ZOOM_OAUTH_CLIENT, authorizeUrl: `${url}/oauth/authorize`, tokenUrl: `${url}/oauth/token`, context: { baseUrl: url } }),
 };
