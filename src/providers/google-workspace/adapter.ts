@@ -46,6 +46,18 @@ export const googleWorkspace = defineProvider<GoogleUser>({
     },
     { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken`: an OAuth 2.0 access token with the admin.directory.user.readonly scope' },
   ],
+  // The web-server flow: https://developers.google.com/identity/protocols/oauth2/web-server — GET
+  // https://accounts.google.com/o/oauth2/v2/auth (access_type=offline for a refresh token; prompt=consent so a
+  // re-connect gets one again), POST https://oauth2.googleapis.com/token with client_id/client_secret in the form;
+  // PKCE S256 is accepted. The consenting user must be an admin with the directory read privilege.
+  oauth: {
+    docsUrl: 'https://developers.google.com/identity/protocols/oauth2/web-server',
+    authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    scopes: [GOOGLE_DIRECTORY_SCOPE],
+    pkce: true,
+    authorizeParams: { access_type: 'offline', prompt: 'consent' },
+  },
   lists: {
     USER_DIRECTORY: {
       path: '/admin/directory/v1/users',

@@ -8,6 +8,7 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { JWT_BEARER_GRANT } from '../engine/auth.js';
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { people, startSandbox, type ProviderSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import { GOOGLE_DIRECTORY_SCOPE } from './adapter.js';
 import type { GoogleUser } from './map.js';
@@ -127,6 +128,9 @@ function matches(c: Clause, u: GoogleUser): boolean | null {
   }
 }
 
+/** The OAuth client the sandbox's web-server flow knows (sandbox values, no real client). */
+export const GOOGLE_OAUTH_CLIENT = { clientId: 'sbx-rollcall.apps.googleusercontent.test', clientSecret: 'GOCSPX-sandbox-secret-2Qm7' };
+
 export interface GoogleSandboxOptions { users?: GoogleUser[]; port?: number }
 
 export function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promise<Sandbox> {
@@ -162,7 +166,10 @@ export function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promise<San
   }
 
   const bearer = (req: SandboxRequest) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const notAdmin = (req: SandboxRequest) => !issued.get(bearer(req) ?? '')?.admin;
+  // The web-server flow (/o/oauth2/v2/auth, and /token for authorization_code and refresh_token; the JWT grant stays
+  // with the route below). Its tokens act as the consenting user, taken to be an admin.
+  const oauth = oauthSim({ ...GOOGLE_OAUTH_CLIENT, authorizePath: /^\/o\/oauth2\/v2\/auth$/, tokenPath: /^\/token$/, prefix: 'ya29.sbx-oauth' });
+  const notAdmin = (req: SandboxRequest) => !oauth.accepts(bearer(req)) && !issued.get(bearer(req) ?? '')?.admin;
   const forbidden = () => gError(403, 'Not Authorized to access this resource/api', 'forbidden', 'PERMISSION_DENIED');
 
   function list(req: SandboxRequest): SandboxReply {
@@ -223,6 +230,7 @@ export function startGoogleSandbox(opts: GoogleSandboxOptions = {}): Promise<San
   return startSandbox(
     {
       name: 'google-workspace',
+      oauth,
       routes: [
         { method: 'POST', path: /^\/token$/, handle: token },
         { method: 'GET', path: /^\/admin\/directory\/v1\/users$/, handle: list },
@@ -254,4 +262,5 @@ export const googleWorkspaceSandbox: ProviderSandbox = {
     credentials: { serviceAccount: googleServiceAccount(url) },
   }),
   expectedUsers: () => googleDataset().filter((u) => !u.deletionTime),
+  demoOAuthApp: (url) => ({ ...GOOGLE_OAUTH_CLIENT, authorizeUrl: `${url}/o/oauth2/v2/auth`, tokenUrl: `${url}/token`, context: { baseUrl: url } }),
 };
