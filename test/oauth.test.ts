@@ -12,6 +12,7 @@ import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { GITHUB_OAUTH_CLIENT, GITHUB_ORG, startGithubSandbox } from '../src/providers/github/sandbox.js';
 import { startZoomSandbox, ZOOM_OAUTH_CLIENT } from '../src/providers/zoom/sandbox.js';
+import { SLACK_OAUTH_CLIENT, startSlackSandbox } from '../src/providers/slack/sandbox.js';
 import { GOOGLE_OAUTH_CLIENT, startGoogleSandbox } from '../src/providers/google-workspace/sandbox.js';
 import { GRAPH_OAUTH_CLIENT, startGraphSandbox } from '../src/providers/graph/sandbox.js';
 import { startEntraSandbox } from '../src/providers/microsoft-entra/sandbox.js';
@@ -28,7 +29,7 @@ const USERS = `query($id: ID!, $c: Category!, $f: UserFilter) { users(category: 
   edges { node { ... on TicketingUser { remoteId } ... on DirectoryUser { remoteId } ... on CalendarUser { remoteId } } } } }`;
 
 describe('the OAuth connect flow and refresh', () => {
-  const sb: Record<'zendesk' | 'jira' | 'github' | 'graph' | 'entra' | 'zoom' | 'google', Sandbox> = {} as never;
+  const sb: Record<'zendesk' | 'jira' | 'github' | 'graph' | 'entra' | 'zoom' | 'google' | 'slack', Sandbox> = {} as never;
   let store: CompositeStore;
   let gateway: Gateway;
 
@@ -71,7 +72,7 @@ describe('the OAuth connect flow and refresh', () => {
   const tokenRequests = (s: Sandbox, grant: string) => s.requests.filter((r) => r.method === 'POST' && r.body?.grant_type === grant).length;
 
   beforeAll(async () => {
-    [sb.zendesk, sb.jira, sb.github, sb.graph, sb.entra, sb.zoom, sb.google] = await Promise.all([startZendeskSandbox(), startJiraSandbox(), startGithubSandbox(), startGraphSandbox(), startEntraSandbox(), startZoomSandbox(), startGoogleSandbox()]);
+    [sb.zendesk, sb.jira, sb.github, sb.graph, sb.entra, sb.zoom, sb.google, sb.slack] = await Promise.all([startZendeskSandbox(), startJiraSandbox(), startGithubSandbox(), startGraphSandbox(), startEntraSandbox(), startZoomSandbox(), startGoogleSandbox(), startSlackSandbox()]);
     const config = parseConfig({
       allowPrivateUpstreams: true,
       cursorSecret: 'test-cursor-secret-0123456789abcdef',
@@ -86,10 +87,11 @@ describe('the OAuth connect flow and refresh', () => {
         'outlook-calendar': GRAPH_OAUTH_CLIENT, // context.loginUrl points at the sandbox
         'microsoft-entra': GRAPH_OAUTH_CLIENT,
         'google-workspace': { ...GOOGLE_OAUTH_CLIENT, authorizeUrl: `${sb.google.url}/o/oauth2/v2/auth`, tokenUrl: `${sb.google.url}/token` },
+        slack: { ...SLACK_OAUTH_CLIENT, authorizeUrl: `${sb.slack.url}/oauth/v2/authorize`, tokenUrl: `${sb.slack.url}/api/oauth.v2.access` },
         zoom: { ...ZOOM_OAUTH_CLIENT, authorizeUrl: `${sb.zoom.url}/oauth/authorize`, tokenUrl: `${sb.zoom.url}/oauth/token` },
       },
     });
-    for (const s of [ADMIN_TOKEN, ZENDESK_OAUTH_CLIENT.clientSecret, JIRA_OAUTH_CLIENT.clientSecret, GITHUB_OAUTH_CLIENT.clientSecret, GRAPH_OAUTH_CLIENT.clientSecret, ZOOM_OAUTH_CLIENT.clientSecret, GOOGLE_OAUTH_CLIENT.clientSecret]) secretsInUse.add(s);
+    for (const s of [ADMIN_TOKEN, ZENDESK_OAUTH_CLIENT.clientSecret, JIRA_OAUTH_CLIENT.clientSecret, GITHUB_OAUTH_CLIENT.clientSecret, GRAPH_OAUTH_CLIENT.clientSecret, ZOOM_OAUTH_CLIENT.clientSecret, GOOGLE_OAUTH_CLIENT.clientSecret, SLACK_OAUTH_CLIENT.clientSecret]) secretsInUse.add(s);
     store = await openAccountStore(config, { settings: { ...readStoreSettings({}), dataDir: 'memory://', cacheTtlMs: 60_000 }, keyring: testKeyring() });
     const sink = new Writable({ write: (chunk, _e, cb) => (transcript.push(String(chunk)), cb()) });
     gateway = createGateway(config, { store, logger: createLogger(() => [], sink, 'debug') });
@@ -181,6 +183,15 @@ describe('the OAuth connect flow and refresh', () => {
     expect(exchange.headers.authorization).toMatch(/^Basic /);
     expect(exchange.body.client_secret).toBeUndefined();
     const r = await users(zoom.id, 'USER_DIRECTORY');
+    expect(r.errors).toBeUndefined();
+    expect(r.data.users.edges.length).toBeGreaterThan(0);
+  });
+
+  it('connects Slack (OAuth v2 install: comma-separated scopes, oauth.v2.access answering ok:true with the bot token)', async () => {
+    const sl = await connect('slack', { baseUrl: sb.slack.url });
+    expect(sl.authorize.pathname).toBe('/oauth/v2/authorize');
+    expect(sl.authorize.searchParams.get('scope')).toBe('users:read,users:read.email');
+    const r = await users(sl.id, 'USER_DIRECTORY');
     expect(r.errors).toBeUndefined();
     expect(r.data.users.edges.length).toBeGreaterThan(0);
   });

@@ -18,8 +18,9 @@ export interface OAuthSimOptions {
   prefix: string;
   /** Seconds an access token lives; null: it never expires and no refresh token is issued (a GitHub OAuth app). */
   accessLifetimeSeconds?: number | null;
-  /** `rfc`: 400 + { error } (RFC 6749 §5.2); `github`: HTTP 200 + { error, error_description }, as GitHub answers. */
-  errorStyle?: 'rfc' | 'github';
+  /** `rfc`: 400 + { error } (RFC 6749 §5.2); `github`: HTTP 200 + { error, error_description }, as GitHub answers;
+   *  `slack`: HTTP 200 + { ok: false, error }, and `ok: true` on success (oauth.v2.access). */
+  errorStyle?: 'rfc' | 'github' | 'slack';
 }
 
 export interface OAuthSim {
@@ -48,7 +49,8 @@ export function oauthSim(o: OAuthSimOptions): OAuthSim {
   const refresh = new Set<string>();
   const grants = { authorization_code: 0, refresh_token: 0 };
   const refuse = (error: string, description: string): SandboxReply =>
-    o.errorStyle === 'github' ? { status: 200, body: { error, error_description: description } } : { status: error === 'invalid_client' ? 401 : 400, body: { error, error_description: description } };
+    o.errorStyle === 'slack' ? { status: 200, body: { ok: false, error } }
+    : o.errorStyle === 'github' ? { status: 200, body: { error, error_description: description } } : { status: error === 'invalid_client' ? 401 : 400, body: { error, error_description: description } };
 
   const issue = (scope: string): SandboxReply => {
     const at = `${o.prefix}-at-${b64url(randomBytes(12))}`;
@@ -56,7 +58,8 @@ export function oauthSim(o: OAuthSimOptions): OAuthSim {
     if (lifetime === null) return { body: { access_token: at, token_type: 'bearer', scope } };
     const rt = `${o.prefix}-rt-${b64url(randomBytes(12))}`;
     refresh.add(rt);
-    return { body: { access_token: at, token_type: 'Bearer', expires_in: lifetime, refresh_token: rt, scope } };
+    const body = { access_token: at, token_type: 'Bearer', expires_in: lifetime, refresh_token: rt, scope };
+    return { body: o.errorStyle === 'slack' ? { ok: true, ...body, token_type: 'bot' } : body };
   };
 
   const authorize = (req: SandboxRequest): SandboxReply => {

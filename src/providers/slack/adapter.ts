@@ -50,6 +50,19 @@ export const slack = defineProvider({
     key: 'accessToken',
     description: '`credentials.accessToken`: a bot (xoxb-) or user (xoxp-) token with users:read and users:read.email; an admin\'s user token also reveals has_2fa',
   },
+  // Installing with OAuth: https://docs.slack.dev/authentication/installing-with-oauth — GET
+  // https://slack.com/oauth/v2/authorize with comma-separated bot `scope`, POST https://slack.com/api/oauth.v2.access
+  // (client_id/client_secret in the form), answered HTTP 200 with ok:true and the bot token, or ok:false and `error`.
+  // With token rotation on, tokens expire (12 h) and come with a refresh token (grant_type=refresh_token at the same
+  // method). Unconfirmed: PKCE for confidential apps (not sent).
+  oauth: {
+    docsUrl: 'https://docs.slack.dev/authentication/installing-with-oauth',
+    authorizeUrl: 'https://slack.com/oauth/v2/authorize',
+    tokenUrl: 'https://slack.com/api/oauth.v2.access',
+    scopes: ['users:read', 'users:read.email'],
+    scopeSeparator: ',',
+    pkce: false,
+  },
   rateLimit: { resetHeader: 'retry-after', resetFormat: 'delta-seconds' },
   errors: {
     message: slackMessage,

@@ -17,6 +17,7 @@
 //   users:read.email scope; `locale` only with include_locale=true.
 // Unconfirmed, modelled as assumed: deactivated users come without role flags, tz and has_2fa; bot tokens do
 // not see has_2fa; an unknown method answers HTTP 404 `unknown_method`.
+import { oauthSim } from '../engine/oauth-sandbox.js';
 import { people, rng, startSandbox, type ProviderSandbox, type Sandbox, type SandboxReply, type SandboxRequest } from '../engine/sandbox-kit.js';
 import { SLACKBOT_ID, type SlackUser } from './map.js';
 
@@ -37,7 +38,11 @@ export const SLACK_TOKENS = {
   inactive: 'xoxp-sandbox-inactive-6e2a19f4c8',
 } as const;
 
+/** The Slack app the sandbox's OAuth install flow knows (sandbox values, no real app). */
+export const SLACK_OAUTH_CLIENT = { clientId: '1111111111.2222222222', clientSecret: 'sbx-slack-client-secret-3Rk9' };
+
 interface TokenGrant { admin: boolean; scopes: string[]; error?: string }
+const INSTALLED: TokenGrant = { admin: false, scopes: ['users:read', 'users:read.email'] };
 const GRANTS: Record<string, TokenGrant> = {
   [SLACK_TOKENS.admin]: { admin: true, scopes: ['users:read', 'users:read.email'] },
   [SLACK_TOKENS.bot]: { admin: false, scopes: ['users:read', 'users:read.email'] },
@@ -220,6 +225,8 @@ export interface SlackSandboxOptions {
 export function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise<Sandbox> {
   const rows = rowsOf(opts.users ?? slackDataset());
   const windows = new Map<string, { start: number; count: number }>();
+  // The OAuth install flow (/oauth/v2/authorize, /api/oauth.v2.access) with token rotation: its bot tokens read users.
+  const oauth = oauthSim({ ...SLACK_OAUTH_CLIENT, authorizePath: /^\/oauth\/v2\/authorize$/, tokenPath: /^\/api\/oauth\.v2\.access$/, prefix: 'xoxe.xoxb-sbx', accessLifetimeSeconds: 43_200, errorStyle: 'slack' });
 
   /** Slack's method arguments: the query string, and for POST the form or JSON body too. */
   const argsOf = (req: SandboxRequest): Record<string, string> => {
@@ -232,7 +239,7 @@ export function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise<Sandb
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : req.method === 'POST' ? args.token : undefined;
     if (!token) return fail('not_authed');
-    const grant = GRANTS[token];
+    const grant = GRANTS[token] ?? (oauth.accepts(token) ? INSTALLED : undefined);
     if (!grant) return fail('invalid_auth');
     if (grant.error) return fail(grant.error);
     if (!grant.scopes.includes('users:read')) return fail('missing_scope', { needed: 'users:read', provided: grant.scopes.join(',') });
@@ -284,6 +291,7 @@ export function startSlackSandbox(opts: SlackSandboxOptions = {}): Promise<Sandb
   return startSandbox(
     {
       name: 'slack',
+      oauth,
       // Slack answers auth failures itself, as HTTP 200 ok:false: each method checks the token.
       authenticate: () => true,
       unauthorized: fail('not_authed'),
@@ -302,6 +310,7 @@ export const slackSandbox: ProviderSandbox = {
   slug: 'slack',
   start: (port) => startSlackSandbox({ port }),
   demoAccount: (url) => ({ context: { baseUrl: url }, credentials: { accessToken: SLACK_TOKENS.admin } }),
+  demoOAuthApp: (url) => ({ ...SLACK_OAUTH_CLIENT, authorizeUrl: `${url}/oauth/v2/authorize`, tokenUrl: `${url}/api/oauth.v2.access`, context: { baseUrl: url } }),
   // What the demo account's list returns: an admin's view (has_2fa), with email, and with the adapter's
   // include_locale=true. Skipped rows never appear.
   expectedUsers: () => slackDataset().map((u) => viewOf(u, { admin: true, email: true, locale: true })),
