@@ -25,7 +25,8 @@ function start(args: string[], env: Record<string, string> = {}): Run {
   // instances cannot share one directory.
   const dataDir = mkdtempSync(join(dir, 'data-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', ROLLCALL_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  // 'close', not 'exit': a process's last stderr lines may still be in the pipe when it exits.
+  const run: Run = { child, stdout: '', stderr: '', exit: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
   child.stdout!.on('data', (d) => (run.stdout += d));
   child.stderr!.on('data', (d) => (run.stderr += d));
   return run;
