@@ -172,14 +172,6 @@ function schemaFor(mode: SpecMode) {
     optional: z.union([z.boolean(), z.strictObject({ unlessFilter: FILTER })]).optional(),
   });
 
-  const lookup = (allowed: Scope[]) => ({
-    method: z.enum(['GET', 'POST']).optional(),
-    path: pathTemplate(allowed),
-    query: query(allowed).optional(),
-    headers: headers(allowed).optional(),
-    body: json(allowed).optional(),
-    idempotent: z.boolean().optional(),
-  });
 
   const FIELD = z.enum(UNIFIED_FIELDS as [string, ...string[]]);
   const declarativeMap = z.partialRecord(FIELD, z.union([dotPath, z.strictObject({ jsonata: z.string().min(1) }), z.strictObject({ value: z.unknown() })]));
@@ -229,9 +221,9 @@ function schemaFor(mode: SpecMode) {
       rules: z.array(rule).optional(),
     }).optional(),
     lists: z.partialRecord(z.enum(CATEGORIES), list).refine((l) => Object.keys(l).length > 0, { message: 'a provider serves at least one category' }),
-    byId: z.strictObject({ ...lookup(['context', 'id']), record: bodyLocator.optional() }).optional(),
+    byId: z.strictObject({ ...request(['context', 'id']), record: bodyLocator.optional() }).optional(),
     byIds: z.strictObject({
-      ...lookup(['context', 'ids']),
+      ...request(['context', 'ids']),
       idsJoin: z.string().optional(),
       idsQuote: z.enum(QUOTE_NAMES as [string, ...string[]]).optional(),
       idsTemplate: template(['id']).optional(),
@@ -242,10 +234,10 @@ function schemaFor(mode: SpecMode) {
     }).optional(),
     joins: z.array(join).optional(),
     enrich: z.partialRecord(z.enum(ENRICHABLE_FIELDS), z.discriminatedUnion('by', [
-      z.strictObject({ ...lookup(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
-      z.strictObject({ ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
+      z.strictObject({ ...request(['context', 'ids']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('ids'), idsJoin: z.string().optional(), maxBatch: z.number().int().min(1) }),
+      z.strictObject({ ...request(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('user') }),
       z.strictObject({
-        ...lookup(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('json-batch'),
+        ...request(['context', 'id']), records: bodyLocator, id: dotPath.min(1), name: dotPath.min(1), by: z.literal('json-batch'),
         batch: z.strictObject({ path: pathTemplate(['context']), max: z.number().int().min(1).max(100) }),
       }).refine((e) => (e.method ?? 'GET') === 'GET' && e.body === undefined, { message: 'a json-batch lookup sends GET sub-requests without a body' }),
     ])).optional(),
