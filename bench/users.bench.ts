@@ -6,6 +6,7 @@
 // check the answer, warm up, measure (closed loop), check again. CPU ms/req is the target's own utime+stime
 // over the window (/proc), the steadiest figure on a shared machine; read the ratios vs floor.
 //   DURATION=10 WARMUP=3 CONNECTIONS=16 ROUNDS=1 QUERIES=directory,ticketing,usage TOOL=auto|wrk|autocannon PIN=auto|0
+//   SINGLE_FLIGHT=1 (the peers share concurrent identical upstream calls, as the gateway's engine does)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -25,6 +26,8 @@ const QUERIES = env.QUERIES ? BENCH_QUERIES.filter((q) => env.QUERIES!.split(','
 const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const TOOL = env.TOOL && env.TOOL !== 'auto' ? env.TOOL : onPath('wrk') ? 'wrk' : 'autocannon';
 const PIN = env.PIN !== '0' && onPath('taskset') && cpus().length >= 2;
+/** Peers share concurrent identical upstream calls as the gateway does (bench/peers/fetch.ts). */
+const SINGLE_FLIGHT = env.SINGLE_FLIGHT === '1';
 const TARGETS = ['floor', 'yoga', 'gateway'] as const;
 type Target = (typeof TARGETS)[number];
 const HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${BENCH_TOKEN}` };
@@ -133,7 +136,7 @@ end
 
 async function drive(target: Target, url: string, pid: number, q: BenchQuery, bodyFile: string, front: string) {
   const body = bodyOf(q);
-  const row: Record<string, unknown> = { run: RUN_ID, query: q.name, target, tool: TOOL, connections: CONNECTIONS, duration_s: DURATION, warmup_s: WARMUP, pinned: PIN, loadavg_before: loadavg().map((x) => +x.toFixed(2)) };
+  const row: Record<string, unknown> = { run: RUN_ID, query: q.name, target, tool: TOOL, connections: CONNECTIONS, duration_s: DURATION, warmup_s: WARMUP, pinned: PIN, single_flight: SINGLE_FLIGHT, loadavg_before: loadavg().map((x) => +x.toFixed(2)) };
   try {
     row.response_bytes = await check(url, body);
     if (WARMUP > 0) await load(url, bodyFile, WARMUP);
@@ -209,7 +212,7 @@ async function main() {
       for (const t of TARGETS) rows.push(await drive(t, urls[t], procs[t].pid!, q, bodies.get(q.name)!, upstreams[q.provider]));
     }
   }
-  const out = [`node ${process.version}, ${cpus().length} cores, pinned=${PIN} (servers on CPU 0, upstream + load on CPU 1), ${TOOL}, ${CONNECTIONS} connections, ${WARMUP}s warm-up + ${DURATION}s, medians of ${ROUNDS} round(s); load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
+  const out = [`node ${process.version}, ${cpus().length} cores, pinned=${PIN} (servers on CPU 0, upstream + load on CPU 1), ${TOOL}, ${CONNECTIONS} connections, ${WARMUP}s warm-up + ${DURATION}s, medians of ${ROUNDS} round(s), peers' single flight ${SINGLE_FLIGHT ? 'on' : 'off'}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
   for (const q of QUERIES) out.push('', `${q.name}: users(category: ${q.category}, first: ${FIRST}) on ${q.provider}`, '', table(rows as Record<string, any>[], q));
   process.stdout.write(`\n${out.join('\n')}\n\nresults: bench/results/${RUN_ID}.jsonl\n`);
 }
