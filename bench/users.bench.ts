@@ -60,7 +60,12 @@ async function stopAll() {
   rmSync(work, { recursive: true, force: true });
 }
 process.on('exit', () => signalAll('SIGKILL')); // last resort (an uncaught error)
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stopAll().then(() => process.exit(130)));
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.on(sig, () => {
+    stopping = true;
+    void stopAll().then(() => process.exit(130));
+  });
 
 /** The first stdout line of a child matching `re` (its readiness line), or an error when it exits first. */
 function lineOf(child: ChildProcess, name: string, re: RegExp): Promise<string> {
@@ -151,6 +156,7 @@ async function drive(target: Target, url: string, pid: number, q: BenchQuery, bo
     row.ok = false;
     row.error = String((e as Error).message ?? e);
   }
+  if (stopping) return row; // interrupted: not a result
   appendFileSync(resultsFile, `${JSON.stringify(row)}\n`);
   log(row.ok ? `  ${target}: ${Number(row.rps).toFixed(0)} req/s, p99 ${Number(row.p99_ms).toFixed(2)} ms, ${Number(row.cpu_ms_per_req).toFixed(3)} CPU ms/req` : `  ${target}: FAILED ${row.error}`);
   return row;
@@ -209,7 +215,11 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const q of QUERIES) {
       log(`round ${round}/${ROUNDS}, ${q.name} (${q.category}, ${q.provider})`);
-      for (const t of TARGETS) rows.push(await drive(t, urls[t], procs[t].pid!, q, bodies.get(q.name)!, upstreams[q.provider]));
+      for (const t of TARGETS) {
+        const row = await drive(t, urls[t], procs[t].pid!, q, bodies.get(q.name)!, upstreams[q.provider]);
+        if (stopping) return; // interrupted: no table of half-killed targets
+        rows.push(row);
+      }
     }
   }
   const out = [`node ${process.version}, ${cpus().length} cores, pinned=${PIN} (servers on CPU 0, upstream + load on CPU 1), ${TOOL}, ${CONNECTIONS} connections, ${WARMUP}s warm-up + ${DURATION}s, medians of ${ROUNDS} round(s), peers' single flight ${SINGLE_FLIGHT ? 'on' : 'off'}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' ')}`];
