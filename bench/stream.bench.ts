@@ -98,6 +98,13 @@ if (role === 'sandbox') {
   const useTsx = process.env.BENCH_GATEWAY === 'tsx';
   if (!useTsx && process.env.BENCH_NO_BUILD !== '1') execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit' });
   const sandbox = fork(self, ['sandbox'], { execArgv: ['--import', 'tsx'] });
+  // Whatever ends this process (a failed run included) ends the sandbox and the gateway with it.
+  const children = [sandbox];
+  process.on('exit', () => children.forEach((c) => c.kill()));
+  process.on('unhandledRejection', (e) => {
+    console.error(e);
+    process.exit(1);
+  });
   const sandboxUrl = await new Promise<string>((r) => sandbox.once('message', (m) => r(String(m))));
   const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
   const configPath = join(dir, 'gateway.json');
@@ -114,13 +121,15 @@ if (role === 'sandbox') {
   );
   const extra = (process.env.BENCH_GATEWAY_ARGS ?? '').split(' ').filter(Boolean);
   const entry = useTsx ? ['--import', 'tsx', join(root, 'src/main.ts')] : ['--enable-source-maps', join(root, 'dist/main.js')];
-  const gateway = spawn(process.execPath, [...extra, ...entry], { cwd: dir, env: { ...process.env, GATEWAY_CONFIG: configPath, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const gateway = spawn(process.execPath, [...extra, ...entry], { cwd: dir, env: { ...process.env, GATEWAY_CONFIG: configPath, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(gateway);
+  gateway.on('exit', (code, signal) => code !== 0 && signal !== 'SIGTERM' && console.error(`gateway exited (${code ?? signal})`));
   const port = await new Promise<number>((resolve, reject) => {
     gateway.once('exit', (c) => reject(new Error(`gateway exited (${c})`)));
     // stdout is JSON log lines (one per request at info): the listening line gives the port, the rest is drained.
     createInterface({ input: gateway.stdout! }).on('line', (l) => {
       if (l.includes('rollcall listening')) resolve(JSON.parse(l).port);
-      else if (!l.startsWith('{')) console.error(`gateway: ${l}`); // --trace-gc and the like
+      else if (!l.startsWith('{') || process.env.BENCH_LOG_LEVEL) console.error(`gateway: ${l}`); // --trace-gc, debug lines
     });
   });
   const gw = `http://127.0.0.1:${port}`;
@@ -128,7 +137,9 @@ if (role === 'sandbox') {
     new Promise<{ users: number; bytes: number; seconds: number }>((resolve, reject) => {
       const c = fork(self, ['client', mode, target], { execArgv: ['--import', 'tsx'] });
       c.once('message', (m) => resolve(m as never));
+      children.push(c);
       c.once('exit', (code) => code && reject(new Error(`${mode} client exited ${code}`)));
+      gateway.once('exit', () => reject(new Error(`the gateway exited during ${mode}`)));
     });
   const names: Record<Mode, string> = { raw: 'raw loop (undici pages → NDJSON)', export: 'GET /export/users NDJSON', csv: 'GET /export/users CSV', sse: 'edges @stream (SSE)', multipart: 'edges @stream (multipart)' };
   const only = (process.env.BENCH_ONLY ?? 'raw,export,csv,sse,multipart').split(',') as Mode[];
