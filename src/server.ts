@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLInputType, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQL } from './graphiql.js';
 import { LRUCache } from 'lru-cache';
 import { CompositeStore } from './accounts/composite.js';
 import { StaticAccountStore, type AccountStore, type StoredAccount } from './accounts/store.js';
