@@ -6,6 +6,10 @@ import type { Category, UserRecord } from '../providers/engine/types.js';
 export const USER_TYPE_NAME: Record<Category, string> = { USAGE_METERING: 'UsageMeteringUser', TICKETING: 'TicketingUser', USER_DIRECTORY: 'DirectoryUser', CALENDAR: 'CalendarUser' };
 
 /** A user's GraphQL global id: base64url of "<type>:<account id>:<remote id>" (decoded by schema/builder.ts). */
-export function userGlobalId(u: Pick<UserRecord, 'category' | 'accountId' | 'remoteId'>): string {
-  return Buffer.from(`${USER_TYPE_NAME[u.category]}:${u.accountId}:${u.remoteId}`).toString('base64url');
+export function userGlobalId(u: UserRecord): string {
+  let id = globalIds.get(u);
+  if (id === undefined) globalIds.set(u, (id = Buffer.from(`${USER_TYPE_NAME[u.category]}:${u.accountId}:${u.remoteId}`).toString('base64url')));
+  return id;
 }
+/** Mapped records are shared by the requests that read the same upstream page: each id is encoded once. */
+const globalIds = new WeakMap<UserRecord, string>();

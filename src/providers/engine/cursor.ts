@@ -66,12 +66,15 @@ const MAX_PLAINTEXT = Math.floor(((MAX_CURSOR_LENGTH - SIG_CHARS - MAX_OFFSET_DI
 const PAGE = /^[A-Za-z0-9_-]+$/;
 const OFFSET = new RegExp(`^\\d{1,${MAX_OFFSET_DIGITS}}$`);
 
-interface SignedPage { walk: Walk; page: string; key: Buffer; tags: Buffer }
+interface Sealed { page: string; key: Buffer; tags: Buffer; cursors: string[] }
+interface SignedPage { walk: Walk; sealed: Sealed }
 interface Kept { accountId: string; queryKey: string; json: string }
 
 export class CursorCodec {
   /** Edges of one upstream page share their request object: encode and key it once per page. */
   private readonly pages = new WeakMap<UpstreamRequest, SignedPage>();
+  /** Inline pages by account, query and state: many requests name the same page (every first page). */
+  private readonly sealedPages = new LRUCache<string, Sealed>({ max: 500 }); // with their edges' cursors: a few MB at most
   private readonly kept: LRUCache<string, Kept>;
   private readonly encKey: Buffer;
   private readonly ivKey: Buffer;
@@ -111,31 +114,41 @@ export class CursorCodec {
     return createCipheriv('aes-256-ctr', key, iv).update(Buffer.alloc(count * SIG_BYTES));
   }
 
-  private static sig(signed: SignedPage, offset: number): string {
+  private static sig(signed: Sealed, offset: number): string {
     if ((offset + 1) * SIG_BYTES > signed.tags.length) signed.tags = CursorCodec.tags(signed.key, 0, Math.max(offset + 1, 2 * signed.tags.length / SIG_BYTES, 128));
     return signed.tags.toString('base64url', offset * SIG_BYTES, (offset + 1) * SIG_BYTES);
   }
 
-  private seal(walk: Walk, request: UpstreamRequest): string {
+  private seal(walk: Walk, request: UpstreamRequest): Sealed {
     const json = JSON.stringify([walk.pageSize, ...walk.paginator.state(request, walk.paginator.first(walk.base, walk.pageSize))]);
-    let plaintext = Buffer.concat([Buffer.from([(VERSION << 4) | INLINE]), Buffer.from(json)]);
-    if (plaintext.length > MAX_PLAINTEXT || containsSecret(json, walk.secrets)) {
-      const handle = createHmac('sha256', this.handleKey).update(CursorCodec.aad(walk.accountId, walk.queryKey)).update(json).digest().subarray(0, HANDLE_BYTES);
+    const aad = CursorCodec.aad(walk.accountId, walk.queryKey);
+    const inline = Buffer.byteLength(json) + 1 <= MAX_PLAINTEXT && !containsSecret(json, walk.secrets);
+    const memo = inline ? `${aad.toString()}\u0000${json}` : null;
+    const known = memo && this.sealedPages.get(memo);
+    if (known) return known;
+    let plaintext: Buffer;
+    if (inline) plaintext = Buffer.concat([Buffer.from([(VERSION << 4) | INLINE]), Buffer.from(json)]);
+    else {
+      // Kept server-side, and never memoised: each issue refreshes the kept entry's age.
+      const handle = createHmac('sha256', this.handleKey).update(aad).update(json).digest().subarray(0, HANDLE_BYTES);
       this.kept.set(handle.toString('base64url'), { accountId: walk.accountId, queryKey: walk.queryKey, json });
       plaintext = Buffer.concat([Buffer.from([(VERSION << 4) | HANDLE]), handle]);
     }
-    const iv = this.iv(CursorCodec.aad(walk.accountId, walk.queryKey), plaintext);
-    return Buffer.concat([iv, this.ctr(iv, plaintext)]).toString('base64url');
+    const iv = this.iv(aad, plaintext);
+    const page = Buffer.concat([iv, this.ctr(iv, plaintext)]).toString('base64url');
+    const sealed: Sealed = { page, key: this.pageKey(page), tags: Buffer.alloc(0), cursors: [] };
+    if (memo) this.sealedPages.set(memo, sealed);
+    return sealed;
   }
 
   encode(walk: Walk, pos: Position): string {
     let signed = this.pages.get(pos.request);
     if (!signed || signed.walk !== walk) {
-      const page = this.seal(walk, pos.request);
-      signed = { walk, page, key: this.pageKey(page), tags: Buffer.alloc(0) };
+      signed = { walk, sealed: this.seal(walk, pos.request) };
       this.pages.set(pos.request, signed);
     }
-    return `${signed.page}.${pos.offset}.${CursorCodec.sig(signed, pos.offset)}`;
+    const sealed = signed.sealed;
+    return (sealed.cursors[pos.offset] ??= `${sealed.page}.${pos.offset}.${CursorCodec.sig(sealed, pos.offset)}`);
   }
 
   /** The position a cursor names, and the walk's page size (the caller sets `walk.pageSize` from it). */

@@ -53,6 +53,9 @@ export class Engine {
   readonly rateLimits: RateLimits;
   /** List pages a walk may resume inside (first smaller than the upstream page): bounded in bytes and age. */
   readonly pageCache: LRUCache<string, Page> | null;
+  /** Upstream records already mapped, when the mapping needs no joined data: a shared or cached page is
+   *  read by many requests, and each would otherwise map the same records again. */
+  readonly mapped = new WeakMap<object, { def: ProviderDefinition; user: UserRecord }>();
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
     this.walks = new WalkHistory(options.cursorStore);

@@ -79,6 +79,8 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
   return (raw: unknown, i: number): UserRecord | null => {
     if (raw === null || typeof raw !== 'object')
       throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record that is not an object (position ${i}).`, { provider: def.slug });
+    const memo = indexes.length ? undefined : scope.engine.mapped.get(raw);
+    if (memo && memo.def === def && memo.user.accountId === account.id && memo.user.category === category) return memo.user;
     let joined = none;
     if (indexes.length) {
       joined = {};
@@ -103,6 +105,7 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
     user.category = category;
     user.provider = def.slug;
     user.remoteData = raw;
+    if (!indexes.length) scope.engine.mapped.set(raw, { def, user });
     return user;
   };
 }

@@ -6,7 +6,7 @@ import { GatewayError } from './errors.js';
 import { isPlainSegment } from './paths.js';
 import type { UpstreamCall } from './http.js';
 import type { WalkHistory } from './loops.js';
-import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest } from './types.js';
+import type { Credentials, Paginator, ProviderContext, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
 
 export interface Account {
   id: string;
@@ -70,7 +70,7 @@ export interface PageSpec {
 
 /** The request scope as the jobs see it (engine.ts: RequestScope). */
 export interface Scope {
-  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null };
+  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null; readonly mapped: WeakMap<object, { def: ProviderDefinition; user: UserRecord }> };
   readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
