@@ -258,9 +258,12 @@ export class UpstreamClient {
 
     const retriable = opts.request.method === 'GET' || opts.idempotent === true;
     let waitedMs = 0;
+    let ticket = 0;
     const turn = async () => {
       try {
-        waitedMs += await opts.limiter!.take(outer);
+        const t = await opts.limiter!.take(outer);
+        waitedMs += t.waitedMs;
+        ticket = t.ticket;
       } catch (e) {
         throw withCall(outer?.aborted ? stopped(opts.provider, outer.reason) : (e as Error), call);
       }
@@ -345,7 +348,7 @@ export class UpstreamClient {
       call.status = status;
       if (opts.limiter || opts.rateLimit?.remainingHeader) {
         const budget = headerBudget(resHeaders, opts.rateLimit);
-        opts.limiter?.observe(budget.remaining, budget.resetAtMs);
+        opts.limiter?.observe(budget, ticket);
         call.rateLimit = { remaining: budget.remaining, resetAt: budget.resetAtMs === null ? null : new Date(budget.resetAtMs).toISOString(), waitedMs: Math.round(waitedMs) };
       }
       if (opts.debug)

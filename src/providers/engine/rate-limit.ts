@@ -1,11 +1,19 @@
 // Per-account request pacing, so many clients on one account share its upstream rate limit instead of
-// discovering it through 429s. Each integrated account gets a bucket from the provider's documented limit
-// (spec `rateLimit.limit`) or the account's own (`integratedAccounts[].rateLimit`); every upstream attempt
-// takes a slot first, in arrival order. The bucket is GCRA (a token bucket kept as one "theoretical arrival
-// time"): a burst of B, then one slot every W/(L−B) — so any window of W holds at most L requests, whether the
-// upstream counts in fixed or sliding windows. A caller that would wait longer than `maxWaitMs` is refused at
-// once with UPSTREAM_RATE_LIMITED and retryAfter. When the upstream reports its budget (remaining, reset),
-// the bucket follows it: remaining 0 holds every caller until the reset.
+// discovering it through 429s. Each integrated account gets a bucket on first use; every upstream attempt takes
+// a turn first, in arrival order, and hands the response's budget headers back (`observe`).
+//
+// - The upstream's report wins. When its headers say what is left (spec `remainingHeader` + `resetHeader`, and
+//   `limitHeader` where named), calls go at once while the estimated budget lasts — the freshest report's
+//   remaining minus the calls started after the reporting one (a later report for the same window replaces it
+//   only when it leaves less, so answers arriving out of order or concurrently never inflate it) — and wait for
+//   the reported reset once it is spent. After the reset the reported limit is the new window's budget until
+//   the next report. Plans differ from the documentation: a report of 6000 per minute is used as such.
+// - The documented limit (spec `rateLimit.limit`) paces only while no fresh report is known (none yet, or its
+//   reset has passed and the new window's limit is unknown or spent).
+// - An account's own `integratedAccounts[].rateLimit` is the operator's cap and always applies as well.
+// Pacing is GCRA (a token bucket kept as one "theoretical arrival time"): a burst of B, then one slot every
+// W/(L−B) — so any window of W holds at most L requests, fixed or sliding. A caller whose turn is further away
+// than `maxWaitMs` (limits.rateLimitWaitMs) is refused at once with UPSTREAM_RATE_LIMITED and retryAfter.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayError } from './errors.js';
 import type { RateLimitSpec } from './types.js';
@@ -21,39 +29,112 @@ export interface RateLimitState {
 
 export interface Limit { requests: number; perSeconds: number }
 
-export class Bucket {
+/** What the upstream's headers said (see headerBudget). */
+export interface Budget { remaining: number | null; resetAtMs: number | null; limit: number | null }
+
+/** A turn taken: how long it waited, and its place in the start order (handed back to `observe`). */
+export interface Turn { waitedMs: number; ticket: number }
+
+/** GCRA over one limit: `reserve` books the next slot and says how long until it. */
+class Gcra {
   private readonly interval: number;
   private readonly tolerance: number;
   /** Theoretical arrival time of the next slot (ms, performance clock). */
   private tat = 0;
-  constructor(readonly limit: Limit, private readonly maxWaitMs: number, private readonly provider: string) {
+  constructor(readonly limit: Limit) {
     const burst = Math.max(1, Math.floor(limit.requests / 20));
     const paced = Math.max(1, limit.requests - burst);
     this.interval = (limit.perSeconds * 1000) / paced;
     this.tolerance = (burst - 1) * this.interval;
   }
+  /** How long the next slot is away, without booking it. */
+  delay(now: number): number {
+    return Math.max(0, Math.max(this.tat, now) - this.tolerance - now);
+  }
+  book(now: number): void {
+    this.tat = Math.max(this.tat, now) + this.interval;
+  }
+}
 
-  /** Waits for this caller's slot; resolves with the milliseconds waited. */
-  async take(signal?: AbortSignal): Promise<number> {
-    const now = performance.now();
-    const tat = Math.max(this.tat, now);
-    const wait = Math.max(0, tat - this.tolerance - now);
-    if (wait > this.maxWaitMs)
-      throw new GatewayError(
-        'UPSTREAM_RATE_LIMITED',
-        `${this.provider}: this account's requests are queued beyond ${this.maxWaitMs} ms (${this.limit.requests} per ${this.limit.perSeconds} s, limits.rateLimitWaitMs). Retry after ${Math.ceil(wait / 1000)} seconds, or send fewer requests at once.`,
-        { provider: this.provider, retryAfter: Math.ceil(wait / 1000) },
-      );
-    this.tat = tat + this.interval;
-    if (wait > 0) await sleep(wait, undefined, signal ? { signal } : undefined);
-    return wait;
+/** Reports closer than this (ms) name the same window: delta-second resets jitter by up to a second. */
+const SAME_WINDOW_MS = 500;
+
+export class Bucket {
+  private readonly documented?: Gcra;
+  private readonly cap?: Gcra;
+  /** Tickets handed out so far: the next caller's place in the start order. */
+  private issued = 0;
+  /** The report in force: remaining after the call with `ticket`, until `resetAt` (performance clock). */
+  private report?: { remaining: number; resetAt: number; ticket: number };
+  /** The limit the upstream reports for a window (limitHeader). */
+  private reportedLimit: number | null = null;
+  /** After a reset: the first ticket of the new window, whose budget is the reported limit. */
+  private windowFrom: number | null = null;
+
+  constructor(documented: Limit | undefined, readonly own: Limit | undefined, private readonly maxWaitMs: number, private readonly provider: string) {
+    if (documented) this.documented = new Gcra(documented);
+    if (own) this.cap = new Gcra(own);
   }
 
-  /** Follows the upstream's own count: with nothing left, no slot opens before its reset. */
-  observe(remaining: number | null, resetAtMs: number | null): void {
-    if (remaining === 0 && resetAtMs !== null) {
-      const at = performance.now() + Math.max(0, resetAtMs - Date.now());
-      this.tat = Math.max(this.tat, at + this.tolerance);
+  /** The estimated requests left in the upstream's window, or null when no report is fresh. */
+  private estimate(now: number): { left: number; resetAt: number } | { left: number; resetAt: null } | null {
+    const r = this.report;
+    if (r && now < r.resetAt) return { left: r.remaining - (this.issued - 1 - r.ticket), resetAt: r.resetAt };
+    if (r) {
+      // The reported window is over: the next one starts with the reported limit (if known).
+      this.report = undefined;
+      this.windowFrom = this.issued;
+    }
+    if (this.reportedLimit !== null && this.windowFrom !== null) return { left: this.reportedLimit - (this.issued - this.windowFrom), resetAt: null };
+    return null;
+  }
+
+  /** Waits for this caller's turn. */
+  async take(signal?: AbortSignal): Promise<Turn> {
+    let waited = 0;
+    for (;;) {
+      const now = performance.now();
+      const est = this.estimate(now);
+      // A spent reported window: wait for its reset, then look again.
+      let wait = est && est.left <= 0 && est.resetAt !== null ? est.resetAt - now : 0;
+      const paced = !est || est.left <= 0 ? this.documented : undefined;
+      if (wait === 0) wait = Math.max(paced?.delay(now) ?? 0, this.cap?.delay(now) ?? 0);
+      if (waited + wait > this.maxWaitMs) throw this.refusal(waited + wait);
+      if (wait === 0 || !(est && est.left <= 0 && est.resetAt !== null)) {
+        // The turn is booked now, so callers behind it queue behind it.
+        paced?.book(now);
+        this.cap?.book(now);
+        const ticket = this.issued++;
+        if (wait > 0) await sleep(wait, undefined, signal ? { signal } : undefined);
+        return { waitedMs: waited + wait, ticket };
+      }
+      await sleep(wait, undefined, signal ? { signal } : undefined);
+      waited += wait;
+    }
+  }
+
+  private refusal(wait: number): GatewayError {
+    const why = this.report ? `the upstream reports this account's budget spent until its reset` : `${(this.own ?? this.documented!.limit).requests} per ${(this.own ?? this.documented!.limit).perSeconds} s`;
+    return new GatewayError(
+      'UPSTREAM_RATE_LIMITED',
+      `${this.provider}: this account's requests are queued beyond ${this.maxWaitMs} ms (${why}; limits.rateLimitWaitMs). Retry after ${Math.ceil(wait / 1000)} seconds, or send fewer requests at once.`,
+      { provider: this.provider, retryAfter: Math.ceil(wait / 1000) },
+    );
+  }
+
+  /** Follows the upstream's own count, reported in the answer to the call with `ticket`. */
+  observe(budget: Budget, ticket: number): void {
+    if (budget.limit !== null) this.reportedLimit = budget.limit;
+    if (budget.remaining === null || budget.resetAtMs === null) return;
+    const now = performance.now();
+    const resetAt = now + (budget.resetAtMs - Date.now());
+    if (resetAt <= now) return;
+    const next = { remaining: budget.remaining, resetAt, ticket };
+    const cur = this.report && now < this.report.resetAt ? this.report : undefined;
+    const left = (r: { remaining: number; ticket: number }) => r.remaining - (this.issued - 1 - r.ticket);
+    if (!cur || resetAt > cur.resetAt + SAME_WINDOW_MS || (resetAt >= cur.resetAt - SAME_WINDOW_MS && left(next) < left(cur))) {
+      this.report = next;
+      this.windowFrom = null;
     }
   }
 }
@@ -64,12 +145,13 @@ export class RateLimits {
   constructor(private readonly maxWaitMs: number) {}
 
   for(account: { tenant: string; id: string; rateLimit?: Limit }, provider: string, spec: RateLimitSpec | undefined): Bucket | undefined {
-    const limit = account.rateLimit ?? spec?.limit;
-    if (!limit) return undefined;
+    const own = account.rateLimit;
+    // Without a limit to pace to or a budget header to follow, there is nothing to do.
+    if (!own && !spec?.limit && !spec?.remainingHeader) return undefined;
     const key = `${account.tenant}\u0000${account.id}`;
     let b = this.buckets.get(key);
-    if (!b || b.limit.requests !== limit.requests || b.limit.perSeconds !== limit.perSeconds) {
-      b = new Bucket(limit, this.maxWaitMs, provider);
+    if (!b || b.own?.requests !== own?.requests || b.own?.perSeconds !== own?.perSeconds) {
+      b = new Bucket(spec?.limit, own, this.maxWaitMs, provider);
       this.buckets.set(key, b);
     }
     return b;
@@ -77,8 +159,13 @@ export class RateLimits {
 }
 
 /** The budget the upstream's headers report, if the spec names them. */
-export function headerBudget(headers: Record<string, string>, spec: RateLimitSpec | undefined): { remaining: number | null; resetAtMs: number | null } {
-  const rem = spec?.remainingHeader ? Number(headers[spec.remainingHeader.toLowerCase()]) : NaN;
+export function headerBudget(headers: Record<string, string>, spec: RateLimitSpec | undefined): Budget {
+  const num = (name: string | undefined) => {
+    const raw = name ? headers[name.toLowerCase()] : undefined;
+    return raw === undefined || raw === '' ? NaN : Number(raw);
+  };
+  const rem = num(spec?.remainingHeader);
+  const limit = num(spec?.limitHeader);
   const raw = spec?.resetHeader ? headers[spec.resetHeader.toLowerCase()] : undefined;
   let resetAtMs: number | null = null;
   if (raw !== undefined && raw !== '') {
@@ -87,5 +174,5 @@ export function headerBudget(headers: Record<string, string>, spec: RateLimitSpe
     const at = f === 'delta-seconds' ? Date.now() + n * 1000 : f === 'epoch-seconds' ? n * 1000 : f === 'epoch-ms' ? n : Date.parse(raw);
     resetAtMs = Number.isFinite(at) ? at : null;
   }
-  return { remaining: Number.isFinite(rem) ? rem : null, resetAtMs };
+  return { remaining: Number.isFinite(rem) ? rem : null, resetAtMs, limit: Number.isFinite(limit) && limit > 0 ? limit : null };
 }

@@ -90,7 +90,7 @@ export const okta = defineProvider<OktaUser>({
     groups: { by: 'user', path: '/api/v1/users/{id}/groups', query: { limit: '200' }, records: '', id: 'id', name: 'profile.name' },
   },
   byId: { path: '/api/v1/users/{id}' },
-  rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds', remainingHeader: 'x-rate-limit-remaining', limit: { requests: 600, perSeconds: 60 } },
+  rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds', remainingHeader: 'x-rate-limit-remaining', limitHeader: 'x-rate-limit-limit', limit: { requests: 600, perSeconds: 60 } },
   errors: { message: (b) => (typeof b?.errorSummary === 'string' ? `${b.errorCode ?? 'error'}: ${b.errorSummary}` : undefined) },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'statusChangedAt', 'activatedAt', 'title', 'timezone', 'languages', 'phones', 'organizations', 'groups', 'externalId', 'lastLoginAt', 'createdAt', 'updatedAt'],
   map(u) {
