@@ -324,6 +324,7 @@ export class UpstreamClient {
         }
       } catch (err: any) {
         finish();
+        opts.limiter?.observe(null, ticket);
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
         // Load shed, a body over the cap or one that does not decode: the same answer again, so not retried.
         if (err instanceof GatewayError) throw withCall(err, call);

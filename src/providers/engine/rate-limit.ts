@@ -58,84 +58,133 @@ class Gcra {
 
 /** Reports closer than this (ms) name the same window: delta-second resets jitter by up to a second. */
 const SAME_WINDOW_MS = 500;
+/** Longest nap while waiting for a report that calls in flight will bring. */
+const REPORT_POLL_MS = 250;
 
 export class Bucket {
   private readonly documented?: Gcra;
   private readonly cap?: Gcra;
   /** Tickets handed out so far: the next caller's place in the start order. */
   private issued = 0;
+  /** Calls started and not yet answered (their tickets). */
+  private readonly inFlight = new Set<number>();
   /** The report in force: remaining after the call with `ticket`, until `resetAt` (performance clock). */
   private report?: { remaining: number; resetAt: number; ticket: number };
   /** The limit the upstream reports for a window (limitHeader). */
   private reportedLimit: number | null = null;
-  /** After a reset: the first ticket of the new window, whose budget is the reported limit. */
-  private windowFrom: number | null = null;
+  /** Whether the upstream's answers carry a budget at all (false: the documented limit paces). */
+  private reports: boolean;
+  /** No fresh report: calls counted against the window since the last reset (or the start). */
+  private sinceReset = 0;
+  /** Wakes callers waiting for a report. */
+  private wake?: { promise: Promise<void>; resolve: () => void };
 
-  constructor(documented: Limit | undefined, readonly own: Limit | undefined, private readonly maxWaitMs: number, private readonly provider: string) {
+  constructor(documented: Limit | undefined, readonly own: Limit | undefined, followsHeaders: boolean, private readonly maxWaitMs: number, private readonly provider: string) {
     if (documented) this.documented = new Gcra(documented);
     if (own) this.cap = new Gcra(own);
+    this.reports = followsHeaders;
   }
 
-  /** The estimated requests left in the upstream's window, or null when no report is fresh. */
-  private estimate(now: number): { left: number; resetAt: number } | { left: number; resetAt: null } | null {
+  /**
+   * What the upstream's budget lets this caller do now: `go`, wait until `until` (the reported reset), wait for a
+   * report (`report`), or be paced by the documented limit (`paced`).
+   */
+  private gate(now: number): { go: true } | { until: number } | { report: true } | { paced: true } {
+    if (!this.reports) return { paced: true };
     const r = this.report;
-    if (r && now < r.resetAt) return { left: r.remaining - (this.issued - 1 - r.ticket), resetAt: r.resetAt };
-    if (r) {
-      // The reported window is over: the next one starts with the reported limit (if known).
-      this.report = undefined;
-      this.windowFrom = this.issued;
+    if (r && now < r.resetAt) {
+      const left = r.remaining - this.after(r.ticket);
+      return left > 0 ? { go: true } : { until: r.resetAt };
     }
-    if (this.reportedLimit !== null && this.windowFrom !== null) return { left: this.reportedLimit - (this.issued - this.windowFrom), resetAt: null };
-    return null;
+    if (r) {
+      // The reported window is over. Calls still in flight may land in the new one: count them there.
+      this.report = undefined;
+      this.sinceReset = this.inFlight.size;
+    }
+    // A new window (or none seen yet): its budget is the reported limit; without one, one call asks and the
+    // rest wait for its report.
+    const budget = this.reportedLimit ?? 1;
+    if (budget - this.sinceReset > 0) return { go: true };
+    return this.inFlight.size > 0 ? { report: true } : { paced: true };
   }
 
-  /** Waits for this caller's turn. */
+  /** Calls started after the one with `ticket`. */
+  private after(ticket: number): number {
+    return this.issued - 1 - ticket;
+  }
+
+  /** Waits for this caller's turn; resolves with the wait and its ticket (handed back to `observe`). */
   async take(signal?: AbortSignal): Promise<Turn> {
-    let waited = 0;
+    const opts = signal ? { signal } : undefined;
+    const t0 = performance.now();
     for (;;) {
       const now = performance.now();
-      const est = this.estimate(now);
-      // A spent reported window: wait for its reset, then look again.
-      let wait = est && est.left <= 0 && est.resetAt !== null ? est.resetAt - now : 0;
-      const paced = !est || est.left <= 0 ? this.documented : undefined;
-      if (wait === 0) wait = Math.max(paced?.delay(now) ?? 0, this.cap?.delay(now) ?? 0);
-      if (waited + wait > this.maxWaitMs) throw this.refusal(waited + wait);
-      if (wait === 0 || !(est && est.left <= 0 && est.resetAt !== null)) {
-        // The turn is booked now, so callers behind it queue behind it.
-        paced?.book(now);
-        this.cap?.book(now);
-        const ticket = this.issued++;
-        if (wait > 0) await sleep(wait, undefined, signal ? { signal } : undefined);
-        return { waitedMs: waited + wait, ticket };
+      const waited = now - t0;
+      const g = this.gate(now);
+      if ('until' in g || 'report' in g) {
+        const wait = 'until' in g ? g.until - now : REPORT_POLL_MS;
+        if ('until' in g && waited + wait > this.maxWaitMs) throw this.refusal(waited + wait, true);
+        if (waited > this.maxWaitMs) throw this.refusal(waited, true);
+        if ('until' in g) await sleep(wait, undefined, opts);
+        else await Promise.race([this.nextReport(), sleep(wait, undefined, opts)]);
+        signal?.throwIfAborted();
+        continue;
       }
-      await sleep(wait, undefined, signal ? { signal } : undefined);
-      waited += wait;
+      const paced = 'paced' in g ? this.documented : undefined;
+      const wait = Math.max(paced?.delay(now) ?? 0, this.cap?.delay(now) ?? 0);
+      if (waited + wait > this.maxWaitMs) throw this.refusal(waited + wait, false);
+      // The turn is booked now, so callers behind it queue behind it.
+      paced?.book(now);
+      this.cap?.book(now);
+      const ticket = this.issued++;
+      this.inFlight.add(ticket);
+      if (!this.report) this.sinceReset++;
+      if (wait > 0) await sleep(wait, undefined, opts);
+      return { waitedMs: waited + wait, ticket };
     }
   }
 
-  private refusal(wait: number): GatewayError {
-    const why = this.report ? `the upstream reports this account's budget spent until its reset` : `${(this.own ?? this.documented!.limit).requests} per ${(this.own ?? this.documented!.limit).perSeconds} s`;
+  private nextReport(): Promise<void> {
+    if (!this.wake) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.wake = { promise, resolve };
+    }
+    return this.wake.promise;
+  }
+
+  private refusal(wait: number, reported: boolean): GatewayError {
+    const limit = this.own ?? this.documented?.limit;
+    const why = reported || !limit ? "the upstream reports this account's budget spent until its reset" : `${limit.requests} per ${limit.perSeconds} s`;
     return new GatewayError(
       'UPSTREAM_RATE_LIMITED',
       `${this.provider}: this account's requests are queued beyond ${this.maxWaitMs} ms (${why}; limits.rateLimitWaitMs). Retry after ${Math.ceil(wait / 1000)} seconds, or send fewer requests at once.`,
-      { provider: this.provider, retryAfter: Math.ceil(wait / 1000) },
+      { provider: this.provider, retryAfter: Math.max(1, Math.ceil(wait / 1000)) },
     );
   }
 
-  /** Follows the upstream's own count, reported in the answer to the call with `ticket`. */
-  observe(budget: Budget, ticket: number): void {
+  /** Follows the upstream's own count, reported in the answer to the call with `ticket` (null: no answer). */
+  observe(budget: Budget | null, ticket: number): void {
+    this.inFlight.delete(ticket);
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.resolve();
+    if (!budget) return;
     if (budget.limit !== null) this.reportedLimit = budget.limit;
-    if (budget.remaining === null || budget.resetAtMs === null) return;
+    if (budget.remaining === null || budget.resetAtMs === null) {
+      // An answer without a budget: this upstream does not report one, pace to the documented limit.
+      if (!this.report && this.documented) this.reports = false;
+      return;
+    }
+    this.reports = true;
     const now = performance.now();
     const resetAt = now + (budget.resetAtMs - Date.now());
     if (resetAt <= now) return;
     const next = { remaining: budget.remaining, resetAt, ticket };
     const cur = this.report && now < this.report.resetAt ? this.report : undefined;
-    const left = (r: { remaining: number; ticket: number }) => r.remaining - (this.issued - 1 - r.ticket);
-    if (!cur || resetAt > cur.resetAt + SAME_WINDOW_MS || (resetAt >= cur.resetAt - SAME_WINDOW_MS && left(next) < left(cur))) {
-      this.report = next;
-      this.windowFrom = null;
-    }
+    const left = (r: { remaining: number; ticket: number }) => r.remaining - this.after(r.ticket);
+    // A later window replaces the report; within one, the report that leaves less wins (answers race).
+    if (!cur || resetAt > cur.resetAt + SAME_WINDOW_MS || (resetAt >= cur.resetAt - SAME_WINDOW_MS && left(next) < left(cur))) this.report = next;
   }
 }
 
@@ -151,7 +200,7 @@ export class RateLimits {
     const key = `${account.tenant}\u0000${account.id}`;
     let b = this.buckets.get(key);
     if (!b || b.own?.requests !== own?.requests || b.own?.perSeconds !== own?.perSeconds) {
-      b = new Bucket(spec?.limit, own, this.maxWaitMs, provider);
+      b = new Bucket(spec?.limit, own, !!spec?.remainingHeader, this.maxWaitMs, provider);
       this.buckets.set(key, b);
     }
     return b;
