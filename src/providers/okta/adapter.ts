@@ -6,7 +6,7 @@
 // Rate limits: https://developer.okta.com/docs/reference/rl-best-practices/ (X-Rate-Limit-Limit, -Remaining, -Reset in
 //   epoch seconds, per org-wide window); per-endpoint limits: https://developer.okta.com/docs/reference/rl-global-mgmt/
 //   Unconfirmed: the exact per-minute limit of GET /api/v1/users for every plan; 600/min is the common figure
-//   (set an account's own `rateLimit` when its plan differs).
+//   (the bucket follows the X-Rate-Limit-* headers, so a plan's own limit is used as reported).
 // Groups (filterValues for groupId): https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listGroups
 //   GET /api/v1/groups, a bare array of groups ({ id, profile: { name, description } }), `limit` (≤ 10000; Okta
 //   "strongly encourages" ≤ 200), `after` via `Link: rel="next"`. An unknown group id on /groups/{id}/users is 404.
