@@ -2,6 +2,7 @@
 // DataLoaders. Everything here lives for one GraphQL request.
 import DataLoader from 'dataloader';
 import type { AccountStore, StoredAccount } from './accounts/store.js';
+import type { AdmittedRequest } from './plugins/load.js';
 import { looksLikeJwt, type Caller } from './auth/jwt.js';
 import { storeFailure, usableAccount } from './accounts/usable.js';
 import type { Account, Engine, RequestScope } from './providers/engine/engine.js';
@@ -29,8 +30,13 @@ export interface GatewayContext {
   loadNode(id: { typename: string; id: string }): Promise<UserRecord | null>;
 }
 
+/** What the context needs of an HTTP request: its headers, and what admission keys it by. */
+export interface ContextRequest extends AdmittedRequest {
+  readonly headers: { get(name: string): string | null };
+}
+
 /** Admits a tenant's request (or throws) and returns the signal that aborts its upstream calls. */
-export type Admit = (tenantId: string, request: Request) => AbortSignal;
+export type Admit = (tenantId: string, request: ContextRequest) => AbortSignal;
 
 export interface ContextOptions {
   /** Admission control (the per-tenant in-flight bound). */
@@ -49,7 +55,7 @@ export function contextFactory(engine: Engine, store: AccountStore, providers: P
     const tenantId = await store.tenantForToken(bearer).catch((e) => Promise.reject(storeFailure(e)));
     return tenantId ? { tenantId } : null;
   };
-  return async ({ request }: { request: Request }): Promise<GatewayContext> => {
+  return async ({ request }: { request: ContextRequest }): Promise<GatewayContext> => {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '');
     const caller = await authenticate(m?.[1]);
     if (!caller)

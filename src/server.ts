@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLInputType, GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useAPQ } from '@graphql-yoga/plugin-apq';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQL } from './graphiql.js';
 import { LRUCache } from 'lru-cache';
 import { CompositeStore } from './accounts/composite.js';
 import { StaticAccountStore, type AccountStore, type StoredAccount } from './accounts/store.js';
@@ -14,6 +14,8 @@ import type { GatewayConfig } from './config.js';
 import { jwtVerifier } from './auth/jwt.js';
 import { contextFactory, type GatewayContext } from './context.js';
 import { exportHandler } from './export/users.js';
+import { FastLane } from './fast-lane.js';
+import { CompiledQueries } from './plugins/compiled.js';
 import { OAuthFlow } from './oauth/connect.js';
 import { TokenRefresher } from './oauth/refresh.js';
 import { createLogger, requestContext, yogaLogging, type Logger } from './logger.js';
@@ -35,12 +37,16 @@ export interface GatewayOptions {
   graphiql?: { headers?: string; defaultQuery?: string; adminHeaders?: string };
   /** The admin tokens, when more than the config's (main adds ROLLCALL_ADMIN_TOKEN: see adminTokensOf). */
   adminTokens?: readonly AdminToken[];
+  /** Repeat queries skip yoga's per-request machinery (src/fast-lane.ts); off, every request goes through yoga. */
+  fastLane?: boolean;
 }
 
 export interface Gateway {
   yoga: YogaServerInstance<Record<string, never>, GatewayContext>;
   /** /admin/graphql, served when the store can be written (a CompositeStore); main routes /admin/ here. */
   admin?: AdminYoga;
+  /** Answers repeat queries without yoga's per-request machinery (absent with `fastLane: false`). */
+  lane?: FastLane;
   engine: Engine;
   logger: Logger;
   /** Requests admitted and still running, per tenant (the in-flight bound). */
@@ -127,6 +133,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     ...(refresher ? { fresh: (a: StoredAccount) => refresher.fresh(a) } : {}),
   });
 
+  const compiled = new CompiledQueries();
+  const lane = opts.fastLane === false ? undefined : new FastLane({ logger, admission, context: tenantContext, maxBodyBytes: MAX_BODY_BYTES, compiled });
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
     graphqlEndpoint: '/graphql',
@@ -148,7 +156,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
       admission.plugin(),
       ...(config.apq.enabled ? [useAPQ({ store: apqStore(config.apq) })] : []),
       ...limitPlugins(),
-      ...executionPlugins(),
+      ...executionPlugins(compiled),
       ...streamPlugins(),
     ],
     context: async (init) => {
@@ -169,7 +177,8 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
     const path = req.url?.split('?')[0];
     if (admin && req.url?.startsWith('/admin/')) void admin(req, res);
     else if (path === '/export/users') void exportUsers(req, res);
+    else if (lane?.takes(req)) lane.handle(req, res, yoga);
     else void yoga(req, res);
   };
-  return { yoga, admin, engine, logger, admission, exportUsers, handle, abortInFlight: () => admission.abortAll(), close: async () => void (await Promise.all([client.close(), engine.close()])) };
+  return { yoga, admin, lane, engine, logger, admission, exportUsers, handle, abortInFlight: () => admission.abortAll(), close: async () => void (await Promise.all([client.close(), engine.close()])) };
 }

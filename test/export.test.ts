@@ -1,5 +1,7 @@
 // GET /export/users through real HTTP: NDJSON and CSV of a whole account with the same filters as `users`,
-// JSON errors with a code and status before the first byte, a final error line mid-stream, tenancy.
+// JSON errors with a code and status before the first byte, a final error line mid-stream, tenancy, and a
+// reader that stops reading holds the upstream paging to what the connection's buffers take.
+import { get } from 'node:http';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_TOKEN, TENANT_TOKEN, startGateway, type Harness } from './helpers.js';
@@ -108,4 +110,45 @@ describe('GET /export/users', () => {
     await expect(csv.text()).rejects.toThrow(); // the response ends without its final chunk
     sandbox.clearFaults();
   });
+
+  it('pages upstream only as fast as a paused reader takes the response', async () => {
+    // 92 upstream pages of 200 users (about 25 MB of NDJSON); the reader takes its first chunk, then stops.
+    const big = await startOktaSandbox({ users: oktaDataset(20_000) });
+    const g = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: big.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
+    const http = await listen(g.gateway);
+    const url = `${http.url}/export/users?integratedAccountId=okta&category=USER_DIRECTORY`;
+    const res = await new Promise<import('node:http').IncomingMessage>((r) => get(url, { headers: { authorization: `Bearer ${TENANT_TOKEN}` } }, r));
+    try {
+      expect(res.statusCode).toBe(200);
+      let lines = 0;
+      res.on('data', (c: Buffer) => (lines += c.toString('latin1').split('\n').length - 1));
+      await new Promise((r) => res.once('data', r));
+      res.pause();
+      const settled = await steady(() => big.requests.length);
+      // What the socket buffers hold (a few MB) plus the page read ahead: far from the 92 pages.
+      expect(settled).toBeLessThan(40);
+      res.resume(); // reading again, the export goes on to the end
+      await new Promise((r) => res.once('end', r));
+      expect(big.requests.length).toBeGreaterThan(90); // 92 pages of the 18 334 users not deprovisioned
+      expect(lines).toBe(oktaDataset(20_000).filter((u) => u.status !== 'DEPROVISIONED').length);
+    } finally {
+      res.destroy();
+      await http.close();
+      await g.close();
+      await big.close();
+    }
+  });
 });
+
+/** `read()` once it has stopped changing for a while (the paused export has filled every buffer it can). */
+async function steady(read: () => number): Promise<number> {
+  let last = -1;
+  let same = 0;
+  for (let i = 0; i < 200 && same < 10; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = read();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}

@@ -64,6 +64,16 @@ describe('edges @stream', () => {
     expect(rest.pageInfo.hasNextPage).toBe(false);
   });
 
+  it("keeps the pages it reads whole out of the engine's resume cache, and only a last page cut short in it", async () => {
+    h.gateway.engine.pageCache!.clear();
+    await streamAll({ first: 100_000 });
+    expect(h.gateway.engine.pageCache!.size).toBe(0);
+    const { pageInfo } = await streamAll({ first: 1050 }); // 5 whole pages of 200, then 50 of the sixth
+    expect(h.gateway.engine.pageCache!.size).toBe(1);
+    const rest = await streamAll({ first: 100_000, after: pageInfo.endCursor });
+    expect(rest.edges[0].node.remoteId).toBe(listed[1050]!.id);
+  });
+
   it('allows first above 100 only with edges @stream, up to limits.maxStreamFirst', async () => {
     const plain = await h.query('{ users(category: USER_DIRECTORY, integratedAccountId: "okta", first: 500) { edges { cursor } } }');
     expect(plain.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/between 1 and 100.*@stream/) });

@@ -2,7 +2,7 @@
 // main.ts routes /admin/ requests here; tenant requests never reach this schema, and admin tokens are
 // never tenant tokens (the config refuses a token listed as both).
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { renderGraphiQL } from '../graphiql.js';
 import type { CompositeStore } from '../accounts/composite.js';
 import { yogaLogging, type Logger } from '../logger.js';
 import type { Engine } from '../providers/engine/engine.js';

@@ -1,10 +1,7 @@
 // What one exported user looks like: the unified user with the GraphQL global id (NDJSON), or a flat CSV
 // record of the fields most exports need (lists joined with "; ", the raw record left out).
 import type { UserRecord } from '../providers/engine/types.js';
-import { USER_TYPE_NAME } from '../schema/type-names.js';
-
-/** The same id `users` answers for this user. */
-const globalId = (u: UserRecord) => Buffer.from(`${USER_TYPE_NAME[u.category]}:${u.accountId}:${u.remoteId}`).toString('base64url');
+import { userGlobalId as globalId } from '../schema/type-names.js';
 
 /** The unified user as one NDJSON object: `id` is the GraphQL global id, `remoteData` the raw record. */
 export function toJson(u: UserRecord): string {

@@ -1,36 +1,14 @@
 // Execution plugins: how documents are validated and executed, and errors shaped on the way out.
-import { useGraphQlJit } from '@envelop/graphql-jit';
-import { getNullableType, getOperationAST, getVariableValues, GraphQLError, isScalarType, TypeInfo, visit, visitWithTypeInfo, type ASTVisitor, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import type { CompiledQueries } from './compiled.js';
+import { getOperationAST, getVariableValues, GraphQLError, type ASTVisitor, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 
-/**
- * graphql-jit compiles a document once and executes wide user lists much faster, but cannot run some
- * documents exactly: those take the standard executor. (Variables reach it already coerced.) It cannot
- * run @defer/@stream; it drops variables inside a scalar's object or list literal (`remoteQuery: { a: $v }`)
- * and prints a warning for every such literal; and it drops a leaf aliased `__proto__`.
- */
-const jitSafety = new WeakMap<DocumentNode, boolean>(); // yoga caches parsed documents, so this hits
-function jitSafe(document: DocumentNode, schema: GraphQLSchema): boolean {
-  const known = jitSafety.get(document);
-  if (known !== undefined) return known;
-  let safe = true;
-  const types = new TypeInfo(schema);
-  const scalarLiteral = () => {
-    const t = types.getInputType();
-    if (t && isScalarType(getNullableType(t))) safe = false;
-  };
-  visit(document, visitWithTypeInfo(types, {
-    Directive: (node) => {
-      if (node.name.value === 'defer' || node.name.value === 'stream') safe = false;
-    },
-    Field: (node) => {
-      if (node.alias?.value === '__proto__' || node.name.value === '__proto__') safe = false;
-    },
-    ObjectValue: scalarLiteral,
-    ListValue: scalarLiteral,
-  }));
-  jitSafety.set(document, safe);
-  return safe;
+/** Variables coerced by graphql-js (input defaults applied), or the errors a client gets for them (HTTP 400). */
+export function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode | null | undefined, given: Record<string, unknown> | null | undefined): { coerced: Record<string, unknown> } | { errors: GraphQLError[] } {
+  if (!operation?.variableDefinitions?.length) return { coerced: given ?? {} };
+  const coerced = getVariableValues(schema, operation.variableDefinitions, given ?? {});
+  if (coerced.errors) return { errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })) };
+  return { coerced: coerced.coerced };
 }
 
 /**
@@ -42,14 +20,9 @@ function useVariableCoercion(): Plugin {
     onExecute: ({ args, setResultAndStopExecution }) => {
       const operation = getOperationAST(args.document, args.operationName);
       if (!operation?.variableDefinitions?.length) return;
-      const coerced = getVariableValues(args.schema, operation.variableDefinitions, (args.variableValues ?? {}) as Record<string, unknown>);
-      if (coerced.errors) {
-        setResultAndStopExecution({
-          errors: coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })),
-        });
-        return;
-      }
-      args.variableValues = coerced.coerced;
+      const v = coerceVariables(args.schema, operation, args.variableValues as Record<string, unknown> | undefined);
+      if ('errors' in v) setResultAndStopExecution({ errors: v.errors });
+      else args.variableValues = v.coerced;
     },
   };
 }
@@ -69,22 +42,28 @@ function knownOperationTypes(context: ValidationContext): ASTVisitor {
  * graphql-jit reports resolver errors with `locations` but without source positions, which yoga's error
  * serialisation needs to keep them: give each such error its source and positions back.
  */
+export function withErrorLocations<R extends ExecutionResult>(result: R, document: DocumentNode): R {
+  const source = document.loc?.source;
+  if (!source || !result.errors?.some((e) => e.locations?.length && !e.positions)) return result;
+  const lineStarts = [0];
+  for (let i = 0; i < source.body.length; i++) if (source.body[i] === '\n') lineStarts.push(i + 1);
+  return {
+    ...result,
+    errors: result.errors.map((e) =>
+      e.locations?.length && !e.positions
+        ? new GraphQLError(e.message, { source, positions: e.locations.map((l: { line: number; column: number }) => (lineStarts[l.line - 1] ?? 0) + l.column - 1), path: e.path, originalError: e.originalError, extensions: e.extensions })
+        : e,
+    ),
+  };
+}
+
 function useErrorLocations(): Plugin {
   return {
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result, setResult }) => {
-        const source = args.document.loc?.source;
-        if (!source || !('errors' in result) || !result.errors?.some((e) => e.locations?.length && !e.positions)) return;
-        const lineStarts = [0];
-        for (let i = 0; i < source.body.length; i++) if (source.body[i] === '\n') lineStarts.push(i + 1);
-        setResult({
-          ...result,
-          errors: result.errors.map((e) =>
-            e.locations?.length && !e.positions
-              ? new GraphQLError(e.message, { source, positions: e.locations.map((l: { line: number; column: number }) => (lineStarts[l.line - 1] ?? 0) + l.column - 1), path: e.path, originalError: e.originalError, extensions: e.extensions })
-              : e,
-          ),
-        });
+        if (!('errors' in result)) return;
+        const fixed = withErrorLocations(result as ExecutionResult, args.document);
+        if (fixed !== result) setResult(fixed);
       },
     }),
   };
@@ -112,12 +91,12 @@ function useWarnings(): Plugin {
   };
 }
 
-/** The execution plugins, in order. */
-export function executionPlugins(): Plugin[] {
+/** The execution plugins, in order (compiled execution is chosen before coercion, which may stop it). */
+export function executionPlugins(compiled: CompiledQueries): Plugin[] {
   return [
     { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypes) },
+    compiled.plugin(),
     useVariableCoercion(),
-    useGraphQlJit({}, { enableIf: ({ document, schema }) => jitSafe(document, schema) }) as Plugin,
     useErrorLocations(),
     useWarnings(),
   ];

@@ -12,14 +12,17 @@ export interface AdmissionOptions {
   streamTimeoutMs?: number;
 }
 
-interface Admitted { tenant: string; ctl: AbortController; timer: NodeJS.Timeout; request: Request; onClientGone: () => void; started: number; streaming?: boolean }
+/** What admission needs of a request: an identity, and the signal that says its client went away. */
+export interface AdmittedRequest { readonly signal?: AbortSignal | null }
+
+interface Admitted { tenant: string; ctl: AbortController; timer: NodeJS.Timeout; request: AdmittedRequest; onClientGone: () => void; started: number; streaming?: boolean }
 
 /** Seconds a refused client is told to wait: in-flight requests end within their budget, most far sooner. */
 const RETRY_AFTER_SECONDS = 1;
 
 export class Admission {
   private readonly inFlight = new Map<string, number>();
-  private readonly live = new Map<Request, Admitted>();
+  private readonly live = new Map<AdmittedRequest, Admitted>();
   constructor(readonly options: AdmissionOptions) {}
 
   /** Requests of `tenant` running now. */
@@ -28,7 +31,7 @@ export class Admission {
   }
 
   /** Admits a request of `tenant` (or throws GATEWAY_OVERLOADED) and returns the signal for its upstream calls. */
-  admit(tenant: string, request: Request): AbortSignal {
+  admit(tenant: string, request: AdmittedRequest): AbortSignal {
     const { maxInFlightPerTenant: max, requestTimeoutMs } = this.options;
     const n = this.running(tenant);
     if (n >= max)
@@ -40,8 +43,8 @@ export class Admission {
       );
     this.inFlight.set(tenant, n + 1);
     const ctl = new AbortController();
-    const budget = new GatewayError('UPSTREAM_UNAVAILABLE', `the request's time budget of ${requestTimeoutMs} ms (limits.requestTimeoutMs) ran out, so its upstream calls were stopped. Ask for fewer items or fields, or retry later.`);
-    const timer = setTimeout(() => ctl.abort(budget), requestTimeoutMs);
+    // The reason is made when the budget runs out: an error per request would cost a stack trace each.
+    const timer = setTimeout(() => ctl.abort(new GatewayError('UPSTREAM_UNAVAILABLE', `the request's time budget of ${requestTimeoutMs} ms (limits.requestTimeoutMs) ran out, so its upstream calls were stopped. Ask for fewer items or fields, or retry later.`)), requestTimeoutMs);
     const onClientGone = () => {
       ctl.abort(new GatewayError('UPSTREAM_UNAVAILABLE', 'the client disconnected, so its upstream calls were stopped.'));
       if (this.live.get(request)?.streaming) this.release(request);
@@ -53,7 +56,7 @@ export class Admission {
   }
 
   /** Frees the request's slot; safe to call for a request never admitted, or twice. */
-  release(request: Request): void {
+  release(request: AdmittedRequest): void {
     const a = this.live.get(request);
     if (!a) return;
     this.live.delete(request);
@@ -71,7 +74,7 @@ export class Admission {
   }
 
   /** A streamed response keeps its slot (and its signal) until its last payload, within streamTimeoutMs. */
-  streaming(request: Request): void {
+  streaming(request: AdmittedRequest): void {
     const a = this.live.get(request);
     if (!a || a.streaming) return;
     a.streaming = true;

@@ -8,8 +8,7 @@ import { requestContext, type Logger, type RequestLogContext } from '../logger.j
 import { GatewayError } from '../providers/engine/errors.js';
 
 /** A caller's own `X-Request-Id` is kept when it is short and plain; otherwise the gateway makes one. */
-export function requestIdOf(request: Request): string {
-  const given = request.headers.get('x-request-id');
+export function requestIdOf(given: string | null | undefined): string {
   return given && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
@@ -19,7 +18,7 @@ function useRequestContext(): Plugin {
   return {
     instrumentation: {
       request: ({ request }, wrapped) => {
-        const ctx: RequestLogContext = { reqId: requestIdOf(request), accounts: new Set() };
+        const ctx: RequestLogContext = { reqId: requestIdOf(request.headers.get('x-request-id')), accounts: new Set() };
         contexts.set(request, ctx);
         return requestContext.run(ctx, wrapped);
       },
@@ -43,13 +42,16 @@ function useRequestLog(logger: Logger): Plugin {
     onResponse: ({ request, response }) => {
       const entry = seen.get(request);
       if (!entry) return;
-      const durationMs = Math.round((performance.now() - entry.started) * 10) / 10;
-      const ctx = entry.ctx;
-      // Written explicitly: onResponse may run outside the request's async context.
-      const who = ctx ? { reqId: ctx.reqId, ...(ctx.tenant ? { tenant: ctx.tenant } : {}), ...(ctx.accounts.size ? { accountIds: [...ctx.accounts] } : {}) } : {};
-      logger.info({ ...who, method: request.method, path: new URL(request.url).pathname, operation: entry.operation, status: response.status, durationMs }, 'request');
+      logRequest(logger, entry.ctx, { method: request.method, path: new URL(request.url).pathname, operation: entry.operation, status: response.status, started: entry.started });
     },
   };
+}
+
+/** The request's summary line (written with its context explicitly: a response may end outside it). */
+export function logRequest(logger: Logger, ctx: RequestLogContext | undefined, r: { method: string; path: string; operation?: string | null; status: number; started: number }): void {
+  const durationMs = Math.round((performance.now() - r.started) * 10) / 10;
+  const who = ctx ? { reqId: ctx.reqId, ...(ctx.tenant ? { tenant: ctx.tenant } : {}), ...(ctx.accounts.size ? { accountIds: [...ctx.accounts] } : {}) } : {};
+  logger.info({ ...who, method: r.method, path: r.path, operation: r.operation, status: r.status, durationMs }, 'request');
 }
 
 /** The `integratedAccountId` argument of the top-level field an error's path starts at, where it has one. */
@@ -74,17 +76,20 @@ function useErrorLog(logger: Logger): Plugin {
   return {
     onExecute: ({ args }) => ({
       onExecuteDone: ({ result }) => {
-        const errors = 'errors' in result ? (result.errors ?? []) : [];
-        for (const e of errors) {
-          const code = (e.extensions?.code as string) ?? 'INTERNAL';
-          const accountId = accountOfError(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, e);
-          const where = { code, path: e.path?.join('.'), ...(accountId ? { accountId } : {}) };
-          if (e.originalError && !(e.originalError instanceof GatewayError) && code === 'INTERNAL') logger.error({ ...where, error: e.originalError.message }, 'unexpected error');
-          else logger.info({ ...where, provider: e.extensions?.provider }, e.message);
-        }
+        if ('errors' in result && result.errors?.length) logErrors(logger, args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, result.errors);
       },
     }),
   };
+}
+
+export function logErrors(logger: Logger, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined, errors: readonly GraphQLError[]): void {
+  for (const e of errors) {
+    const code = (e.extensions?.code as string) ?? 'INTERNAL';
+    const accountId = accountOfError(document, operationName, variables, e);
+    const where = { code, path: e.path?.join('.'), ...(accountId ? { accountId } : {}) };
+    if (e.originalError && !(e.originalError instanceof GatewayError) && code === 'INTERNAL') logger.error({ ...where, error: e.originalError.message }, 'unexpected error');
+    else logger.info({ ...where, provider: e.extensions?.provider }, e.message);
+  }
 }
 
 export function loggingPlugins(logger: Logger): Plugin[] {

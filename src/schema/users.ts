@@ -8,7 +8,7 @@ import { IntegratedAccountType, accountView } from './accounts.js';
 import type { Category, UserRecord } from '../providers/engine/types.js';
 import type { GatewayContext } from '../context.js';
 import { enrichedRef, enrichedRefs } from '../resolvers/enrich.js';
-import { USER_TYPE_NAME } from './type-names.js';
+import { USER_TYPE_NAME, userGlobalId } from './type-names.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
 const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
@@ -48,12 +48,12 @@ const userType = (t: T) => ({ userType: t.field({ type: UserTypeEnum, nullable: 
 
 function userNode(category: Category, description: string, fields: (t: T) => Record<string, any>) {
   const ref = builder.objectRef<UserRecord>(USER_TYPE_NAME[category]);
-  builder.node(ref, {
+  // Not builder.node: its id resolver is async, one promise per user of every page (the same id, made synchronously).
+  builder.objectType(ref, {
     description,
-    interfaces: [UserInterface],
-    id: { resolve: (u) => `${u.accountId}:${u.remoteId}` },
+    interfaces: [builder.nodeInterfaceRef(), UserInterface],
     isTypeOf: (u: any) => u?.category === category,
-    fields: (t) => fields(t as T),
+    fields: (t) => ({ id: t.id({ resolve: userGlobalId }), ...fields(t as T) }),
   });
   return ref;
 }

@@ -216,14 +216,14 @@ export class RequestScope implements Scope {
     return { records: records as unknown[], next, call: res.call, bytes: res.bytes, ...(refusedNext ? { refusedNext } : {}) };
   }
 
-  async loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume = false): Promise<Page> {
+  async loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume = false, keep = true): Promise<Page> {
     const cache = this.engine.pageCache;
     // Keyed by the query as a set of pairs: a request resumed from a cursor may order them differently.
     const key = cache && spec.kind.startsWith('list:') ? `${account.tenant}|${account.id}|${spec.kind}|${stableStringify({ ...request, query: [...request.query].sort() })}|${stableStringify(headers)}` : null;
     const kept = resume && key ? cache!.get(key) : undefined;
     if (kept) return { ...kept, call: { ...kept.call, durationMs: 0, retries: 0, fromCache: true, skippedRecords: [...kept.call.skippedRecords] } };
     const page = await this.pages.load({ account, def, spec, request, headers });
-    if (key && page.records.length > 1) cache!.set(key, page);
+    if (key && keep && page.records.length > 1) cache!.set(key, page);
     return page;
   }
 

@@ -19,6 +19,8 @@ export interface ListArgs {
   after?: string | null;
   filter: UserFilter;
   remoteQuery?: Record<string, unknown> | null;
+  /** False when the caller reads whole pages (a stream's walk): its pages are not kept to resume inside them. */
+  keepPages?: boolean;
 }
 
 /** A connection edge; its cursor is encoded when first read (a query that selects none pays nothing). */
@@ -118,7 +120,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   if (args.first === 0) return resultOf(codec, walk, edges, true, null, calls);
 
   for (;;) {
-    const page = await scope.loadPage(account, def, pageSpec, pos.request, { ...headers, ...plan.headers }, pos.offset > 0).catch((e) => {
+    const page = await scope.loadPage(account, def, pageSpec, pos.request, { ...headers, ...plan.headers }, pos.offset > 0, args.keepPages !== false).catch((e) => {
       // A 404 on the endpoint a filter chose means the filter's value does not exist (Okta groupId "everyone").
       if (!plan.scopedBy) throw e;
       const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));

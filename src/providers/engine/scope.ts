@@ -75,7 +75,7 @@ export interface Scope {
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
   /** `resume`: the walk resumes inside this page, which may come from the page cache (read moments ago). */
-  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume?: boolean): Promise<Page>;
+  loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume?: boolean, keep?: boolean): Promise<Page>;
   /** The account's secrets known to this request (credentials, minted tokens): never put into a cursor. */
   secrets(account: Account): readonly string[];
 }

@@ -2,7 +2,8 @@
 // page's worth of users at a time, continuing from each page's endCursor, so every guarantee of `list`
 // (filters, scan budget, cursors, loop detection) holds for the whole walk. It is pulled: the next page is
 // fetched only while the consumer reads the current one (one page ahead), so a slow consumer holds at most
-// two pages, and `return()` (the consumer gone) aborts the page in flight.
+// two pages, and `return()` (the consumer gone) aborts the page in flight. Pages it reads whole stay out of
+// the engine's resume cache, so a long walk does not fill it.
 import type { ListArgs, ListResult } from './list.js';
 
 export interface WalkOptions {
@@ -26,7 +27,9 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
   let ahead: Promise<ListResult> | null = null;
   let done = false;
   const fetch = (after: string | null | undefined) => {
-    const p = run({ ...args, first: Math.min(opts.pageSize, remaining), after }, signal);
+    const first = Math.min(opts.pageSize, remaining);
+    // Whole pages are read once and let go; only a last page cut short may be resumed inside.
+    const p = run({ ...args, first, after, keepPages: first < opts.pageSize && args.keepPages !== false }, signal);
     p.catch(() => {}); // awaited by next(); a prefetch the consumer never reads must not be unhandled
     return p;
   };

@@ -1,0 +1,176 @@
+// The fast lane: a repeat query skips yoga's per-request machinery. A JSON POST to /graphql whose document
+// yoga has already parsed, validated (armor's limits included) and found safe for graphql-jit runs straight
+// on Node's request and response: the same tenant context and admission, variable coercion, compiled
+// execution, warnings, error masking, logs and headers as through yoga, without building fetch-API Request
+// and Response objects or running every plugin hook. Anything else (GET, APQ, a browser's cross-origin
+// request, @stream/@defer, an Accept it does not know, a document not yet seen, any failure before
+// execution) goes to yoga with the body already read, so yoga stays the reference for every answer.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { maskError, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import type { ContextRequest, GatewayContext } from './context.js';
+import { requestContext, type Logger, type RequestLogContext } from './logger.js';
+import type { Compiled, CompiledQueries } from './plugins/compiled.js';
+import { coerceVariables, withErrorLocations } from './plugins/execution.js';
+import type { Admission } from './plugins/load.js';
+import { logErrors, logRequest, requestIdOf } from './plugins/logging.js';
+
+type Accepted = 'application/json' | 'application/graphql-response+json';
+
+/** The response type yoga would pick for this Accept header, when the lane can answer it the same way. */
+function acceptedOf(accept: string | undefined): Accepted | null {
+  if (!accept) return 'application/json';
+  for (const part of accept.split(',')) {
+    const type = part.split(';')[0]!.trim().toLowerCase();
+    if (type === 'application/graphql-response+json') return type;
+    if (type === 'application/json' || type === '*/*') return 'application/json';
+    if (type) return null; // multipart, event streams, HTML: yoga's processors
+  }
+  return null;
+}
+
+export interface FastLaneOptions {
+  logger: Logger;
+  admission: Admission;
+  context: (init: { request: ContextRequest }) => Promise<GatewayContext>;
+  maxBodyBytes: number;
+  /** The documents yoga validated and compiled, by text. */
+  compiled: CompiledQueries;
+}
+
+type Yoga = YogaServerInstance<Record<string, never>, GatewayContext>;
+
+export class FastLane {
+  /** Requests the lane answered itself (the rest went to yoga). */
+  answered = 0;
+  constructor(private readonly opts: FastLaneOptions) {}
+
+  /** Whether the lane may take this request, from its headers alone (the body is read only if so). */
+  takes(req: IncomingMessage): boolean {
+    const h = req.headers;
+    const length = Number(h['content-length']);
+    return (
+      req.method === 'POST' &&
+      req.url === '/graphql' &&
+      h.origin === undefined &&
+      h['content-encoding'] === undefined &&
+      /^application\/json\s*(;|$)/i.test(h['content-type'] ?? '') &&
+      Number.isInteger(length) && length > 0 && length <= this.opts.maxBodyBytes &&
+      acceptedOf(h.accept) !== null
+    );
+  }
+
+  /** Reads the body, then answers the request itself or hands it to yoga. */
+  handle(req: IncomingMessage, res: ServerResponse, yoga: Yoga): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.once('end', () => {
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      const found = this.lookup(body);
+      if (!found) {
+        // yoga reads a body a server framework already read from `req.body`.
+        (req as IncomingMessage & { body?: Buffer }).body = body;
+        void yoga(req, res);
+        return;
+      }
+      void this.run(req, res, yoga, body, found.prepared, found.variables);
+    });
+  }
+
+  private lookup(body: Buffer): { prepared: Compiled; variables: Record<string, unknown> | null } | null {
+    let params: unknown;
+    try {
+      params = JSON.parse(body.toString('utf8'));
+    } catch {
+      return null;
+    }
+    if (!params || typeof params !== 'object' || Array.isArray(params)) return null;
+    const { query, operationName = null, variables = null, extensions = null } = params as Record<string, unknown>;
+    if (typeof query !== 'string' || extensions !== null || (operationName !== null && typeof operationName !== 'string')) return null;
+    if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
+    const prepared = this.opts.compiled.lookup(query, operationName as string | null);
+    return prepared ? { prepared, variables: variables as Record<string, unknown> | null } : null;
+  }
+
+  private async run(req: IncomingMessage, res: ServerResponse, yoga: Yoga, body: Buffer, prepared: Compiled, variables: Record<string, unknown> | null): Promise<void> {
+    const started = performance.now();
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.once('close', onClose);
+    const request: ContextRequest = { headers: { get: (name) => headerOf(req, name) }, signal: gone.signal };
+    const log: RequestLogContext = { reqId: requestIdOf(headerOf(req, 'x-request-id')), accounts: new Set() };
+    const accepted = acceptedOf(req.headers.accept)!;
+    const { logger, admission } = this.opts;
+    await requestContext.run(log, async () => {
+      let context: GatewayContext;
+      try {
+        context = await this.opts.context({ request });
+      } catch {
+        // Refused before anything ran (no token, overloaded, the store down): yoga answers that the usual way.
+        res.removeListener('close', onClose);
+        (req as IncomingMessage & { body?: Buffer }).body = body;
+        await requestContext.exit(() => yoga(req, res));
+        return;
+      }
+      log.tenant = context.tenantId;
+      this.answered++;
+      let status = 500;
+      try {
+        const coerced = coerceVariables(prepared.schema, prepared.operation, variables);
+        let result: ExecutionResult;
+        try {
+          if ('errors' in coerced) result = { errors: coerced.errors };
+          else result = withErrorLocations(await prepared.query(undefined, { ...context, request }, coerced.coerced), prepared.document);
+        } catch (e) {
+          // A bug, not a field's error: masked below like any unexpected error.
+          result = { data: null, errors: [e instanceof GraphQLError ? e : new GraphQLError(e instanceof Error ? e.message : String(e), { originalError: e instanceof Error ? e : undefined })] };
+        }
+        const warnings = context.scope.warnings;
+        if (warnings.length) result = { ...result, extensions: { ...result.extensions, warnings: [...warnings] } };
+        if (result.errors?.length) {
+          logErrors(logger, prepared.document, prepared.operationName, 'errors' in coerced ? undefined : coerced.coerced, result.errors);
+          status = await this.respondWithErrors(res, yoga, result, accepted, log.reqId);
+        } else {
+          status = 200;
+          const text = JSON.stringify(result);
+          res.writeHead(200, { ...RESPONSE_HEADERS, 'content-type': `${accepted}; charset=utf-8`, 'content-length': Buffer.byteLength(text), 'x-request-id': log.reqId });
+          res.end(text);
+        }
+      } finally {
+        admission.release(request);
+        res.removeListener('close', onClose);
+        logRequest(logger, log, { method: 'POST', path: '/graphql', operation: prepared.operation.name?.value ?? null, status, started });
+      }
+    });
+  }
+
+  /** Errors are masked and answered exactly as yoga does (status from their `http` extensions, internals dropped). */
+  private async respondWithErrors(res: ServerResponse, yoga: Yoga, result: ExecutionResult, accepted: Accepted, reqId: string): Promise<number> {
+    // yoga's own masking (maskedErrors: { isDev: false }), and its log line for what it masked.
+    const masked = {
+      ...result,
+      errors: result.errors!.map((e) => {
+        const m = maskError(e, 'Unexpected error.', false) as GraphQLError;
+        if (m !== e) this.opts.logger.error(e.message);
+        return m;
+      }),
+    };
+    const response = processRegularResult(masked, yoga.fetchAPI, accepted);
+    const text = await response.text();
+    const headers: Record<string, string | number> = {};
+    response.headers.forEach((v, k) => void (headers[k] = v));
+    res.writeHead(response.status, { ...headers, ...RESPONSE_HEADERS, 'content-length': Buffer.byteLength(text), 'x-request-id': reqId });
+    res.end(text);
+    return response.status;
+  }
+}
+
+/** What useNoStore adds on yoga's path: one tenant's data, never kept by a shared cache. */
+const RESPONSE_HEADERS = { 'cache-control': 'private, no-store', vary: 'Authorization, Origin' } as const;
+
+function headerOf(req: IncomingMessage, name: string): string | null {
+  const v = req.headers[name.toLowerCase()];
+  return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+}
