@@ -258,9 +258,12 @@ export class UpstreamClient {
 
     const retriable = opts.request.method === 'GET' || opts.idempotent === true;
     let waitedMs = 0;
+    let ticket = 0;
     const turn = async () => {
       try {
-        waitedMs += await opts.limiter!.take(outer);
+        const t = await opts.limiter!.take(outer);
+        waitedMs += t.waitedMs;
+        ticket = t.ticket;
       } catch (e) {
         throw withCall(outer?.aborted ? stopped(opts.provider, outer.reason) : (e as Error), call);
       }
@@ -321,6 +324,7 @@ export class UpstreamClient {
         }
       } catch (err: any) {
         finish();
+        opts.limiter?.observe(null, ticket);
         if (outer?.aborted) throw withCall(stopped(opts.provider, outer.reason), call);
         // Load shed, a body over the cap or one that does not decode: the same answer again, so not retried.
         if (err instanceof GatewayError) throw withCall(err, call);
@@ -345,7 +349,7 @@ export class UpstreamClient {
       call.status = status;
       if (opts.limiter || opts.rateLimit?.remainingHeader) {
         const budget = headerBudget(resHeaders, opts.rateLimit);
-        opts.limiter?.observe(budget.remaining, budget.resetAtMs);
+        opts.limiter?.observe(budget, ticket);
         call.rateLimit = { remaining: budget.remaining, resetAt: budget.resetAtMs === null ? null : new Date(budget.resetAtMs).toISOString(), waitedMs: Math.round(waitedMs) };
       }
       if (opts.debug)

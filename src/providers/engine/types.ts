@@ -225,8 +225,11 @@ export interface RateLimitSpec {
   defaultWaitSeconds?: number;
   /** The documented request rate of the list endpoint for one account: the gateway paces its calls to it. */
   limit?: { requests: number; perSeconds: number };
-  /** Header carrying the requests left in the window (shown by the connection's `rateLimit`). */
+  /** Header carrying the requests left in the window (shown by the connection's `rateLimit`); with the reset
+   *  header, the account's bucket follows it instead of the documented `limit`. */
   remainingHeader?: string;
+  /** Header carrying the window's limit for this account (its plan): the budget of a new window until its first report. */
+  limitHeader?: string;
 }
 
 export const ERROR_CLASSES = ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'BAD_REQUEST', 'UNAVAILABLE', 'INVALID_CURSOR', 'BAD_RESPONSE', 'RESULT_LIMIT'] as const;

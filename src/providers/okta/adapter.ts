@@ -6,7 +6,7 @@
 // Rate limits: https://developer.okta.com/docs/reference/rl-best-practices/ (X-Rate-Limit-Limit, -Remaining, -Reset in
 //   epoch seconds, per org-wide window); per-endpoint limits: https://developer.okta.com/docs/reference/rl-global-mgmt/
 //   Unconfirmed: the exact per-minute limit of GET /api/v1/users for every plan; 600/min is the common figure
-//   (set an account's own `rateLimit` when its plan differs).
+//   (the bucket follows the X-Rate-Limit-* headers, so a plan's own limit is used as reported).
 // Groups (filterValues for groupId): https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listGroups
 //   GET /api/v1/groups, a bare array of groups ({ id, profile: { name, description } }), `limit` (≤ 10000; Okta
 //   "strongly encourages" ≤ 200), `after` via `Link: rel="next"`. An unknown group id on /groups/{id}/users is 404.
@@ -90,7 +90,7 @@ export const okta = defineProvider<OktaUser>({
     groups: { by: 'user', path: '/api/v1/users/{id}/groups', query: { limit: '200' }, records: '', id: 'id', name: 'profile.name' },
   },
   byId: { path: '/api/v1/users/{id}' },
-  rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds', remainingHeader: 'x-rate-limit-remaining', limit: { requests: 600, perSeconds: 60 } },
+  rateLimit: { resetHeader: 'x-rate-limit-reset', resetFormat: 'epoch-seconds', remainingHeader: 'x-rate-limit-remaining', limitHeader: 'x-rate-limit-limit', limit: { requests: 600, perSeconds: 60 } },
   errors: { message: (b) => (typeof b?.errorSummary === 'string' ? `${b.errorCode ?? 'error'}: ${b.errorSummary}` : undefined) },
   fields: ['name', 'firstName', 'lastName', 'username', 'emails', 'status', 'remoteStatus', 'statusChangedAt', 'activatedAt', 'title', 'timezone', 'languages', 'phones', 'organizations', 'groups', 'externalId', 'lastLoginAt', 'createdAt', 'updatedAt'],
   map(u) {

@@ -214,6 +214,7 @@ function schemaFor(mode: SpecMode) {
       defaultWaitSeconds: z.number().min(0).optional(),
       limit: z.strictObject({ requests: z.number().int().min(1), perSeconds: z.number().positive().max(86_400) }).optional(),
       remainingHeader: z.string().min(1).optional(),
+      limitHeader: z.string().min(1).optional(),
     }).optional(),
     errors: z.strictObject({
       message: z.union([locator, z.array(locator), hook]).optional(),

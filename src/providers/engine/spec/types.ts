@@ -278,8 +278,8 @@ export interface ProviderSpec<Raw = any> {
   headers?: Record<string, string>;
   /** `resetWhen`: the reset header counts only when another header has a value (GitHub: x-ratelimit-remaining
    *  "0"); `defaultWaitSeconds`: the wait for a rate limit that names none. Retry-After always comes first. */
-  /** `limit`: the documented request rate for one account (the gateway paces to it); `remainingHeader`: the requests left. */
-  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number; limit?: { requests: number; perSeconds: number }; remainingHeader?: string };
+  /** `limit`: the documented request rate for one account (the gateway paces to it); `remainingHeader`: the requests left; `limitHeader`: the account's limit per window. */
+  rateLimit?: { resetHeader: string; resetFormat: ResetFormat; resetWhen?: { header: string; equals: string }; defaultWaitSeconds?: number; limit?: { requests: number; perSeconds: number }; remainingHeader?: string; limitHeader?: string };
   errors?: ErrorSpec;
   lists: Partial<Record<Category, ListSpec>>;
   byId?: ByIdSpec;
