@@ -34,7 +34,15 @@ export function secretsOfHeaders(headers: Record<string, string>): string[] {
 
 /** True when a text holds one of the secrets, verbatim, URL-encoded or JSON-escaped. */
 export function mentionsSecret(text: string, secrets: readonly string[]): boolean {
-  return secrets.some((s) => s.length >= 4 && (text.includes(s) || text.includes(encodeURIComponent(s)) || text.includes(JSON.stringify(s).slice(1, -1))));
+  // Each distinct spelling is searched once: most secrets read the same in all three (a page can be 100s of KB).
+  return secrets.some((s) => {
+    if (s.length < 4) return false;
+    if (text.includes(s)) return true;
+    const url = encodeURIComponent(s);
+    if (url !== s && text.includes(url)) return true;
+    const json = JSON.stringify(s).slice(1, -1);
+    return json !== s && text.includes(json);
+  });
 }
 
 /** A copy of a JSON value with every string redacted (keys kept as own properties, `__proto__` included). */
