@@ -3,9 +3,9 @@
 // a turn first, in arrival order, and hands the response's budget headers back (`observe`).
 //
 // - The upstream's report wins. When its headers say what is left (spec `remainingHeader` + `resetHeader`, and
-//   `limitHeader` where named), calls go at once while the estimated budget lasts — the freshest report's
-//   remaining minus the calls started after the reporting one (a later report for the same window replaces it
-//   only when it leaves less, so answers arriving out of order or concurrently never inflate it) — and wait for
+//   `limitHeader` where named), calls go at once while the estimated budget lasts — a report's remaining minus
+//   every call it may not have counted (started after the reporting call, or in flight when it was sent): a
+//   lower bound whatever order answers arrive in, the best of a window's reports kept — and wait for
 //   the reported reset once it is spent. After the reset the reported limit is the new window's budget until
 //   the next report. Plans differ from the documentation: a report of 6000 per minute is used as such.
 // - The documented limit (spec `rateLimit.limit`) paces only while no fresh report is known (none yet, or its
@@ -67,9 +67,10 @@ export class Bucket {
   /** Tickets handed out so far: the next caller's place in the start order. */
   private issued = 0;
   /** Calls started and not yet answered (their tickets). */
-  private readonly inFlight = new Set<number>();
-  /** The report in force: remaining after the call with `ticket`, until `resetAt` (performance clock). */
-  private report?: { remaining: number; resetAt: number; ticket: number };
+  private readonly inFlight = new Map<number, number>();
+  /** The report in force: remaining after the call with `ticket`, until `resetAt` (performance clock); `pending`:
+   *  calls in flight when that call was sent, which the upstream may not have counted yet. */
+  private report?: { remaining: number; resetAt: number; ticket: number; pending: number };
   /** The limit the upstream reports for a window (limitHeader). */
   private reportedLimit: number | null = null;
   /** Whether the upstream's answers carry a budget at all (false: the documented limit paces). */
@@ -93,8 +94,7 @@ export class Bucket {
     if (!this.reports) return { paced: true };
     const r = this.report;
     if (r && now < r.resetAt) {
-      const left = r.remaining - this.after(r.ticket);
-      return left > 0 ? { go: true } : { until: r.resetAt };
+      return this.left(r) > 0 ? { go: true } : { until: r.resetAt };
     }
     if (r) {
       // The reported window is over. Calls still in flight may land in the new one: count them there.
@@ -111,6 +111,12 @@ export class Bucket {
   /** Calls started after the one with `ticket`. */
   private after(ticket: number): number {
     return this.issued - 1 - ticket;
+  }
+
+  /** A lower bound of what a report leaves: its remaining, less every call it may not have counted (started
+   *  after it, or in flight when it was sent). */
+  private left(r: { remaining: number; ticket: number; pending: number }): number {
+    return r.remaining - this.after(r.ticket) - r.pending;
   }
 
   /** Waits for this caller's turn; resolves with the wait and its ticket (handed back to `observe`). */
@@ -137,7 +143,7 @@ export class Bucket {
       paced?.book(now);
       this.cap?.book(now);
       const ticket = this.issued++;
-      this.inFlight.add(ticket);
+      this.inFlight.set(ticket, this.inFlight.size);
       if (!this.report) this.sinceReset++;
       if (wait > 0) await sleep(wait, undefined, opts);
       return { waitedMs: waited + wait, ticket };
@@ -165,6 +171,7 @@ export class Bucket {
 
   /** Follows the upstream's own count, reported in the answer to the call with `ticket` (null: no answer). */
   observe(budget: Budget | null, ticket: number): void {
+    const pending = this.inFlight.get(ticket) ?? 0;
     this.inFlight.delete(ticket);
     const wake = this.wake;
     this.wake = undefined;
@@ -180,11 +187,12 @@ export class Bucket {
     const now = performance.now();
     const resetAt = now + (budget.resetAtMs - Date.now());
     if (resetAt <= now) return;
-    const next = { remaining: budget.remaining, resetAt, ticket };
+    const next = { remaining: budget.remaining, resetAt, ticket, pending };
     const cur = this.report && now < this.report.resetAt ? this.report : undefined;
-    const left = (r: { remaining: number; ticket: number }) => r.remaining - this.after(r.ticket);
-    // A later window replaces the report; within one, the report that leaves less wins (answers race).
-    if (!cur || resetAt > cur.resetAt + SAME_WINDOW_MS || (resetAt >= cur.resetAt - SAME_WINDOW_MS && left(next) < left(cur))) this.report = next;
+    // A later window replaces the report; within one, each report's left() is a lower bound of what is left
+    // now, so the highest is kept: answers arriving out of order never inflate it, and a count that goes up (a
+    // sliding window, a raised plan, an upstream that reports a constant) is followed.
+    if (!cur || resetAt > cur.resetAt + SAME_WINDOW_MS || (resetAt >= cur.resetAt - SAME_WINDOW_MS && this.left(next) > this.left(cur))) this.report = next;
   }
 }
 
