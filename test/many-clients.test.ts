@@ -128,8 +128,8 @@ describe("following the upstream's reported budget", () => {
   let sandboxes: Sandbox[] = [];
   let harnesses: Harness[] = [];
   let limited = 0;
-  const start = async (rateLimit?: { limit: number; windowSeconds: number }) => {
-    const s = await startOktaSandbox(rateLimit ? { rateLimit: { ...rateLimit, onLimited: () => limited++ } } : {});
+  const start = async (rateLimit?: { limit: number; windowSeconds: number } | { enforce: false; resetAt: number }) => {
+    const s = await startOktaSandbox(rateLimit ? { rateLimit: 'enforce' in rateLimit ? rateLimit : { ...rateLimit, onLimited: () => limited++ } } : {});
     sandboxes.push(s);
     return s;
   };
@@ -155,8 +155,13 @@ describe("following the upstream's reported budget", () => {
     // Okta's documented 600/min would let a burst of 30 through and hold the rest ~100 ms apart.
     const res = await distinct(h, 60);
     for (const r of res) expect(r.body.data.users.rateLimit).toMatchObject({ remaining: 599, waitedMs: 0 });
-    // It never counts down (as the shared peer benchmark's upstream): more calls than the 599 it reports, in
-    // waves, are never held for its reset, which is a minute away.
+  });
+
+  it('follows a report that never counts down: more calls than it says are left are not held for its reset', async () => {
+    // 599 left of 600 on every answer, resetting in a year (as the shared peer benchmark's upstream).
+    const sandbox = await start({ enforce: false, resetAt: Math.ceil(Date.now() / 1000) + 365 * 86_400 });
+    const h = gateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds }], { limits: { maxInFlightPerTenant: 64 } });
+    await distinct(h, 1); // the first report
     for (let wave = 0; wave < 11; wave++) for (const r of await distinct(h, 60)) expect(r.body.data.users.rateLimit).toMatchObject({ remaining: 599, waitedMs: 0 });
   });
 

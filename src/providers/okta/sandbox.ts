@@ -119,9 +119,12 @@ const error = (status: number, code: string, summary: string) => ({
 });
 
 /** An org-wide limit enforced as Okta does: fixed windows, 429 E0000047 past `limit`, X-Rate-Limit-* on every answer. */
-export interface OktaRateLimit { limit: number; windowSeconds: number; onLimited?: () => void }
+/** An enforced limit in fixed windows; or, with `enforce: false`, only a constant report (599 left of 600, reset at `resetAt` epoch seconds) that never counts down. */
+export type OktaRateLimit = { limit: number; windowSeconds: number; onLimited?: () => void } | { enforce: false; resetAt: number };
 
-function oktaWindow(rl: OktaRateLimit | undefined) {
+function oktaWindow(given: OktaRateLimit | undefined) {
+  const constant = given && 'enforce' in given ? given : undefined;
+  const rl = given && !('enforce' in given) ? given : undefined;
   let windowStart = 0;
   let used = 0;
   const roll = () => {
@@ -132,7 +135,7 @@ function oktaWindow(rl: OktaRateLimit | undefined) {
     }
   };
   const headers = () => {
-    if (!rl) return { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60) };
+    if (!rl) return { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '599', 'x-rate-limit-reset': String(constant?.resetAt ?? Math.ceil(Date.now() / 1000) + 60) };
     roll();
     return { 'x-rate-limit-limit': String(rl.limit), 'x-rate-limit-remaining': String(Math.max(0, rl.limit - used)), 'x-rate-limit-reset': String(Math.ceil((windowStart + rl.windowSeconds * 1000) / 1000)) };
   };
