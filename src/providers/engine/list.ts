@@ -36,9 +36,9 @@ export interface ListResult {
 }
 
 /** Edges and endCursor encode their positions lazily, with the walk's codec. */
+/** Cursors are made up front: a page's are sealed once and memoised, and plain objects execute faster than getters. */
 function edgeOf(codec: CursorCodec, walk: Walk, node: UserRecord, position: Position): Edge {
-  let cursor: string | undefined;
-  return { node, get cursor() { return (cursor ??= codec.encode(walk, position)); } };
+  return { node, cursor: codec.encode(walk, position) };
 }
 function resultOf(codec: CursorCodec, walk: Walk, edges: Edge[], hasNextPage: boolean, end: Position | null, calls: UpstreamCall[], warnings: GatewayWarning[] = []): ListResult {
   return { edges, hasNextPage, calls, warnings, get endCursor() { return end ? codec.encode(walk, end) : (edges.at(-1)?.cursor ?? null); } };
