@@ -7,9 +7,12 @@ export const USER_TYPE_NAME: Record<Category, string> = { USAGE_METERING: 'Usage
 
 /** A user's GraphQL global id: base64url of "<type>:<account id>:<remote id>" (decoded by schema/builder.ts). */
 export function userGlobalId(u: UserRecord): string {
-  let id = globalIds.get(u);
-  if (id === undefined) globalIds.set(u, (id = Buffer.from(`${USER_TYPE_NAME[u.category]}:${u.accountId}:${u.remoteId}`).toString('base64url')));
+  const held = (u as { [GLOBAL_ID]?: string })[GLOBAL_ID];
+  if (held !== undefined) return held;
+  const id = Buffer.from(`${USER_TYPE_NAME[u.category]}:${u.accountId}:${u.remoteId}`).toString('base64url');
+  // Mapped records are shared by the requests that read the same upstream page: each id is encoded once, and
+  // kept on the record itself (hidden from spreads and JSON) rather than in a WeakMap the GC must trace.
+  Object.defineProperty(u, GLOBAL_ID, { value: id });
   return id;
 }
-/** Mapped records are shared by the requests that read the same upstream page: each id is encoded once. */
-const globalIds = new WeakMap<UserRecord, string>();
+const GLOBAL_ID = Symbol('globalId');

@@ -19,7 +19,7 @@ import { Lookups } from './lookups.js';
 import { WalkHistory } from './loops.js';
 import { NextLinkRefused, underBase } from './paginators.js';
 import { redactDeep, redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
-import { contextOf, safePath, type Account, type EngineOptions, type Page, type PageSpec, type Scope } from './scope.js';
+import { contextOf, safePath, type Account, type EngineOptions, type MappedPage, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
 
 export type { Account, EngineOptions } from './scope.js';
@@ -53,9 +53,9 @@ export class Engine {
   readonly rateLimits: RateLimits;
   /** List pages a walk may resume inside (first smaller than the upstream page): bounded in bytes and age. */
   readonly pageCache: LRUCache<string, Page> | null;
-  /** Upstream records already mapped, when the mapping needs no joined data: a shared or cached page is
-   *  read by many requests, and each would otherwise map the same records again. */
-  readonly mapped = new WeakMap<object, { def: ProviderDefinition; user: UserRecord }>();
+  /** Pages' records already mapped, when the mapping needs no joined data: a shared or cached page is read by
+   *  many requests, and each would otherwise map the same records again. Keyed by the page's records array. */
+  readonly mapped = new WeakMap<readonly unknown[], MappedPage>();
   constructor(readonly client: UpstreamClient, cursorSecret: string, readonly options: EngineOptions) {
     this.cursors = new CursorCodec(cursorSecret, options.cursorStore);
     this.walks = new WalkHistory(options.cursorStore);

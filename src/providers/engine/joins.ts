@@ -76,11 +76,14 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
   );
   const none: Joined = Object.freeze({}) as Joined;
   /** The record as a user, or null when it has no usable id (the caller skips and reports it). */
-  return (raw: unknown, i: number): UserRecord | null => {
+  /** The records of one upstream page (shared by the requests reading it), memoised by it when nothing is joined. */
+  return (raw: unknown, i: number, page?: readonly unknown[]): UserRecord | null => {
     if (raw === null || typeof raw !== 'object')
       throw new GatewayError('UPSTREAM_BAD_RESPONSE', `${def.slug} returned a record that is not an object (position ${i}).`, { provider: def.slug });
-    const memo = indexes.length ? undefined : scope.engine.mapped.get(raw);
-    if (memo && memo.def === def && memo.user.accountId === account.id && memo.user.category === category) return memo.user;
+    let memo = page && !indexes.length ? scope.engine.mapped.get(page) : undefined;
+    if (memo && (memo.def !== def || memo.accountId !== account.id || memo.category !== category)) memo = undefined;
+    const known = memo?.users[i];
+    if (known !== undefined) return known;
     let joined = none;
     if (indexes.length) {
       joined = {};
@@ -100,12 +103,16 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
     // `constructor` or `toString`: only the enum's own values survive.
     if (user.status != null && !STATUSES.has(user.status)) user.status = null;
     if (user.userType != null && !TYPES.has(user.userType)) user.userType = null;
-    if (!usableId(user.remoteId)) return null;
+    if (!usableId(user.remoteId)) {
+      if (memo) memo.users[i] = null;
+      return null;
+    }
     user.accountId = account.id;
     user.category = category;
     user.provider = def.slug;
     user.remoteData = raw;
-    if (!indexes.length) scope.engine.mapped.set(raw, { def, user });
+    if (page && !indexes.length && !memo) scope.engine.mapped.set(page, (memo = { def, accountId: account.id, category, users: [] }));
+    if (memo) memo.users[i] = user;
     return user;
   };
 }

@@ -143,7 +143,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
     let i = pos.offset;
     for (; i < records.length && edges.length < args.first; i++) {
       scanned++;
-      const user = map(records[i], i);
+      const user = map(records[i], i, records);
       if (!user) {
         skipped++;
         if (!page.call.skippedRecords.includes(i)) page.call.skippedRecords.push(i);

@@ -68,9 +68,12 @@ export interface PageSpec {
   prepare?: (records: unknown[]) => Promise<void>;
 }
 
+/** One page's records as users, for one account, category and provider definition (null: skipped). */
+export interface MappedPage { def: ProviderDefinition; accountId: string; category: string; users: (UserRecord | null)[] }
+
 /** The request scope as the jobs see it (engine.ts: RequestScope). */
 export interface Scope {
-  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null; readonly mapped: WeakMap<object, { def: ProviderDefinition; user: UserRecord }> };
+  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null; readonly mapped: WeakMap<readonly unknown[], MappedPage> };
   readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
