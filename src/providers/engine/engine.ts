@@ -19,7 +19,7 @@ import { Lookups } from './lookups.js';
 import { WalkHistory } from './loops.js';
 import { NextLinkRefused, underBase } from './paginators.js';
 import { redactDeep, redactSecrets, secretsOf, secretsOfHeaders } from './redact.js';
-import { contextOf, safePath, type Account, type EngineOptions, type MappedPage, type Page, type PageSpec, type Scope } from './scope.js';
+import { contextOf, safePath, type Account, type EngineOptions, type JoinIndex, type MappedPage, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, ProviderDefinition, RenderedRequest, RequestTemplate, RequestVars, UpstreamRequest, UserRecord } from './types.js';
 
 export type { Account, EngineOptions } from './scope.js';
@@ -44,7 +44,7 @@ export class Engine {
   /** Where each issued position's walk has been, to refuse an upstream that loops across requests. */
   readonly walks: WalkHistory;
   /** Joined lists shared across requests: a client paging through users re-reads the same usage report. */
-  readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null;
+  readonly joinCache: LRUCache<string, Promise<JoinIndex>> | null;
   /** The second transport (ProviderDefinition.transport LDAP), with the HTTP client's guard, deadline and retries. */
   readonly ldap: LdapTransport;
   /** Upstream pages shared across requests: one call for concurrent identical requests, and the page cache. */
@@ -82,7 +82,7 @@ export class RequestScope implements Scope {
   /** What the engine refused while answering this request, for the response's extensions.warnings. */
   readonly warnings: (GatewayWarning & { path: (string | number)[] })[] = [];
   private readonly pages: DataLoader<PageKey, Page, string>;
-  readonly joins = new Map<string, Promise<Map<string, unknown[]>>>();
+  readonly joins = new Map<string, Promise<JoinIndex>>();
   /** Filter values and fields filled only when selected, through this scope's page loader. */
   readonly lookups: Lookups;
   /** Upstream calls made for this request so far (the per-request budget). */

@@ -68,13 +68,23 @@ export interface PageSpec {
   prepare?: (records: unknown[]) => Promise<void>;
 }
 
+/** A joined list indexed by key, with the upstream pages (records arrays) it was built from. */
+export interface JoinIndex { index: Map<string, unknown[]>; pages: readonly unknown[][] }
+
 /** One page's records as users, for one account, category and provider definition (null: skipped). */
-export interface MappedPage { def: ProviderDefinition; accountId: string; category: string; users: (UserRecord | null)[] }
+export interface MappedPage {
+  def: ProviderDefinition;
+  accountId: string;
+  category: string;
+  /** Per join, the pages its data came from (the users are valid for these only). */
+  joins: readonly (readonly unknown[][])[];
+  users: (UserRecord | null)[];
+}
 
 /** The request scope as the jobs see it (engine.ts: RequestScope). */
 export interface Scope {
-  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<Map<string, unknown[]>>> | null; readonly mapped: WeakMap<readonly unknown[], MappedPage> };
-  readonly joins: Map<string, Promise<Map<string, unknown[]>>>;
+  readonly engine: { readonly cursors: CursorCodec; readonly walks: WalkHistory; readonly options: EngineOptions; readonly joinCache: LRUCache<string, Promise<JoinIndex>> | null; readonly mapped: WeakMap<readonly unknown[], MappedPage> };
+  readonly joins: Map<string, Promise<JoinIndex>>;
   target(account: Account, def: ProviderDefinition): { origin: string; basePath: string };
   render(account: Account, def: ProviderDefinition, tpl: RequestTemplate, vars: RequestVars): { request: UpstreamRequest; headers: Record<string, string>; rendered: RenderedRequest };
   /** `resume`: the walk resumes inside this page, which may come from the page cache (read moments ago). */
