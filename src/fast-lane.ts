@@ -7,12 +7,14 @@
 // execution) goes to yoga with the body already read, so yoga stays the reference for every answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
 import { maskError, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import type { ContextRequest, GatewayContext } from './context.js';
 import { requestContext, type Logger, type RequestLogContext } from './logger.js';
 import type { Compiled, CompiledQueries } from './plugins/compiled.js';
 import { coerceVariables, withErrorLocations } from './plugins/execution.js';
 import type { Admission } from './plugins/load.js';
+import { NO_STORE, withVary } from './plugins/http.js';
 import { logErrors, logRequest, requestIdOf } from './plugins/logging.js';
 
 type Accepted = 'application/json' | 'application/graphql-response+json';
@@ -36,7 +38,11 @@ export interface FastLaneOptions {
   maxBodyBytes: number;
   /** The documents yoga validated and compiled, by text. */
   compiled: CompiledQueries;
+  /** yoga's CORS options for a request (plugins/http.ts corsFor). */
+  cors: (request: ContextRequest) => CorsOptions;
 }
+
+type CorsOptions = Parameters<typeof getCORSHeadersByRequestAndOptions>[1];
 
 type Yoga = YogaServerInstance<Record<string, never>, GatewayContext>;
 
@@ -52,7 +58,6 @@ export class FastLane {
     return (
       req.method === 'POST' &&
       req.url === '/graphql' &&
-      h.origin === undefined &&
       h['content-encoding'] === undefined &&
       /^application\/json\s*(;|$)/i.test(h['content-type'] ?? '') &&
       Number.isInteger(length) && length > 0 && length <= this.opts.maxBodyBytes &&
@@ -129,13 +134,14 @@ export class FastLane {
         }
         const warnings = context.scope.warnings;
         if (warnings.length) result = { ...result, extensions: { ...result.extensions, warnings: [...warnings] } };
+        const headers = this.headersFor(request, log.reqId);
         if (result.errors?.length) {
           logErrors(logger, prepared.document, prepared.operationName, 'errors' in coerced ? undefined : coerced.coerced, result.errors);
-          status = await this.respondWithErrors(res, yoga, result, accepted, log.reqId);
+          status = await this.respondWithErrors(res, yoga, result, accepted, headers);
         } else {
           status = 200;
           const text = JSON.stringify(result);
-          res.writeHead(200, { ...RESPONSE_HEADERS, 'content-type': `${accepted}; charset=utf-8`, 'content-length': Buffer.byteLength(text), 'x-request-id': log.reqId });
+          res.writeHead(200, { 'content-type': `${accepted}; charset=utf-8`, 'content-length': Buffer.byteLength(text), ...headers });
           res.end(text);
         }
       } finally {
@@ -147,7 +153,16 @@ export class FastLane {
   }
 
   /** Errors are masked and answered exactly as yoga does (status from their `http` extensions, internals dropped). */
-  private async respondWithErrors(res: ServerResponse, yoga: Yoga, result: ExecutionResult, accepted: Accepted, reqId: string): Promise<number> {
+  /** What yoga's plugins add to every answer: CORS for a listed origin, no-store and Vary, the request id. */
+  private headersFor(request: ContextRequest, reqId: string): Record<string, string> {
+    const cors = request.headers.get('origin') === null ? null : getCORSHeadersByRequestAndOptions(request as Request, this.opts.cors(request));
+    const headers: Record<string, string> = { ...cors };
+    const vary = headers.Vary;
+    delete headers.Vary;
+    return { ...headers, 'x-request-id': reqId, 'cache-control': NO_STORE.cacheControl, vary: withVary(vary, ...NO_STORE.vary) };
+  }
+
+  private async respondWithErrors(res: ServerResponse, yoga: Yoga, result: ExecutionResult, accepted: Accepted, extra: Record<string, string>): Promise<number> {
     // yoga's own masking (maskedErrors: { isDev: false }), and its log line for what it masked.
     const masked = {
       ...result,
@@ -161,14 +176,11 @@ export class FastLane {
     const text = await response.text();
     const headers: Record<string, string | number> = {};
     response.headers.forEach((v, k) => void (headers[k] = v));
-    res.writeHead(response.status, { ...headers, ...RESPONSE_HEADERS, 'content-length': Buffer.byteLength(text), 'x-request-id': reqId });
+    res.writeHead(response.status, { ...headers, ...extra, 'content-length': Buffer.byteLength(text) });
     res.end(text);
     return response.status;
   }
 }
-
-/** What useNoStore adds on yoga's path: one tenant's data, never kept by a shared cache. */
-const RESPONSE_HEADERS = { 'cache-control': 'private, no-store', vary: 'Authorization, Origin' } as const;
 
 function headerOf(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name.toLowerCase()];

@@ -134,7 +134,7 @@ export function createGateway(config: GatewayConfig, opts: GatewayOptions = {}):
   });
 
   const compiled = new CompiledQueries();
-  const lane = opts.fastLane === false ? undefined : new FastLane({ logger, admission, context: tenantContext, maxBodyBytes: MAX_BODY_BYTES, compiled });
+  const lane = opts.fastLane === false ? undefined : new FastLane({ logger, admission, context: tenantContext, maxBodyBytes: MAX_BODY_BYTES, compiled, cors: corsFor(config.cors.origins, config.cors.maxAge) });
   const yoga = createYoga<Record<string, never>, GatewayContext>({
     schema: schema as never,
     graphqlEndpoint: '/graphql',

@@ -33,6 +33,7 @@ async function serve(fastLane: boolean): Promise<Served> {
       { id: 'broken', tenant: 'acme', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: 'wrong-token-0123456789' } },
     ],
     http: { maxRetries: 0 },
+    cors: { origins: ['https://app.example'] },
   });
   const logs: string[] = [];
   const sink = new Writable({ write: (c, _e, cb) => void (logs.push(String(c)), transcript.push(String(c)), cb()) });
@@ -55,7 +56,7 @@ afterAll(async () => {
 });
 
 type Req = { body: string; headers?: Record<string, string> };
-const HEADERS = ['content-type', 'cache-control', 'vary', 'www-authenticate', 'retry-after', 'access-control-allow-origin'];
+const HEADERS = ['content-type', 'cache-control', 'vary', 'www-authenticate', 'retry-after', 'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods', 'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age'];
 
 async function send(to: Served, r: Req) {
   const res = await request(to.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TENANT_TOKEN}`, ...r.headers }, body: r.body });
@@ -136,8 +137,19 @@ describe('the fast lane answers exactly as yoga does', () => {
       expect((await compare({ body: raw })).answered).toBe(false);
   });
 
-  it('leaves cross-origin requests to yoga (CORS) and still answers the same', async () => {
-    const r = await compare({ body: body(QUERY, { first: 1 }), headers: { origin: 'https://app.example' } });
-    expect(r.answered).toBe(false);
+  it('answers cross-origin requests with the same CORS headers: a listed origin gets them, another none', async () => {
+    const listed = await compare({ body: body(QUERY, { first: 1 }), headers: { origin: 'https://app.example' } });
+    expect(listed.answered).toBe(true);
+    const other = await compare({ body: body(QUERY, { first: 1 }), headers: { origin: 'https://elsewhere.example' } });
+    expect(other.answered).toBe(true);
+    const errors = await compare({ body: body(QUERY, { first: 'x' }), headers: { origin: 'https://app.example' } });
+    expect(errors).toMatchObject({ answered: true, status: 400 });
+  });
+
+  it('gives a listed origin its CORS headers on the lane', async () => {
+    const res = await request(lane.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TENANT_TOKEN}`, origin: 'https://app.example' }, body: body(QUERY, { first: 1 }) });
+    await res.body.text();
+    expect(res.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(String(res.headers.vary)).toMatch(/Origin/);
   });
 });

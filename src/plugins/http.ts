@@ -9,7 +9,7 @@ type CorsOptions = { origin: string; credentials: boolean; maxAge: number; metho
  * headers, so the browser blocks them. Callers authenticate with a bearer header, never cookies, so
  * credentials mode is never allowed — and "*" is never combined with it.
  */
-export function corsFor(origins: readonly string[], maxAge: number): (request: Request) => CorsOptions {
+export function corsFor(origins: readonly string[], maxAge: number): (request: { headers: { get(name: string): string | null } }) => CorsOptions {
   const any = origins.includes('*');
   const allowed = new Set(origins);
   return (request) => {
@@ -19,18 +19,22 @@ export function corsFor(origins: readonly string[], maxAge: number): (request: R
   };
 }
 
-function addVary(headers: Headers, ...names: string[]) {
-  const have = (headers.get('vary') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+/** A Vary value with `names` added to what it already lists. */
+export function withVary(vary: string | null | undefined, ...names: string[]): string {
+  const have = (vary ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   for (const n of names) if (!have.some((h) => h.toLowerCase() === n.toLowerCase())) have.push(n);
-  headers.set('vary', have.join(', '));
+  return have.join(', ');
 }
+
+/** What every response adds: one tenant's data, never kept by a shared cache, and keyed by the token and origin. */
+export const NO_STORE = { cacheControl: 'private, no-store', vary: ['Authorization', 'Origin'] } as const;
 
 /** Responses hold one tenant's data: never stored by a shared cache, and keyed by the token and origin. */
 function useNoStore(): Plugin {
   return {
     onResponse: ({ response }) => {
-      response.headers.set('cache-control', 'private, no-store');
-      addVary(response.headers, 'Authorization', 'Origin');
+      response.headers.set('cache-control', NO_STORE.cacheControl);
+      response.headers.set('vary', withVary(response.headers.get('vary'), ...NO_STORE.vary));
     },
   };
 }
