@@ -145,6 +145,11 @@ export class FastLane {
           res.end(text);
         }
       } finally {
+        // Only a bug in answering itself gets here without a response: the client still gets one, not a hang.
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', ...RESPONSE_FALLBACK_HEADERS, 'x-request-id': log.reqId });
+          res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
+        }
         admission.release(request);
         res.removeListener('close', onClose);
         logRequest(logger, log, { method: 'POST', path: '/graphql', operation: prepared.operation.name?.value ?? null, status, started });
@@ -181,6 +186,8 @@ export class FastLane {
     return response.status;
   }
 }
+
+const RESPONSE_FALLBACK_HEADERS = { 'cache-control': NO_STORE.cacheControl, vary: NO_STORE.vary.join(', ') };
 
 function headerOf(req: IncomingMessage, name: string): string | null {
   const v = req.headers[name.toLowerCase()];
