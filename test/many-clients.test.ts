@@ -140,6 +140,13 @@ describe("following the upstream's reported budget", () => {
   };
   /** `n` concurrent requests that share no upstream call. */
   const distinct = (h: Harness, n: number, account = 'okta') => Promise.all(Array.from({ length: n }, (_, i) => h.query(Q, { account, first: 5, filters: { email: `nobody${i}-${Math.random()}@example.com` } })));
+  /** Answered without waiting for a turn: Okta's documented pace would hold calls 100 ms apart (a GC pause on a
+   *  loaded machine can show as a millisecond or two, never as a turn). */
+  const unpaced = (r: { body: { errors?: unknown[]; data?: any } }) => {
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.users.rateLimit.remaining).toBe(599);
+    expect(r.body.data.users.rateLimit.waitedMs).toBeLessThan(50);
+  };
   afterAll(async () => {
     await Promise.all(harnesses.map((h) => h.close()));
     await Promise.all(sandboxes.map((s) => s.close()));
@@ -154,7 +161,7 @@ describe("following the upstream's reported budget", () => {
     expect((await distinct(h, 1))[0]!.body.data.users.rateLimit.remaining).toBe(599);
     // Okta's documented 600/min would let a burst of 30 through and hold the rest ~100 ms apart.
     const res = await distinct(h, 60);
-    for (const r of res) expect(r.body.data.users.rateLimit).toMatchObject({ remaining: 599, waitedMs: 0 });
+    for (const r of res) unpaced(r);
   });
 
   it('follows a report that never counts down: more calls than it says are left are not held for its reset', async () => {
@@ -162,7 +169,7 @@ describe("following the upstream's reported budget", () => {
     const sandbox = await start({ enforce: false, resetAt: Math.ceil(Date.now() / 1000) + 365 * 86_400 });
     const h = gateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: creds }], { limits: { maxInFlightPerTenant: 64 } });
     await distinct(h, 1); // the first report
-    for (let wave = 0; wave < 11; wave++) for (const r of await distinct(h, 60)) expect(r.body.data.users.rateLimit).toMatchObject({ remaining: 599, waitedMs: 0 });
+    for (let wave = 0; wave < 11; wave++) for (const r of await distinct(h, 60)) unpaced(r);
   });
 
   it('holds later calls until the reported reset once the remaining budget is spent, with no 429', async () => {
