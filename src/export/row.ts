@@ -1,7 +1,7 @@
 // What one exported user looks like: the unified user with the GraphQL global id (NDJSON), or a flat CSV
 // record of the fields most exports need (lists joined with "; ", the raw record left out).
 import type { UserRecord } from '../providers/engine/types.js';
-import { userGlobalId as globalId } from '../schema/type-names.js';
+import { userGlobalId as globalId } from '../providers/engine/user.js';
 
 /** The unified user as one NDJSON object: `id` is the GraphQL global id, `remoteData` the raw record. */
 export function toJson(u: UserRecord): string {

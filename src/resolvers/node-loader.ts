@@ -2,7 +2,7 @@
 // node/nodes fields (which need the schema builder) so the request context can use it without a cycle.
 import type DataLoader from 'dataloader';
 import type { Category, UserRecord } from '../providers/engine/types.js';
-import { USER_TYPE_NAME } from '../schema/type-names.js';
+import { USER_TYPE_NAME } from '../providers/engine/user.js';
 
 /** The category a global id's type names: a provider serving several looks the id up in that one. */
 const CATEGORY_OF = new Map(Object.entries(USER_TYPE_NAME).map(([c, t]) => [t, c as Category]));

@@ -5,20 +5,20 @@ import type { Email, Group, License, Money, Phone, Ref, Role, Url } from '../pro
 export const EmailType = builder.objectRef<Email>('Email').implement({
   fields: (t) => ({
     email: t.exposeString('email', { description: 'As the provider gave it; not validated, so one odd address cannot fail a page.' }),
-    isPrimary: t.boolean({ nullable: true, resolve: (e) => e.isPrimary ?? null }),
-    type: t.string({ nullable: true, resolve: (e) => e.type ?? null }),
+    isPrimary: t.exposeBoolean('isPrimary', { nullable: true }),
+    type: t.exposeString('type', { nullable: true }),
   }),
 });
 const refFields = <T extends Ref>(t: any) => ({
   id: t.exposeID('id'),
-  name: t.string({ nullable: true, resolve: (r: T) => r.name ?? null }),
+  name: t.exposeString('name', { nullable: true }),
 });
 export const RoleType = builder.objectRef<Role>('Role').implement({
   fields: (t) => ({
     ...refFields<Role>(t),
-    group: t.string({ nullable: true, resolve: (r) => r.group ?? null }),
-    organization: t.string({ nullable: true, resolve: (r) => r.organization ?? null }),
-    workspace: t.string({ nullable: true, resolve: (r) => r.workspace ?? null }),
+    group: t.exposeString('group', { nullable: true }),
+    organization: t.exposeString('organization', { nullable: true }),
+    workspace: t.exposeString('workspace', { nullable: true }),
   }),
 });
 /** `loadName`: a name the provider looks up by id (Zendesk organizations), fetched only when selected. */
@@ -27,24 +27,24 @@ const lazyName = <T extends LazyRef>(t: any) => t.string({ nullable: true, resol
 export const OrganizationType = builder.objectRef<LazyRef>('Organization').implement({ fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t) }) });
 export const WorkspaceType = builder.objectRef<Ref>('Workspace').implement({ fields: (t) => refFields<Ref>(t) });
 export const GroupType = builder.objectRef<Group & LazyRef>('Group').implement({
-  fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t), organization: t.string({ nullable: true, resolve: (g) => g.organization ?? null }) }),
+  fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t), organization: t.exposeString('organization', { nullable: true }) }),
 });
 export const LicenseType = builder.objectRef<License>('License').implement({
   fields: (t) => ({
     ...refFields<License>(t),
-    lastActiveAt: t.field({ type: 'DateTime', nullable: true, resolve: (l) => l.lastActiveAt ?? null }),
-    organization: t.string({ nullable: true, resolve: (l) => l.organization ?? null }),
+    lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true } as any),
+    organization: t.exposeString('organization', { nullable: true }),
   }),
 });
 export const PhoneType = builder.objectRef<Phone>('Phone').implement({
   fields: (t) => ({
     number: t.exposeString('number'),
-    extension: t.string({ nullable: true, resolve: (p) => p.extension ?? null }),
-    type: t.string({ nullable: true, resolve: (p) => p.type ?? null }),
+    extension: t.exposeString('extension', { nullable: true }),
+    type: t.exposeString('type', { nullable: true }),
   }),
 });
 export const UrlType = builder.objectRef<Url>('Url').implement({
-  fields: (t) => ({ url: t.exposeString('url'), type: t.string({ nullable: true, resolve: (u) => u.type ?? null }) }),
+  fields: (t) => ({ url: t.exposeString('url'), type: t.exposeString('type', { nullable: true }) }),
 });
 export const MoneyType = builder.objectRef<Money>('Money').implement({
   description: 'An amount in major units (e.g. dollars) and an ISO 4217 currency.',

@@ -8,12 +8,11 @@ import { IntegratedAccountType, accountView } from './accounts.js';
 import type { Category, UserRecord } from '../providers/engine/types.js';
 import type { GatewayContext } from '../context.js';
 import { enrichedRef, enrichedRefs } from '../resolvers/enrich.js';
-import { USER_TYPE_NAME, userGlobalId } from './type-names.js';
+import { USER_TYPE_NAME } from '../providers/engine/user.js';
 
 type T = PothosSchemaTypes.ObjectFieldBuilder<PothosSchemaTypes.ExtendDefaultTypes<any>, UserRecord>;
-const list = <K extends keyof UserRecord>(k: K) => (u: UserRecord) => (u[k] ?? []) as any;
 
-export { USER_TYPE_NAME } from './type-names.js';
+export { USER_TYPE_NAME } from '../providers/engine/user.js';
 
 export const UserInterface = builder.interfaceRef<UserRecord>('User').implement({
   description:
@@ -25,13 +24,13 @@ export const UserInterface = builder.interfaceRef<UserRecord>('User').implement(
     name: t.exposeString('name', { nullable: true }),
     firstName: t.exposeString('firstName', { nullable: true, description: 'Split from a single name field at the first space where the provider has only one.' }),
     lastName: t.exposeString('lastName', { nullable: true }),
-    emails: t.field({ type: [EmailType], resolve: list('emails') }),
-    status: t.field({ type: UserStatusEnum, nullable: true, description: 'Unified status (filterable as `filters.status`; `filters.isActive` means ACTIVE).', resolve: (u) => u.status ?? null }),
-    remoteStatus: t.string({ nullable: true, description: "The provider's raw status value.", resolve: (u) => u.remoteStatus ?? null }),
-    roles: t.field({ type: [RoleType], resolve: list('roles') }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.createdAt ?? null }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.updatedAt ?? null }),
-    remoteData: t.field({ type: 'JSON', description: 'The raw upstream record, untouched.', resolve: (u) => u.remoteData }),
+    emails: t.expose('emails', { type: [EmailType] } as any),
+    status: t.expose('status', { type: UserStatusEnum, nullable: true, description: 'Unified status (filterable as `filters.status`; `filters.isActive` means ACTIVE).' } as any),
+    remoteStatus: t.exposeString('remoteStatus', { nullable: true, description: "The provider's raw status value." }),
+    roles: t.expose('roles', { type: [RoleType] } as any),
+    createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true } as any),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', nullable: true } as any),
+    remoteData: t.expose('remoteData', { type: 'JSON', description: 'The raw upstream record, untouched.' } as any),
     integratedAccount: t.field({
       type: IntegratedAccountType,
       description: 'The integrated account this user was listed from.',
@@ -44,16 +43,17 @@ export const UserInterface = builder.interfaceRef<UserRecord>('User').implement(
   }),
 });
 
-const userType = (t: T) => ({ userType: t.field({ type: UserTypeEnum, nullable: true, description: 'Filterable as `filters.userType`.', resolve: (u: UserRecord) => u.userType ?? null }) });
+const userType = (t: T) => ({ userType: t.expose('userType', { type: UserTypeEnum, nullable: true, description: 'Filterable as `filters.userType`.' } as any) });
 
 function userNode(category: Category, description: string, fields: (t: T) => Record<string, any>) {
   const ref = builder.objectRef<UserRecord>(USER_TYPE_NAME[category]);
-  // Not builder.node: its id resolver is async, one promise per user of every page (the same id, made synchronously).
+  // Not builder.node: its id resolver is async, one promise per user of every page. `id` is a property every
+  // mapped user inherits (engine/user.ts MAPPED_USER), read like the other exposed fields.
   builder.objectType(ref, {
     description,
     interfaces: [builder.nodeInterfaceRef(), UserInterface],
     isTypeOf: (u: any) => u?.category === category,
-    fields: (t) => ({ id: t.id({ resolve: userGlobalId }), ...fields(t as T) }),
+    fields: (t) => ({ id: t.exposeID('id' as never), ...fields(t as T) }),
   });
   return ref;
 }
@@ -70,7 +70,7 @@ export const TicketingUser = userNode('TICKETING', 'A user of a ticketing or iss
   username: t.exposeString('username', { nullable: true }),
   avatar: t.exposeString('avatar', { nullable: true }),
   isActive: t.exposeBoolean('isActive', { nullable: true, description: 'The provider\'s active flag (see `status` for the unified value).' }),
-  teamIds: t.stringList({ resolve: list('teamIds') }),
+  teamIds: t.exposeStringList('teamIds'),
   organization: t.field({
     type: OrganizationType,
     nullable: true,
@@ -96,16 +96,16 @@ const directoryFields = (t: T) => ({
   identifiers: t.expose('identifiers', { type: 'JSON', nullable: true } as any),
   is2faEnabled: t.exposeBoolean('is2faEnabled', { nullable: true }),
   isEmailVerified: t.exposeBoolean('isEmailVerified', { nullable: true }),
-  languages: t.stringList({ resolve: list('languages') }),
+  languages: t.exposeStringList('languages'),
   lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true } as any),
   lastLoginAt: t.expose('lastLoginAt', { type: 'DateTime', nullable: true } as any),
-  licenses: t.field({ type: [LicenseType], resolve: list('licenses') }),
+  licenses: t.expose('licenses', { type: [LicenseType] } as any),
   organizations: t.field({ type: [OrganizationType], resolve: (u: UserRecord, _a: unknown, ctx: GatewayContext) => enrichedRefs(u, ctx, 'organizations') }),
-  phones: t.field({ type: [PhoneType], resolve: list('phones') }),
+  phones: t.expose('phones', { type: [PhoneType] } as any),
   timezone: t.exposeString('timezone', { nullable: true }),
   title: t.exposeString('title', { nullable: true }),
-  urls: t.field({ type: [UrlType], resolve: list('urls') }),
-  workspaces: t.field({ type: [WorkspaceType], resolve: list('workspaces') }),
+  urls: t.expose('urls', { type: [UrlType] } as any),
+  workspaces: t.expose('workspaces', { type: [WorkspaceType] } as any),
 });
 
 export const DirectoryUser = userNode('USER_DIRECTORY', 'A user of an identity directory (Okta, Entra ID, Google Workspace…).', directoryFields);

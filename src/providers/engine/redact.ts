@@ -8,10 +8,22 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   let out = text;
   for (const s of secrets) {
     if (s.length < 4) continue;
-    // The secret as sent in a URL path, a query string or a form body (which also encodes `~` and spaces).
-    for (const form of new Set([s, encodeURIComponent(s), new URLSearchParams({ s }).toString().slice(2)])) out = out.split(form).join(REDACTED);
+    // Every log line passes here with every secret the process holds: search first, copy only on a hit.
+    for (const form of spellings(s)) if (out.includes(form)) out = out.split(form).join(REDACTED);
   }
   return out;
+}
+
+const SPELLINGS = new Map<string, readonly string[]>();
+/** The secret as sent in a URL path, a query string or a form body (which also encodes `~` and spaces). */
+function spellings(secret: string): readonly string[] {
+  let forms = SPELLINGS.get(secret);
+  if (!forms) {
+    if (SPELLINGS.size >= 10_000) SPELLINGS.clear(); // rotated-away secrets don't accumulate
+    forms = [...new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])];
+    SPELLINGS.set(secret, forms);
+  }
+  return forms;
 }
 
 /**
