@@ -309,6 +309,16 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       expect(foreign.body.data.node).toBeNull();
     });
 
+    it("reports the upstream's remaining budget as rateLimit.remaining wherever its responses carry one", async () => {
+      const res = await h.query(`query($account: ID!, $filters: UserFilter) { users(category: ${category}, integratedAccountId: $account, first: 3, filters: $filters) { debug { responseHeaders { name value } } rateLimit { remaining } } }`, { account, filters: required });
+      expect(res.body.errors).toBeUndefined();
+      // The budget headers as the transport recorded them, whatever the provider's spec names.
+      const REMAINING = /^(x-)?rate-?limit(-requests)?-remaining$/i;
+      const reported = res.body.data.users.debug.map((c: any) => c.responseHeaders.find((x: any) => REMAINING.test(x.name))).filter(Boolean);
+      if (reported.length) expect(res.body.data.users.rateLimit?.remaining).toBe(Number(reported.at(-1).value));
+      else expect(res.body.data.users.rateLimit?.remaining ?? null).toBeNull();
+    });
+
     it('makes one upstream call for two aliases asking for the same page', async () => {
       const alias = (name: string) => `${name}: users(category: ${category}, integratedAccountId: $account, first: 5, filters: $filters) { edges { cursor } }`;
       const vars = { account, filters: required };

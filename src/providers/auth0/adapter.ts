@@ -51,7 +51,7 @@ export const auth0 = defineProvider<Auth0User>({
       description: 'client-credentials grant with `credentials.clientId` + `credentials.clientSecret` (a machine-to-machine application authorised for the Management API with read:users)',
     },
   ],
-  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-seconds' },
+  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-seconds', remainingHeader: 'x-ratelimit-remaining', limitHeader: 'x-ratelimit-limit' },
   errors: {
     message: ['message', 'error_description'],
     rules: [{ when: { status: 400, path: 'message', contains: 'page through the first 1000' }, as: 'RESULT_LIMIT', hint: EXPORT_HINT }],

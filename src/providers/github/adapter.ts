@@ -81,7 +81,7 @@ export const github = defineProvider({
     pkce: true,
   },
   headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' },
-  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-seconds', resetWhen: { header: 'x-ratelimit-remaining', equals: '0' }, defaultWaitSeconds: 60 },
+  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'epoch-seconds', resetWhen: { header: 'x-ratelimit-remaining', equals: '0' }, defaultWaitSeconds: 60, remainingHeader: 'x-ratelimit-remaining', limitHeader: 'x-ratelimit-limit' },
   errors: {
     message: 'message',
     rules: [

@@ -219,13 +219,16 @@ describe('github rate limits', () => {
     expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', retryAfter: 60 });
   });
 
-  it('stops at the real quota: past it, every call is a primary limit', async () => {
+  it('stops at the real quota: once x-ratelimit-remaining says 0, no call is made before the reset', async () => {
     const small = await startGithubSandbox({ quota: 1 });
     const g = startGateway([{ id: 'gh-q', provider: 'github', context: { baseUrl: small.url, ...org }, credentials: { accessToken: GITHUB_SANDBOX_TOKEN } }]);
     const first = await g.query(DIR, { account: 'gh-q', first: 100 }); // page 1 of 3 is within the quota
     expect(first.body.errors).toBeUndefined();
+    const calls = small.requests.length;
     const res = await g.query(DIR, { account: 'gh-q', first: 100, after: first.body.data.users.pageInfo.endCursor });
-    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', upstreamStatus: 403 });
+    expect(res.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', provider: 'github' });
+    expect(res.body.errors![0].extensions.retryAfter).toBeGreaterThan(0);
+    expect(small.requests.length).toBe(calls); // the reported budget said no: GitHub never saw a call past its quota
     await g.close();
     await small.close();
   });

@@ -103,7 +103,7 @@ export const linear = defineProvider({
     { kind: 'bearer', key: 'accessToken', description: '`credentials.accessToken`: an OAuth 2.0 access token, sent as `Authorization: Bearer …`' },
     { kind: 'header', header: 'Authorization', value: '{credentials.apiKey}', description: '`credentials.apiKey`: a personal API key (`lin_api_…`), sent as the raw `Authorization` value (no Bearer)' },
   ],
-  rateLimit: { resetHeader: 'x-ratelimit-requests-reset', resetFormat: 'epoch-ms' },
+  rateLimit: { resetHeader: 'x-ratelimit-requests-reset', resetFormat: 'epoch-ms', remainingHeader: 'x-ratelimit-requests-remaining', limitHeader: 'x-ratelimit-requests-limit' },
   errors: {
     message: ['errors.0.extensions.userPresentableMessage', 'errors.0.message'],
     rules: [

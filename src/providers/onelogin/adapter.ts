@@ -37,7 +37,7 @@ export const onelogin = defineProvider<OneLoginUser>({
     scope: '',
     description: 'client-credentials grant with `credentials.clientId` + `credentials.clientSecret` (an API credential pair with "Read users" or higher)',
   },
-  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'delta-seconds' },
+  rateLimit: { resetHeader: 'x-ratelimit-reset', resetFormat: 'delta-seconds', remainingHeader: 'x-ratelimit-remaining', limitHeader: 'x-ratelimit-limit' },
   errors: { message: ['message', 'name', 'status.message'] },
   lists: {
     USER_DIRECTORY: {

@@ -124,7 +124,7 @@ export const zendesk = defineProvider<ZendeskUser>({
     organization: { by: 'ids', path: '/api/v2/organizations/show_many', query: { ids: '{ids}' }, idsJoin: ',', records: 'organizations', id: 'id', name: 'name', maxBatch: 100 },
   },
   byIds: { path: '/api/v2/users/show_many', query: { ids: '{ids}' }, idsJoin: ',', records: 'users', idOf: 'id', maxBatch: 100, idPattern: '^\\d{1,20}$' },
-  rateLimit: { resetHeader: 'ratelimit-reset', resetFormat: 'delta-seconds' },
+  rateLimit: { resetHeader: 'ratelimit-reset', resetFormat: 'delta-seconds', remainingHeader: 'ratelimit-remaining', limitHeader: 'ratelimit-limit' },
   errors: {
     message: (b) => {
       const e = b?.error;
