@@ -100,7 +100,21 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   } else pos = { request: pag.first(base, walk.pageSize), offset: 0 };
   const pageSpec: PageSpec = { kind: `list:${category}`, records: list.records, paginator: pag, idempotent: list.idempotent, prepare: def.preparePage };
 
-  const map = await mapper(scope, account, def, category, vars, calls);
+  const load = (at: Position) =>
+    scope.loadPage(account, def, pageSpec, at.request, { ...headers, ...plan.headers }, at.offset > 0, args.keepPages !== false).catch((e) => {
+      // A 404 on the endpoint a filter chose means the filter's value does not exist (Okta groupId "everyone").
+      if (!plan.scopedBy) throw e;
+      const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));
+      const call = failedCallOf(e);
+      throw mapped !== e && call ? withCall(mapped as Error, call) : mapped;
+    });
+  // The joined pages (usage, memberships) and the first page of users are read at once, not one after the
+  // other; a failing join is still the error reported, as when it was read first.
+  const [joined, firstPage] = await Promise.allSettled([mapper(scope, account, def, category, vars, calls), args.first === 0 ? null : load(pos)]);
+  if (joined.status === 'rejected') throw joined.reason;
+  if (firstPage.status === 'rejected') throw firstPage.reason;
+  const map = joined.value;
+  let prefetched = firstPage.value;
   const edges: Edge[] = [];
   const first = pag.first(base, walk.pageSize);
   // Pages are compared by paginator state: a resumed request may order its query differently.
@@ -120,13 +134,8 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   if (args.first === 0) return resultOf(codec, walk, edges, true, null, calls);
 
   for (;;) {
-    const page = await scope.loadPage(account, def, pageSpec, pos.request, { ...headers, ...plan.headers }, pos.offset > 0, args.keepPages !== false).catch((e) => {
-      // A 404 on the endpoint a filter chose means the filter's value does not exist (Okta groupId "everyone").
-      if (!plan.scopedBy) throw e;
-      const mapped = unknownFilterValue(e, def, plan.scopedBy, args.filter[plan.scopedBy], valuesHint(account.id, list, plan.scopedBy));
-      const call = failedCallOf(e);
-      throw mapped !== e && call ? withCall(mapped as Error, call) : mapped;
-    });
+    const page = prefetched ?? (await load(pos));
+    prefetched = null;
     calls.push(page.call);
     const { records } = page;
     let next = page.next;
