@@ -39,7 +39,7 @@ afterAll(async () => {
 describe('claude adapter', () => {
   it('reads the usage report and the first page of members at once, not one after the other', async () => {
     // The report is held back 2 s: read first, the members page would only be asked for once it is answered.
-    sandbox.inject({ path: '/v1/organizations/usage_report/claude_code', delayMs: 2000 });
+    sandbox.inject({ match: /^\/v1\/organizations\/usage_report\/claude_code$/, delayMs: 2000 });
     const [members, usage] = [usersCalls().length, usageCalls().length];
     const arrived = (n: () => number, before: number) => new Promise<number>((ok) => { const t = setInterval(() => n() > before && (clearInterval(t), ok(Date.now())), 5); });
     const res = h.query(Q, { account: 'claude-1', first: 5, filters: { date: '2025-08-01' } });
