@@ -13,6 +13,8 @@ import { loadCustomProvider } from '../src/providers/custom.js';
 import { providerBySlug } from '../src/providers/registry.js';
 import { mapRecords } from '../src/providers/engine/spec/index.js';
 import { usableId } from '../src/providers/engine/joins.js';
+import { getNamedType, getNullableType, isLeafType, isListType, isNonNullType, type GraphQLObjectType } from 'graphql';
+import { schema } from '../src/schema/index.js';
 import { USER_TYPE_NAME } from '../src/schema/users.js';
 import { OTHER_TENANT_TOKEN, startGateway, transcript, type Harness } from './helpers.js';
 
@@ -201,6 +203,23 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
         expect(values.filter((v) => v.length >= 6 && c.includes(v)), c).toEqual([]);
         expect(values.filter((v) => v.length >= 4 && decoded.some((d) => d.includes(v))), c).toEqual([]);
       }
+    });
+
+    it('answers every plain list field with a list, empty where the provider has nothing, for every user', async () => {
+      // The non-null list fields read straight off the user (no resolver): a mapping that leaves one out
+      // must still answer [], never a null error. Read from the schema, so a new list field is covered too.
+      const type = schema.getType(typeName) as GraphQLObjectType;
+      const lists = Object.values(type.getFields()).filter((f) => !f.resolve && isNonNullType(f.type) && isListType(getNullableType(f.type)));
+      expect(lists.map((f) => f.name)).toContain('emails');
+      const selection = lists.map((f) => {
+        const item = getNamedType(f.type);
+        if (isLeafType(item)) return f.name;
+        const leaf = Object.values((item as GraphQLObjectType).getFields()).find((x) => !x.args.length && isLeafType(getNamedType(x.type)))!;
+        return `${f.name} { ${leaf.name} }`;
+      });
+      const res = await h.query(doc(`remoteId ${selection.join(' ')}`), { account, filters: required, first: 100 });
+      expect(res.body.errors).toBeUndefined();
+      for (const { node } of res.body.data.users.edges) for (const f of lists) expect(Array.isArray(node[f.name]), `${f.name} of ${node.remoteId}`).toBe(true);
     });
 
     it('serves each user with its mapped fields and the untouched raw record in remoteData', async () => {

@@ -9,13 +9,13 @@ export const EmailType = builder.objectRef<Email>('Email').implement({
     type: t.exposeString('type', { nullable: true }),
   }),
 });
-const refFields = <T extends Ref>(t: any) => ({
+const refFields = (t: any) => ({
   id: t.exposeID('id'),
   name: t.exposeString('name', { nullable: true }),
 });
 export const RoleType = builder.objectRef<Role>('Role').implement({
   fields: (t) => ({
-    ...refFields<Role>(t),
+    ...refFields(t),
     group: t.exposeString('group', { nullable: true }),
     organization: t.exposeString('organization', { nullable: true }),
     workspace: t.exposeString('workspace', { nullable: true }),
@@ -25,13 +25,13 @@ export const RoleType = builder.objectRef<Role>('Role').implement({
 type LazyRef = Ref & { loadName?: () => Promise<string | null> };
 const lazyName = <T extends LazyRef>(t: any) => t.string({ nullable: true, resolve: (r: T) => r.name ?? r.loadName?.() ?? null });
 export const OrganizationType = builder.objectRef<LazyRef>('Organization').implement({ fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t) }) });
-export const WorkspaceType = builder.objectRef<Ref>('Workspace').implement({ fields: (t) => refFields<Ref>(t) });
+export const WorkspaceType = builder.objectRef<Ref>('Workspace').implement({ fields: (t) => refFields(t) });
 export const GroupType = builder.objectRef<Group & LazyRef>('Group').implement({
   fields: (t) => ({ id: t.exposeID('id'), name: lazyName(t), organization: t.exposeString('organization', { nullable: true }) }),
 });
 export const LicenseType = builder.objectRef<License>('License').implement({
   fields: (t) => ({
-    ...refFields<License>(t),
+    ...refFields(t),
     lastActiveAt: t.expose('lastActiveAt', { type: 'DateTime', nullable: true } as any),
     organization: t.exposeString('organization', { nullable: true }),
   }),
