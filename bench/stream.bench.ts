@@ -120,8 +120,9 @@ if (role === 'sandbox') {
     }),
   );
   const extra = (process.env.BENCH_GATEWAY_ARGS ?? '').split(' ').filter(Boolean);
-  const entry = useTsx ? ['--import', 'tsx', join(root, 'src/main.ts')] : ['--enable-source-maps', join(root, 'dist/main.js')];
-  const gateway = spawn(process.execPath, [...extra, ...entry], { cwd: dir, env: { ...process.env, GATEWAY_CONFIG: configPath, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The README's production command: `NODE_ENV=production node dist/main.js`.
+  const entry = useTsx ? ['--import', 'tsx', join(root, 'src/main.ts')] : [join(root, 'dist/main.js')];
+  const gateway = spawn(process.execPath, [...extra, ...entry], { cwd: dir, env: { NODE_ENV: 'production', ...process.env, GATEWAY_CONFIG: configPath, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(gateway);
   gateway.on('exit', (code, signal) => code !== 0 && signal !== 'SIGTERM' && console.error(`gateway exited (${code ?? signal})`));
   const port = await new Promise<number>((resolve, reject) => {

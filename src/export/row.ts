@@ -5,8 +5,8 @@ import { userGlobalId as globalId } from '../providers/engine/user.js';
 
 /** The unified user as one NDJSON object: `id` is the GraphQL global id, `remoteData` the raw record. */
 export function toJson(u: UserRecord): string {
-  const { accountId: _a, category: _c, provider: _p, ...rest } = u;
-  return JSON.stringify({ id: globalId(u), ...rest });
+  // Where it came from is left out by undefined (JSON drops it): a spread copies faster than a rest pattern.
+  return JSON.stringify({ id: globalId(u), ...u, accountId: undefined, category: undefined, provider: undefined });
 }
 
 export const CSV_COLUMNS = ['id', 'remoteId', 'name', 'firstName', 'lastName', 'username', 'email', 'emails', 'status', 'remoteStatus', 'userType', 'title', 'roles', 'createdAt', 'updatedAt', 'lastLoginAt', 'lastActiveAt'] as const;

@@ -135,7 +135,7 @@ export function exportHandler(deps: ExportDeps) {
             yield `${JSON.stringify({ error: wire(asGatewayError(e)) })}\n`;
           }
         }
-        await pipeline(Readable.from(lines(), { objectMode: false }), res);
+        await writeAll(res, lines());
       } else {
         await pipeline(Readable.from(users()), csvRows(), stringify({ header: true, columns: CSV_COLUMNS }), res);
       }
@@ -146,6 +146,25 @@ export function exportHandler(deps: ExportDeps) {
       deps.release(request);
     }
   };
+}
+
+/**
+ * Writes each chunk as it comes and waits for 'drain' while the socket is full (backpressure). Strings go to
+ * the socket as they are: a Readable would copy each page's text into a Buffer first.
+ */
+async function writeAll(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (res.destroyed) throw new Error('the client left');
+    if (!res.write(chunk))
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          res.off('drain', go).off('close', go);
+          resolve();
+        };
+        res.once('drain', go).once('close', go);
+      });
+  }
+  res.end();
 }
 
 /** Batches of users → one CSV record each. */

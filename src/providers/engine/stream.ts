@@ -1,14 +1,17 @@
 // A walk over many Relay pages for streamed answers (@stream, /export): it asks the engine for one upstream
 // page's worth of users at a time, continuing from each page's endCursor, so every guarantee of `list`
-// (filters, scan budget, cursors, loop detection) holds for the whole walk. It is pulled: the next page is
-// fetched only while the consumer reads the current one (one page ahead), so a slow consumer holds at most
-// two pages, and `return()` (the consumer gone) aborts the page in flight. Pages it reads whole stay out of
-// the engine's resume cache, so a long walk does not fill it.
+// (filters, scan budget, cursors, loop detection) holds for the whole walk. It reads ahead of its consumer
+// by at most `ahead` pages (each page asks for the next as soon as it arrives, so the upstream is not left
+// idle while the consumer writes), so a slow consumer holds at most that many pages plus the one it writes,
+// and `return()` (the consumer gone) aborts the page in flight. Pages it reads whole stay out of the
+// engine's resume cache, so a long walk does not fill it.
 import type { ListArgs, ListResult } from './list.js';
 
 export interface WalkOptions {
   /** Users per page asked of the engine: the upstream's largest page, so one call is one upstream page. */
   pageSize: number;
+  /** Pages read (or being read) and not yet taken by the consumer, at most; default 2. */
+  ahead?: number;
   /** Aborts the walk from outside (the request's budget, shutdown). */
   signal?: AbortSignal;
 }
@@ -23,41 +26,57 @@ export type WalkPage = ListResult & { last: boolean };
 export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<ListResult>, args: ListArgs, opts: WalkOptions): AsyncIterableIterator<WalkPage> {
   const ctl = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, ctl.signal]) : ctl.signal;
-  let remaining = args.first;
-  let ahead: Promise<ListResult> | null = null;
+  const ahead = Math.max(1, opts.ahead ?? 2);
+  /** Users still to ask for: `first` less what the pages read so far hold. */
+  let left = args.first;
+  /** Pages read or in flight that the consumer has not taken, oldest first. */
+  const queue: Promise<WalkPage>[] = [];
+  /** Where reading stopped because the queue was full; undefined while reading or at the end. */
+  let paused: { after: string | null } | undefined = { after: args.after ?? null };
   let done = false;
-  const fetch = (after: string | null | undefined) => {
-    const first = Math.min(opts.pageSize, remaining);
+  const read = (after: string | null) => {
+    paused = undefined;
+    const first = Math.min(opts.pageSize, left);
     // Whole pages are read once and let go; only a last page cut short may be resumed inside.
-    const p = run({ ...args, first, after, keepPages: first < opts.pageSize && args.keepPages !== false }, signal);
-    p.catch(() => {}); // awaited by next(); a prefetch the consumer never reads must not be unhandled
-    return p;
+    const p = run({ ...args, first, after, keepPages: first < opts.pageSize && args.keepPages !== false }, signal).then((page) => {
+      left -= page.edges.length;
+      const last = !page.hasNextPage || left <= 0 || page.edges.length === 0;
+      if (!last && !done) {
+        paused = { after: page.endCursor };
+        if (queue.length < ahead) read(paused.after);
+      }
+      return Object.assign(page, { last });
+    });
+    p.catch(() => {}); // awaited by next(); a page read ahead that the consumer never takes must not be unhandled
+    queue.push(p);
   };
   const iterator: AsyncIterableIterator<WalkPage> = {
     [Symbol.asyncIterator]: () => iterator,
     async next() {
       if (done) return { done: true, value: undefined };
-      if (remaining <= 0) {
-        done = true;
-        return { done: true, value: undefined };
+      if (!queue.length) {
+        if (!paused || left <= 0) {
+          done = true;
+          return { done: true, value: undefined };
+        }
+        read(paused.after);
       }
-      ahead ??= fetch(args.after);
-      let page: ListResult;
+      const p = queue.shift()!;
+      if (paused && queue.length < ahead) read(paused.after); // a slot freed: read on
+      let page: WalkPage;
       try {
-        page = await ahead;
+        page = await p;
       } catch (e) {
         done = true;
         throw e;
       }
-      remaining -= page.edges.length;
-      const last = !page.hasNextPage || remaining <= 0 || page.edges.length === 0;
-      ahead = last ? null : fetch(page.endCursor);
-      if (last) done = true;
-      return { done: false, value: Object.assign(page, { last }) };
+      if (page.last) done = true;
+      return { done: false, value: page };
     },
     async return() {
       done = true;
-      ahead = null;
+      paused = undefined;
+      queue.length = 0;
       ctl.abort();
       return { done: true, value: undefined };
     },
