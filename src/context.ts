@@ -11,6 +11,7 @@ import type { Category, UserRecord } from './providers/engine/types.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { resolveUserNode } from './resolvers/node-loader.js';
 import type { StreamFlow } from './resolvers/stream-flow.js';
+import type { StreamFeed } from './resolvers/stream-feed.js';
 
 export interface GatewayContext {
   tenantId: string;
@@ -26,6 +27,8 @@ export interface GatewayContext {
   users: DataLoader<string, UserRecord | null>;
   /** Paces this request's @stream connections to its response (created by the first one). */
   flow?: StreamFlow;
+  /** Set while the stream lane runs this request's document (plugins/stream-lane.ts). */
+  lane?: StreamFeed;
   /** Resolves a decoded global ID for Query.node/nodes. */
   loadNode(id: { typename: string; id: string }): Promise<UserRecord | null>;
 }

@@ -12,7 +12,8 @@ import { maskError, processRegularResult, type YogaServerInstance } from 'graphq
 import type { ContextRequest, GatewayContext } from './context.js';
 import { requestContext, type Logger, type RequestLogContext } from './logger.js';
 import type { Compiled, CompiledQueries } from './plugins/compiled.js';
-import { coerceVariables, withErrorLocations } from './plugins/execution.js';
+import { withErrorLocations } from './plugins/error-locations.js';
+import { coerceVariables } from './plugins/execution.js';
 import type { Admission } from './plugins/load.js';
 import { NO_STORE, withVary } from './plugins/http.js';
 import { logErrors, logRequest, requestIdOf } from './plugins/logging.js';

@@ -9,12 +9,18 @@ import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/provid
 
 const COUNT = 1300;
 const listed = oktaDataset(COUNT).filter((u) => u.status !== 'DEPROVISIONED');
-const STREAM = `query($first: Int, $after: String, $n: Int = 10) {
+const streamed = (args: string) => `query($first: Int, $after: String, $n: Int = 10) {
   users(category: USER_DIRECTORY, integratedAccountId: "okta", first: $first, after: $after) {
-    edges @stream(initialCount: $n) { cursor node { ... on DirectoryUser { remoteId } } }
+    edges @stream(${args}) { cursor node { ... on DirectoryUser { remoteId } } }
     ... @defer { pageInfo { hasNextPage endCursor } }
   }
 }`;
+// Relay's @stream_connection shape takes the stream lane (graphql-jit, plugins/stream-lane.ts); with `if:`
+// the same document takes the general incremental executor. Both must answer alike.
+const PATHS = [
+  ['the stream lane', streamed('initialCount: $n')],
+  ['the general executor', streamed('initialCount: $n, if: true')],
+] as const;
 
 let sandbox: Sandbox;
 let h: Harness;
@@ -38,6 +44,7 @@ function post(query: string, variables: Record<string, unknown>, signal?: AbortS
     signal,
   });
 }
+let STREAM: string;
 async function streamAll(variables: Record<string, unknown>) {
   const res = await post(STREAM, variables);
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -46,7 +53,11 @@ async function streamAll(variables: Record<string, unknown>) {
   return { payloads, ...merge(payloads) };
 }
 
-describe('edges @stream', () => {
+describe.each(PATHS)('edges @stream, through %s', (_path, document) => {
+  beforeAll(() => {
+    STREAM = document;
+  });
+
   it(`streams all ${listed.length} users exactly once, in upstream order, then pageInfo says there is no next page`, async () => {
     const { payloads, edges, pageInfo, errors } = await streamAll({ first: 100_000 });
     expect(errors).toEqual([]);

@@ -5,35 +5,42 @@ import { getNullableType, getOperationAST, isScalarType, TypeInfo, visit, visitW
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
+import { executeStreamLane, planStreamLane, type StreamLanePlan } from './stream-lane.js';
 
 /**
  * graphql-jit compiles a document once and executes wide user lists much faster, but cannot run some
  * documents exactly: those take the standard executor. (Variables reach it already coerced.) It cannot
- * run @defer/@stream; it drops variables inside a scalar's object or list literal (`remoteQuery: { a: $v }`)
- * and prints a warning for every such literal; and it drops a leaf aliased `__proto__`.
+ * run @defer/@stream (the stream lane cuts the common streamed shape into pieces it can run); it drops
+ * variables inside a scalar's object or list literal (`remoteQuery: { a: $v }`) and prints a warning for
+ * every such literal; and it drops a leaf aliased `__proto__`.
  */
-const jitSafety = new WeakMap<DocumentNode, boolean>(); // yoga caches parsed documents, so this hits
-function jitSafe(document: DocumentNode, schema: GraphQLSchema): boolean {
+interface JitSafety {
+  /** Nothing but @defer/@stream keeps graphql-jit from running it. */
+  safe: boolean;
+  incremental: boolean;
+}
+const jitSafety = new WeakMap<DocumentNode, JitSafety>(); // yoga caches parsed documents, so this hits
+function jitSafetyOf(document: DocumentNode, schema: GraphQLSchema): JitSafety {
   const known = jitSafety.get(document);
   if (known !== undefined) return known;
-  let safe = true;
+  const out: JitSafety = { safe: true, incremental: false };
   const types = new TypeInfo(schema);
   const scalarLiteral = () => {
     const t = types.getInputType();
-    if (t && isScalarType(getNullableType(t))) safe = false;
+    if (t && isScalarType(getNullableType(t))) out.safe = false;
   };
   visit(document, visitWithTypeInfo(types, {
     Directive: (node) => {
-      if (node.name.value === 'defer' || node.name.value === 'stream') safe = false;
+      if (node.name.value === 'defer' || node.name.value === 'stream') out.incremental = true;
     },
     Field: (node) => {
-      if (node.alias?.value === '__proto__' || node.name.value === '__proto__') safe = false;
+      if (node.alias?.value === '__proto__' || node.name.value === '__proto__') out.safe = false;
     },
     ObjectValue: scalarLiteral,
     ListValue: scalarLiteral,
   }));
-  jitSafety.set(document, safe);
-  return safe;
+  jitSafety.set(document, out);
+  return out;
 }
 
 export interface Compiled {
@@ -51,6 +58,7 @@ export class CompiledQueries {
   private readonly bySource: LRUCache<string, Compiled>;
   /** By parsed document (yoga caches those), per operation name; null: run by graphql-js. */
   private readonly byDocument = new WeakMap<DocumentNode, Map<string | null, Compiled | null>>();
+  private readonly lanes = new WeakMap<DocumentNode, Map<string | null, StreamLanePlan | null>>();
 
   constructor(maxDocuments = 500) {
     this.bySource = new LRUCache({ max: maxDocuments });
@@ -64,7 +72,8 @@ export class CompiledQueries {
     if (perName.has(name)) return perName.get(name)!;
     let compiled: Compiled | null = null;
     const operation = getOperationAST(document, name);
-    if (operation?.operation === 'query' && jitSafe(document, schema)) {
+    const safety = jitSafetyOf(document, schema);
+    if (operation?.operation === 'query' && safety.safe && !safety.incremental) {
       const c = compileQuery(schema, document, name ?? undefined);
       if (isCompiledQuery(c)) compiled = { schema, document, operation, operationName: name, query: c.query.bind(c) };
     }
@@ -72,6 +81,19 @@ export class CompiledQueries {
     const source = document.loc?.source.body;
     if (compiled && source) this.bySource.set(keyOf(source, name), compiled);
     return compiled;
+  }
+
+  /** The stream lane's plan for a validated document, or null when the general executor must run it. */
+  streamLane(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): StreamLanePlan | null {
+    const name = operationName ?? null;
+    let perName = this.lanes.get(document);
+    if (!perName) this.lanes.set(document, (perName = new Map()));
+    if (perName.has(name)) return perName.get(name)!;
+    const safety = jitSafetyOf(document, schema);
+    const operation = getOperationAST(document, name);
+    const plan = safety.safe && safety.incremental && operation ? planStreamLane(schema, document, operation) : null;
+    perName.set(name, plan);
+    return plan;
   }
 
   /** The compiled operation for this document text, if yoga validated and compiled it before. */
@@ -84,7 +106,9 @@ export class CompiledQueries {
     return {
       onExecute: ({ args, setExecuteFn }) => {
         const compiled = this.prepare(args.schema, args.document, args.operationName);
-        if (compiled) setExecuteFn((a: ExecutionArgs) => compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {}) as never);
+        if (compiled) return setExecuteFn((a: ExecutionArgs) => compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {}) as never);
+        const lane = this.streamLane(args.schema, args.document, args.operationName);
+        if (lane) setExecuteFn((a: ExecutionArgs) => executeStreamLane(lane, a) as never);
       },
     };
   }

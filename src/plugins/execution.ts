@@ -1,7 +1,8 @@
 // Execution plugins: how documents are validated and executed, and errors shaped on the way out.
 import type { CompiledQueries } from './compiled.js';
-import { getOperationAST, getVariableValues, GraphQLError, type ASTVisitor, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, type ASTVisitor, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type ValidationContext } from 'graphql';
 import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { withErrorLocations } from './error-locations.js';
 
 /** Variables coerced by graphql-js (input defaults applied), or the errors a client gets for them (HTTP 400). */
 export function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode | null | undefined, given: Record<string, unknown> | null | undefined): { coerced: Record<string, unknown> } | { errors: GraphQLError[] } {
@@ -35,25 +36,6 @@ function knownOperationTypes(context: ValidationContext): ASTVisitor {
       const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
       if (!root) context.reportError(new GraphQLError(`This gateway has no ${node.operation}s; it only answers queries.`, { nodes: node }));
     },
-  };
-}
-
-/**
- * graphql-jit reports resolver errors with `locations` but without source positions, which yoga's error
- * serialisation needs to keep them: give each such error its source and positions back.
- */
-export function withErrorLocations<R extends ExecutionResult>(result: R, document: DocumentNode): R {
-  const source = document.loc?.source;
-  if (!source || !result.errors?.some((e) => e.locations?.length && !e.positions)) return result;
-  const lineStarts = [0];
-  for (let i = 0; i < source.body.length; i++) if (source.body[i] === '\n') lineStarts.push(i + 1);
-  return {
-    ...result,
-    errors: result.errors.map((e) =>
-      e.locations?.length && !e.positions
-        ? new GraphQLError(e.message, { source, positions: e.locations.map((l: { line: number; column: number }) => (lineStarts[l.line - 1] ?? 0) + l.column - 1), path: e.path, originalError: e.originalError, extensions: e.extensions })
-        : e,
-    ),
   };
 }
 

@@ -1,6 +1,7 @@
 // A users connection answered with `edges @stream`: edges are an async iterable fed by a page walk
 // (engine/stream.ts), paced to the response by a credit (stream-flow.ts), and pageInfo is known once the
-// walk ends (select it under @defer, as Relay's @stream_connection does).
+// walk ends (select it under @defer, as Relay's @stream_connection does). That shape is run by the stream lane
+// (plugins/stream-lane.ts), which takes the walk over instead (stream-feed.ts); the rest runs as here.
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import type { Account } from '../providers/engine/engine.js';
@@ -83,6 +84,8 @@ export function streamUsers(ctx: GatewayContext, info: GraphQLResolveInfo, accou
     throw new GatewayError('BAD_USER_INPUT', `With edges @stream and first above 100, select pageInfo inside a deferred fragment (... @defer { pageInfo { hasNextPage endCursor } }), as Relay's @stream_connection does: it is known only once the stream ends, and the first payload would otherwise wait for all ${args.first} users.`);
   const calls: UpstreamCall[] = [];
   const pages = walkPages((a, signal) => ctx.engine.scope(signal).list(account, def, a, calls), args, { pageSize, signal: ctx.scope.signal });
+  // The stream lane (plugins/stream-lane.ts) delivers the edges itself, page by page, as the response drains.
+  if (ctx.lane?.owns(info)) return ctx.lane.adopt(pages, calls, initialCount);
   ctx.flow ??= new StreamFlow();
   // Room for the first payload (initialCount, or every edge when pageInfo is not deferred) plus two pages.
   const credit = ctx.flow.open(initialCount + 2 * pageSize + (args.first <= 100 ? args.first : 0));

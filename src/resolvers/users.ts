@@ -73,6 +73,9 @@ builder.queryField('users', (t) =>
       remoteQuery: t.arg({ type: 'JSON', description: 'Raw query parameters passed to the upstream; they never override auth, paging or the adapter\'s own parameters.' }),
     },
     resolve: async (_root, args, ctx, info) => {
+      // The stream lane's later runs (a page of edges, the deferred fragment) answer with what it holds.
+      const fed = ctx.lane?.answerFor(info);
+      if (fed) return fed as never;
       const { account, def } = await loadAccount(ctx, String(args.integratedAccountId));
       if (!def.lists[args.category])
         throw new GatewayError('CATEGORY_MISMATCH', `Integrated account "${account.id}" (${def.displayName}) is in ${def.categories.length > 1 ? 'categories' : 'category'} ${def.categories.join(', ')}, not ${args.category}. Ask with category: ${def.category}.`, { provider: def.slug });

@@ -5,6 +5,7 @@
 // idle while the consumer writes), so a slow consumer holds at most that many pages plus the one it writes,
 // and `return()` (the consumer gone) aborts the page in flight. Pages it reads whole stay out of the
 // engine's resume cache, so a long walk does not fill it.
+import { setImmediate as immediate } from 'node:timers/promises';
 import type { ListArgs, ListResult } from './list.js';
 
 export interface WalkOptions {
@@ -71,6 +72,9 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
         throw e;
       }
       if (page.last) done = true;
+      // The page read ahead is sent on a later tick (the engine batches calls): let it leave before the consumer
+      // spends the thread on this page, or the upstream idles while the consumer writes.
+      else if (!paused) await immediate();
       return { done: false, value: page };
     },
     async return() {
