@@ -2,7 +2,7 @@
 // TypeScript loader) starts the gateway and answers. The embedded database opens only when needed, so a
 // gateway serving the config file's accounts never creates it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -69,5 +69,14 @@ describe('the built gateway', () => {
     // An error still answers as a GraphQL error with a code (one graphql copy in the bundle: no instanceof mix-up).
     const bad = await (await fetch(await url(), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ query: '{ users(category: USER_DIRECTORY, integratedAccountId: "nope", first: 3) { edges { cursor } } }' }) })).json();
     expect(bad.errors[0].extensions.code).toBe('INTEGRATED_ACCOUNT_NOT_FOUND');
+  });
+
+  it('is ASCII, so V8 holds each chunk\'s source at one byte a character, and keeps the escaped text', () => {
+    const chunks = readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const f of chunks) expect(readFileSync(join(ROOT, 'dist', f), 'latin1'), f).not.toMatch(/[^\x00-\x7f]/);
+    // What esbuild left unescaped (undici's comment "request’s") is escaped, not dropped.
+    const all = chunks.map((f) => readFileSync(join(ROOT, 'dist', f), 'latin1')).join('');
+    expect(all).toContain('request\\u2019s');
   });
 });
