@@ -10,7 +10,8 @@
 import { GraphQLError, Kind, locatedError, visit, type DirectiveNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type FieldNode, type GraphQLSchema, type InlineFragmentNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { GatewayContext } from '../context.js';
-import { StreamFeed, walkEnd, type WalkEnd } from '../resolvers/stream-feed.js';
+import type { WalkPage } from '../providers/engine/stream.js';
+import { StreamFeed, walkEnd, type AdoptedWalk, type WalkEnd } from '../resolvers/stream-feed.js';
 import { withErrorLocations } from './error-locations.js';
 
 type Run = (root: unknown, context: unknown, variables: Record<string, unknown>) => ExecutionResult | Promise<ExecutionResult>;
@@ -104,11 +105,12 @@ export async function executeStreamLane(plan: StreamLanePlan, args: ExecutionArg
   const feed = new StreamFeed(plan.key);
   ctx.lane = feed;
   const initial = await run(plan.initial);
-  const walk = feed.walk;
-  if (!walk || (initial.data as Record<string, unknown> | null | undefined)?.[plan.key] == null) {
-    await walk?.pages.return?.();
+  const adopted = feed.walk;
+  if (!adopted || (initial.data as Record<string, unknown> | null | undefined)?.[plan.key] == null) {
+    await adopted?.pages.return?.();
     return initial; // the streamed field failed or was left out: nothing follows
   }
+  const walk: AdoptedWalk = adopted;
   const { key, streamLabel: label } = plan;
   const at = (i: number) => [key, 'edges', i];
 
@@ -130,19 +132,19 @@ export async function executeStreamLane(plan: StreamLanePlan, args: ExecutionArg
   async function* deliver(): AsyncGenerator<Payload> {
     let index = ((initial.data as Record<string, { edges?: unknown[] }>)[key]?.edges ?? []).length;
     let failure: { error: unknown } | undefined;
-    let end: WalkEnd | undefined = walk!.end;
+    let end: WalkEnd | undefined = walk.end;
     try {
       yield { ...initial, hasNext: true };
-      let batch = walk!.rest;
+      let batch = walk.rest;
       for (;;) {
         if (batch.length) {
           yield { incremental: await itemsOf(batch, index), hasNext: true };
           index += batch.length;
         }
         if (end) break;
-        let step: IteratorResult<import('../providers/engine/stream.js').WalkPage>;
+        let step: IteratorResult<WalkPage>;
         try {
-          step = await walk!.pages.next();
+          step = await walk.pages.next();
         } catch (error) {
           failure = { error };
           const e = locatedError(error, [plan.edges], at(index));
@@ -153,16 +155,16 @@ export async function executeStreamLane(plan: StreamLanePlan, args: ExecutionArg
           end = { hasNextPage: false, endCursor: null };
           break;
         }
-        walk!.startCursor ??= step.value.edges[0]?.cursor ?? null;
+        walk.startCursor ??= step.value.edges[0]?.cursor ?? null;
         batch = step.value.edges;
         if (step.value.last) end = walkEnd(step.value);
       }
       if (plan.deferred) {
-        const startCursor = walk!.startCursor ?? null;
+        const startCursor = walk.startCursor ?? null;
         const settled = end;
         feed.answer = {
           edges: [],
-          debug: walk!.calls,
+          debug: walk.calls,
           // A getter: only a selected pageInfo reads the failure (an unread rejection would go unhandled).
           get pageInfo() {
             return failure ? Promise.reject(failure.error) : { ...settled!, startCursor, hasPreviousPage: false };
@@ -174,7 +176,7 @@ export async function executeStreamLane(plan: StreamLanePlan, args: ExecutionArg
       } else if (!failure) yield { hasNext: false };
     } finally {
       feed.answer = undefined;
-      await walk!.pages.return?.();
+      await walk.pages.return?.();
     }
   }
   return deliver();
