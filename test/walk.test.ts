@@ -1,8 +1,14 @@
 // The page walk behind @stream and /export (engine/stream.ts), against a run function that answers pages of
 // a numbered list: it reads ahead of its consumer by a bounded number of pages, in order, to exactly `first`.
-import { describe, expect, it } from 'vitest';
+// Then the engine's part, against the Okta sandbox: the next upstream page read while a page is mapped.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListArgs, ListResult } from '../src/providers/engine/list.js';
+import type { Account } from '../src/providers/engine/scope.js';
+import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { walkPages } from '../src/providers/engine/stream.js';
+import { okta } from '../src/providers/okta/adapter.js';
+import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+import { startGateway, type Harness } from './helpers.js';
 
 /** `total` users in pages; every call is recorded, and each answers when `release` lets it (or at once). */
 function pagedList(total: number, opts: { failAt?: number; hold?: boolean } = {}) {
@@ -78,5 +84,60 @@ describe('walkPages', () => {
     await expect(walk.next()).rejects.toThrow('page 3 failed');
     expect(await walk.next()).toEqual({ done: true, value: undefined });
     expect(l.asked).toHaveLength(3);
+  });
+});
+
+describe('an engine walk over the Okta sandbox (the path of @stream and /export)', () => {
+  let sandbox: Sandbox;
+  let h: Harness;
+  const account: Account = { id: 'okta', tenant: 'acme', provider: 'okta', context: {}, credentials: { apiToken: OKTA_SANDBOX_TOKEN } };
+  beforeAll(async () => {
+    sandbox = await startOktaSandbox({ users: oktaDataset(8000) });
+    account.context = { baseUrl: sandbox.url };
+    h = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
+  });
+  afterAll(async () => {
+    await h.close();
+    await sandbox.close();
+  });
+  const list = (args: Partial<ListArgs>) => h.gateway.engine.scope().list(account, okta, { category: 'USER_DIRECTORY', first: 200, filter: {}, keepPages: false, ...args });
+
+  it('reads the next upstream page ahead when asked, and the next page uses it instead of calling again', async () => {
+    sandbox.requests.length = 0;
+    const one = await list({ readAhead: true });
+    expect(one.ahead).toBeDefined();
+    await settle();
+    expect(sandbox.requests).toHaveLength(2); // page 1, and page 2 read ahead
+    const two = await list({ after: one.endCursor, readAhead: false, ahead: one.ahead });
+    expect(sandbox.requests).toHaveLength(2); // page 2 came from the read-ahead
+    const fresh = await list({ after: one.endCursor });
+    expect(sandbox.requests).toHaveLength(3);
+    expect(two.edges.map((e) => e.node.remoteId)).toEqual(fresh.edges.map((e) => e.node.remoteId));
+    expect(two.endCursor).toBe(fresh.endCursor);
+  });
+
+  it('does not read ahead unless asked, nor under a filter it applies itself', async () => {
+    sandbox.requests.length = 0;
+    expect((await list({})).ahead).toBeUndefined();
+    // Okta cannot search displayName: the gateway filters `name` while paging, so which page comes next depends on
+    // what this one matches.
+    const filtered = await list({ readAhead: true, first: 5, filter: { name: 'a' } });
+    expect(filtered.ahead).toBeUndefined();
+    await settle();
+    expect(sandbox.requests.length).toBe(1 + filtered.calls.length);
+  });
+
+  it('makes one upstream call per page over a whole walk', async () => {
+    sandbox.requests.length = 0;
+    const walk = walkPages((a, signal) => h.gateway.engine.scope(signal).list(account, okta, a), { category: 'USER_DIRECTORY', first: 100_000, filter: {} }, { pageSize: 200 });
+    let pages = 0;
+    let users = 0;
+    for await (const page of walk) {
+      pages++;
+      users += page.edges.length;
+    }
+    expect(users).toBe(oktaDataset(8000).filter((u) => u.status !== 'DEPROVISIONED').length);
+    expect(pages).toBeGreaterThan(30);
+    expect(sandbox.requests).toHaveLength(pages);
   });
 });

@@ -124,9 +124,17 @@ export class RequestScope implements Scope {
 
   /** The account's secrets as this request knows them: its credentials and what its auth headers derived (a minted token). */
   secrets(account: Account): readonly string[] {
-    const derived = this.derived.get(account.id);
-    const own = secretsOf(account.credentials);
-    return derived ? [...new Set([...own, ...derived])] : own;
+    return this.secretsReader(account)();
+  }
+
+  /** Reads the account's secrets as they stand when called, holding only what they come from, not the scope. */
+  secretsReader(account: Account): () => readonly string[] {
+    const minted = this.derived;
+    return () => {
+      const derived = minted.get(account.id);
+      const own = secretsOf(account.credentials);
+      return derived ? [...new Set([...own, ...derived])] : own;
+    };
   }
 
   /** One more upstream call for this request, or UPSTREAM_BUDGET_EXHAUSTED (counted across all its fields). */

@@ -1,6 +1,7 @@
 // One Relay page of users: plans the upstream query (filters, remoteQuery, the cursor's position), pages
 // through it splitting or joining upstream pages to honour `first`, maps and filters records, and hands
 // back edges whose cursors the codec encodes when read.
+import { setImmediate as immediate } from 'node:timers/promises';
 import { queryKey, type CursorCodec, type Position, type Walk } from './cursor.js';
 import { GatewayError, type GatewayWarning } from './errors.js';
 import { isSet, planFilters, servingOf, unknownFilterValue } from './filters.js';
@@ -9,7 +10,7 @@ import { valuesHint } from './lookups.js';
 import { mapper } from './joins.js';
 import { underBase } from './paginators.js';
 import { getPath, setPath } from './paths.js';
-import { contextOf, safePath, type Account, type PageSpec, type Scope } from './scope.js';
+import { contextOf, safePath, type Account, type Page, type PageSpec, type Scope } from './scope.js';
 import type { Category, FilterName, ListDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
 export interface ListArgs {
@@ -21,6 +22,19 @@ export interface ListArgs {
   remoteQuery?: Record<string, unknown> | null;
   /** False when the caller reads whole pages (a stream's walk): its pages are not kept to resume inside them. */
   keepPages?: boolean;
+  /**
+   * A walk that will ask for the page after this one: with no in-memory filter, the next upstream page is
+   * read as soon as its request is known (before this page's users are mapped), and handed back as `ahead`.
+   */
+  readAhead?: boolean;
+  /** The previous page's `ahead`: used when this page starts where it was read. */
+  ahead?: Ahead;
+}
+
+/** An upstream page read ahead, from the request a next link (or cursor) gave. */
+export interface Ahead {
+  readonly request: UpstreamRequest;
+  readonly page: Promise<Page>;
 }
 
 /** A connection edge; its cursor is encoded when first read (a query that selects none pays nothing). */
@@ -33,6 +47,8 @@ export interface ListResult {
   calls: UpstreamCall[];
   /** What the gateway refused while answering (a loop, a next link, records without an id): extensions.warnings. */
   warnings: GatewayWarning[];
+  /** With `readAhead`: the upstream page endCursor starts at, already being read. */
+  ahead?: Ahead;
 }
 
 /** Edges and endCursor encode their positions lazily, with the walk's codec. */
@@ -42,6 +58,16 @@ function edgeOf(codec: CursorCodec, walk: Walk, node: UserRecord, position: Posi
 }
 function resultOf(codec: CursorCodec, walk: Walk, edges: Edge[], hasNextPage: boolean, end: Position | null, calls: UpstreamCall[], warnings: GatewayWarning[] = []): ListResult {
   return { edges, hasNextPage, calls, warnings, get endCursor() { return end ? codec.encode(walk, end) : (edges.at(-1)?.cursor ?? null); } };
+}
+
+/**
+ * The walk a page's cursors are sealed for. The cursor codec keeps a walk as long as the request of a page it
+ * encoded lives, so the walk holds as little as it can: not `list`'s closure (its edges, the page read ahead),
+ * not the scope (every page it loaded), only what the account's secrets are read from.
+ */
+function walkOf(scope: Scope, account: Account, queryKey: string, paginator: Walk['paginator'], base: UpstreamRequest, pageSize: number): Walk {
+  const secrets = scope.secretsReader(account);
+  return { accountId: account.id, queryKey, paginator, base, pageSize, get secrets() { return secrets(); } };
 }
 
 /** Past maxScan with no match yet, scanning goes on up to this many times maxScan records, or this long. */
@@ -91,7 +117,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   // Full pages whatever `first` is (split below to serve it): a small first page must not make one upstream
   // call per user for the whole walk, as the size sticks in next links (Okta's `limit`).
   const pageSize = Math.max(1, Math.min(pag.maxPageSize, scope.engine.options.upstreamPageSize ?? pag.maxPageSize));
-  const walk: Walk = { accountId: account.id, queryKey: qk, paginator: pag, base, pageSize, get secrets() { return scope.secrets(account); } };
+  const walk = walkOf(scope, account, qk, pag, base, pageSize);
   let pos: Position;
   if (args.after) {
     const resumed = codec.decode(args.after, walk);
@@ -110,16 +136,22 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
     });
   // The joined pages (usage, memberships) and the first page of users are read at once, not one after the
   // other; a failing join is still the error reported, as when it was read first.
-  const [joined, firstPage] = await Promise.allSettled([mapper(scope, account, def, category, vars, calls), args.first === 0 ? null : load(pos)]);
+  // Pages are compared by paginator state: a resumed request may order its query differently.
+  const first = pag.first(base, walk.pageSize);
+  const stateKey = (req: UpstreamRequest) => JSON.stringify(pag.state(req, first));
+  const given = args.ahead && pos.offset === 0 && stateKey(args.ahead.request) === stateKey(pos.request) ? args.ahead.page : null;
+  const [joined, firstPage] = await Promise.allSettled([mapper(scope, account, def, category, vars, calls), args.first === 0 ? null : (given ?? load(pos))]);
   if (joined.status === 'rejected') throw joined.reason;
   if (firstPage.status === 'rejected') throw firstPage.reason;
   const map = joined.value;
   let prefetched = firstPage.value;
   const edges: Edge[] = [];
-  const first = pag.first(base, walk.pageSize);
-  // Pages are compared by paginator state: a resumed request may order its query differently.
-  const stateKey = (req: UpstreamRequest) => JSON.stringify(pag.state(req, first));
   const seen = new Set([stateKey(pos.request)]);
+  // Read ahead only where every record with an id is an edge: then this list, or the next, reads that page.
+  const readAhead = !!args.readAhead && !plan.predicates.length;
+  let upcoming: Ahead | null = null;
+  /** Where the last edge's cursor points. */
+  let lastAfter: Position | null = null;
   let scanned = 0;
   let pages = 0;
   const started = performance.now();
@@ -129,13 +161,19 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
   let skipped = 0;
   const done = () => {
     if (skipped) warnings.push(skippedRecords(def, skipped));
-    return resultOf(codec, walk, edges, hasNextPage, endPosition, calls, warnings);
+    const result = resultOf(codec, walk, edges, hasNextPage, endPosition, calls, warnings);
+    // Handed on only when endCursor starts at the page read ahead (not inside this one, where records were left).
+    const end = endPosition ?? lastAfter;
+    if (upcoming && hasNextPage && end?.offset === 0 && stateKey(end.request) === stateKey(upcoming.request)) result.ahead = upcoming;
+    upcoming = null;
+    return result;
   };
   if (args.first === 0) return resultOf(codec, walk, edges, true, null, calls);
 
   for (;;) {
-    const page = prefetched ?? (await load(pos));
+    const page: Page = prefetched ?? (await (upcoming && stateKey(upcoming.request) === stateKey(pos.request) ? upcoming.page : load(pos)));
     prefetched = null;
+    upcoming = null;
     calls.push(page.call);
     const { records } = page;
     let next = page.next;
@@ -149,6 +187,14 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
       warnings.push(looping(def));
       next = null;
     }
+    if (readAhead && next) {
+      const request = next;
+      const ahead = load({ request, offset: 0 });
+      ahead.catch(() => {}); // read by this list or the next; a walk that stops first must not leave it unhandled
+      upcoming = { request, page: ahead };
+      // The call leaves on a later tick (pages are batched): let it go before mapping holds the thread.
+      await immediate();
+    }
     let i = pos.offset;
     for (; i < records.length && edges.length < args.first; i++) {
       scanned++;
@@ -159,6 +205,7 @@ export async function list(scope: Scope, account: Account, def: ProviderDefiniti
       } else if (plan.predicates.every((p) => p(user))) {
         const after: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };
         edges.push(edgeOf(codec, walk, user, after));
+        lastAfter = after;
       }
       if (plan.predicates.length && scanned >= scope.engine.options.maxScan && edges.length < args.first) {
         const rest: Position = i + 1 === records.length && next ? { request: next, offset: 0 } : { request: pos.request, offset: i + 1 };

@@ -91,6 +91,8 @@ export interface Scope {
   loadPage(account: Account, def: ProviderDefinition, spec: PageSpec, request: UpstreamRequest, headers: Record<string, string>, resume?: boolean, keep?: boolean): Promise<Page>;
   /** The account's secrets known to this request (credentials, minted tokens): never put into a cursor. */
   secrets(account: Account): readonly string[];
+  /** The same, read when called, without holding the scope. */
+  secretsReader(account: Account): () => readonly string[];
 }
 
 /** The account's context with the provider's defaults for keys it leaves out. */

@@ -2,11 +2,12 @@
 // page's worth of users at a time, continuing from each page's endCursor, so every guarantee of `list`
 // (filters, scan budget, cursors, loop detection) holds for the whole walk. It reads ahead of its consumer
 // by at most `ahead` pages (each page asks for the next as soon as it arrives, so the upstream is not left
-// idle while the consumer writes), so a slow consumer holds at most that many pages plus the one it writes,
-// and `return()` (the consumer gone) aborts the page in flight. Pages it reads whole stay out of the
-// engine's resume cache, so a long walk does not fill it.
+// idle while the consumer writes), and has the engine read the next upstream page while it maps the current
+// one (`readAhead`), so a slow consumer holds at most those pages plus the one it writes, and `return()` (the
+// consumer gone) aborts the page in flight. Pages it reads whole stay out of the engine's resume cache, so a
+// long walk does not fill it.
 import { setImmediate as immediate } from 'node:timers/promises';
-import type { ListArgs, ListResult } from './list.js';
+import type { Ahead, ListArgs, ListResult } from './list.js';
 
 export interface WalkOptions {
   /** Users per page asked of the engine: the upstream's largest page, so one call is one upstream page. */
@@ -32,20 +33,23 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
   let left = args.first;
   /** Pages read or in flight that the consumer has not taken, oldest first. */
   const queue: Promise<WalkPage>[] = [];
-  /** Where reading stopped because the queue was full; undefined while reading or at the end. */
-  let paused: { after: string | null } | undefined = { after: args.after ?? null };
+  /** Where reading stopped because the queue was full (and the upstream page read ahead from there); undefined while reading or at the end. */
+  let paused: { after: string | null; ahead?: Ahead } | undefined = { after: args.after ?? null };
   let done = false;
-  const read = (after: string | null) => {
+  const read = (from: { after: string | null; ahead?: Ahead }) => {
     paused = undefined;
     const first = Math.min(opts.pageSize, left);
-    // Whole pages are read once and let go; only a last page cut short may be resumed inside.
-    const p = run({ ...args, first, after, keepPages: first < opts.pageSize && args.keepPages !== false }, signal).then((page) => {
+    // Whole pages are read once and let go; only a last page cut short may be resumed inside (so it is read
+    // as itself, not ahead). Before a whole page the engine reads it while it maps this one.
+    const readAhead = left - first >= opts.pageSize;
+    const p = run({ ...args, first, after: from.after, keepPages: first < opts.pageSize && args.keepPages !== false, readAhead, ahead: from.ahead }, signal).then((page) => {
       left -= page.edges.length;
       const last = !page.hasNextPage || left <= 0 || page.edges.length === 0;
       if (!last && !done) {
-        paused = { after: page.endCursor };
-        if (queue.length < ahead) read(paused.after);
+        paused = { after: page.endCursor, ahead: page.ahead };
+        if (queue.length < ahead) read(paused);
       }
+      delete page.ahead; // the walk's to hand on, not the consumer's to hold
       return Object.assign(page, { last });
     });
     p.catch(() => {}); // awaited by next(); a page read ahead that the consumer never takes must not be unhandled
@@ -60,10 +64,10 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
           done = true;
           return { done: true, value: undefined };
         }
-        read(paused.after);
+        read(paused);
       }
       const p = queue.shift()!;
-      if (paused && queue.length < ahead) read(paused.after); // a slot freed: read on
+      if (paused && queue.length < ahead) read(paused); // a slot freed: read on
       let page: WalkPage;
       try {
         page = await p;
