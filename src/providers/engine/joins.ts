@@ -4,7 +4,7 @@ import { stableStringify } from './cursor.js';
 import { GatewayError } from './errors.js';
 import type { UpstreamCall } from './http.js';
 import type { Account, JoinIndex, Page, Scope } from './scope.js';
-import { MAPPED_USER, USER_STATUSES, USER_TYPES } from './user.js';
+import { asMappedUser, USER_STATUSES, USER_TYPES } from './user.js';
 import type { Category, Joined, JoinDefinition, ProviderDefinition, RequestVars, UpstreamRequest, UserFilter, UserRecord } from './types.js';
 
 const STATUSES = new Set<unknown>(USER_STATUSES);
@@ -125,7 +125,7 @@ export async function mapper(scope: Scope, account: Account, def: ProviderDefini
     user.category = category;
     user.provider = def.slug;
     user.remoteData = raw;
-    Object.setPrototypeOf(user, MAPPED_USER);
+    asMappedUser(user);
     if (page && !memo) scope.engine.mapped.set(page, (memo = { def, accountId: account.id, category, joins, users: [] }));
     if (memo) memo.users[i] = user;
     return user;

@@ -76,10 +76,21 @@ export function userGlobalId(u: UserRecord): string {
   const id = Buffer.from(`${USER_TYPE_NAME[u.category]}:${u.accountId}:${u.remoteId}`).toString('base64url');
   // Mapped records are shared by the requests that read the same upstream page: each id is encoded once, and
   // kept on the record itself (hidden from spreads and JSON) rather than in a WeakMap the GC must trace.
-  Object.defineProperty(u, GLOBAL_ID, { value: id });
+  if (Object.prototype.hasOwnProperty.call(u, GLOBAL_ID)) (u as { [GLOBAL_ID]?: string })[GLOBAL_ID] = id;
+  else Object.defineProperty(u, GLOBAL_ID, { value: id });
   return id;
 }
 const GLOBAL_ID = Symbol('globalId');
+
+/**
+ * Makes a mapped record a user: the hidden slot for its global id, then MAPPED_USER as its prototype. In this
+ * order: V8 gives an object that gains a property after its prototype changed a map of its own, so every user
+ * would have its own hidden class (megamorphic reads in every compiled query, a descriptor array per user).
+ */
+export function asMappedUser(u: object): void {
+  Object.defineProperty(u, GLOBAL_ID, { value: undefined, writable: true });
+  Object.setPrototypeOf(u, MAPPED_USER);
+}
 
 const LIST_FIELDS = ['emails', 'roles', 'teamIds', 'organizations', 'workspaces', 'groups', 'licenses', 'phones', 'urls', 'languages'] as const satisfies readonly (keyof UnifiedUser)[];
 const NONE: readonly never[] = Object.freeze([]);
@@ -90,7 +101,7 @@ const NONE: readonly never[] = Object.freeze([]);
  * of these fields as a plain property, which graphql-jit inlines (a resolver costs a call and an info
  * object per field of every user on every page). Writable: a later assignment makes an own property.
  */
-export const MAPPED_USER: object = Object.create(Object.prototype, {
+const MAPPED_USER: object = Object.create(Object.prototype, {
   ...Object.fromEntries(LIST_FIELDS.map((k) => [k, { value: NONE, writable: true }])),
   id: { get(this: UserRecord) { return userGlobalId(this); } },
 });
