@@ -3,6 +3,7 @@
 // registry definition (filters, category, required filters, list path) and the ProviderSandbox (dataset,
 // demo account, demo filters); expectations come from the sandbox's dataset, never from the gateway.
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servingOf } from '../src/providers/engine/filters.js';
@@ -13,6 +14,8 @@ import { loadCustomProvider } from '../src/providers/custom.js';
 import { providerBySlug } from '../src/providers/registry.js';
 import { mapRecords } from '../src/providers/engine/spec/index.js';
 import { usableId } from '../src/providers/engine/joins.js';
+import type { Account } from '../src/providers/engine/scope.js';
+import { userGlobalId } from '../src/providers/engine/user.js';
 import { getNamedType, getNullableType, isLeafType, isListType, isNonNullType, type GraphQLObjectType } from 'graphql';
 import { schema } from '../src/schema/index.js';
 import { USER_TYPE_NAME } from '../src/schema/users.js';
@@ -220,6 +223,21 @@ export function describeProviderConformance(opts: ConformanceOptions): void {
       const res = await h.query(doc(`remoteId ${selection.join(' ')}`), { account, filters: required, first: 100 });
       expect(res.body.errors).toBeUndefined();
       for (const { node } of res.body.data.users.edges) for (const f of lists) expect(Array.isArray(node[f.name]), `${f.name} of ${node.remoteId}`).toBe(true);
+    });
+
+    it("maps a page's users to few hidden classes, their global ids read included (compiled queries read them polymorphically, not megamorphically)", async () => {
+      v8.setFlagsFromString('--allow-natives-syntax');
+      const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+      const acct = { id: account, tenant: 'acme', provider: slug, ...opts.sandbox.demoAccount(sandbox.url) } as Account;
+      const { edges } = await h.gateway.engine.scope().list(acct, def, { category, first: 100, filter: required });
+      const users = edges.map((e) => e.node);
+      expect(users.length).toBeGreaterThan(1);
+      users.forEach((u) => userGlobalId(u));
+      const classes: object[] = [];
+      for (const u of users) if (!classes.some((c) => sameMap(c, u))) classes.push(u);
+      // V8's inline caches stay polymorphic up to four shapes; one class per user was a bug in the engine.
+      expect(classes.length).toBeLessThanOrEqual(4);
+      expect(Object.getOwnPropertySymbols({ ...users[0] })).toEqual([]); // the id's hidden slot stays out of spreads
     });
 
     it('serves each user with its mapped fields and the untouched raw record in remoteData', async () => {
