@@ -22,7 +22,7 @@ describe('which documents the stream lane takes', () => {
     ['the shape of Relay @stream_connection', `{ ${U} { edges @stream(initialCount: 10) { cursor ${NODE} } ... @defer { pageInfo { hasNextPage endCursor } } } }`],
     ['an alias, labels and a variable initialCount', `query($n: Int) { a: ${U} { e: edges @stream(initialCount: $n, label: "s") { cursor } ... @defer(label: "d") { pageInfo { hasNextPage } } } }`],
     ['no @defer, and other fields beside the edges', `{ ${U} { debug { url } edges @stream { ${NODE} } } }`],
-    ['other root fields, and named fragments under the edges', `{ providers { slug } ${U} { edges @stream { ...E } } } fragment E on UserEdge { cursor ${NODE} }`],
+    ['other root fields, and named fragments under the edges', `{ providers { slug } other: ${U} { edges { cursor } } ${U} { edges @stream { ...E } } } fragment E on UserEdge { cursor ${NODE} }`],
   ])('takes %s', (_what, doc) => {
     expect(plan(doc)).not.toBeNull();
   });
@@ -37,6 +37,8 @@ describe('which documents the stream lane takes', () => {
     ['a fragment beside the edges', `{ ${U} { edges @stream { cursor } ...P } } fragment P on UserConnection { pageInfo { hasNextPage } }`],
     ['edges again under the @defer', `{ ${U} { edges @stream { cursor } ... @defer { edges { cursor } } } }`],
     ['a @stream not on users.edges', `{ ${U} { edges { node { ... on DirectoryUser { emails @stream { email } } } } } }`],
+    ['the streamed field again under its key', `{ ${U} { edges @stream { cursor } } ${U} { pageInfo { hasNextPage } } }`],
+    ['a root fragment', `{ ${U} { edges @stream { cursor } } ... on Query { providers { slug } } }`],
   ])('leaves %s to the general executor', (_what, doc) => {
     expect(plan(doc)).toBeNull();
   });

@@ -58,6 +58,9 @@ export function planStreamLane(schema: GraphQLSchema, document: DocumentNode, op
   if (streams !== 1 || defers > 1) return null;
   const users = operation.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'users' && !!s.selectionSet?.selections.some((c) => !!directive(c, 'stream')));
   if (!users || users.directives?.length) return null;
+  // Another root selection under the same key (or a fragment that may hold one) is merged into this field by
+  // the executor, pageInfo and all: the general executor's.
+  if (operation.selectionSet.selections.some((s) => s !== users && (s.kind !== Kind.FIELD || keyOf(s) === keyOf(users)))) return null;
   let edges: FieldNode | undefined;
   let deferred: InlineFragmentNode | undefined;
   const plain: FieldNode[] = [];
