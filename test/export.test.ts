@@ -6,30 +6,22 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_TENANT_TOKEN, TENANT_TOKEN, startGateway, type Harness } from './helpers.js';
-import { listen } from './incremental.js';
+import { OTHER_TENANT_TOKEN, TENANT_TOKEN, type Harness } from './helpers.js';
+import { oktaOverHttp, type OktaOverHttp } from './incremental.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
-import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+import { oktaDataset, OKTA_SANDBOX_TOKEN } from '../src/providers/okta/sandbox.js';
 
 const COUNT = 1100;
 const listed = oktaDataset(COUNT).filter((u) => u.status !== 'DEPROVISIONED');
 
 let sandbox: Sandbox;
 let h: Harness;
-let server: { url: string; close: () => Promise<void> };
+let server: OktaOverHttp;
 beforeAll(async () => {
-  sandbox = await startOktaSandbox({ users: oktaDataset(COUNT) });
-  h = startGateway([
-    { id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } },
-    { id: 'okta-globex', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN }, tenant: 'globex' },
-  ]);
-  server = await listen(h.gateway);
+  server = await oktaOverHttp(COUNT, (url) => [{ id: 'okta-globex', provider: 'okta', context: { baseUrl: url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN }, tenant: 'globex' }]);
+  ({ sandbox, h } = server);
 });
-afterAll(async () => {
-  await server.close();
-  await h.close();
-  await sandbox.close();
-});
+afterAll(() => server.close());
 
 function exportUsers(params: Record<string, string>, token: string | null = TENANT_TOKEN) {
   return fetch(`${server.url}/export/users?${new URLSearchParams(params)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -115,10 +107,8 @@ describe('GET /export/users', () => {
 
   it('pages upstream only as fast as a paused reader takes the response', async () => {
     // 92 upstream pages of 200 users (about 25 MB of NDJSON); the reader takes its first chunk, then stops.
-    const big = await startOktaSandbox({ users: oktaDataset(20_000) });
-    const g = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: big.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
-    const http = await listen(g.gateway);
-    const url = `${http.url}/export/users?integratedAccountId=okta&category=USER_DIRECTORY`;
+    const big = await oktaOverHttp(20_000);
+    const url = `${big.url}/export/users?integratedAccountId=okta&category=USER_DIRECTORY`;
     const res = await new Promise<import('node:http').IncomingMessage>((r) => get(url, { headers: { authorization: `Bearer ${TENANT_TOKEN}` } }, r));
     try {
       expect(res.statusCode).toBe(200);
@@ -126,17 +116,15 @@ describe('GET /export/users', () => {
       res.on('data', (c: Buffer) => (lines += c.toString('latin1').split('\n').length - 1));
       await new Promise((r) => res.once('data', r));
       res.pause();
-      const settled = await steady(() => big.requests.length);
+      const settled = await steady(() => big.sandbox.requests.length);
       // What the socket buffers hold (a few MB) plus the page read ahead: far from the 92 pages.
       expect(settled).toBeLessThan(40);
       res.resume(); // reading again, the export goes on to the end
       await new Promise((r) => res.once('end', r));
-      expect(big.requests.length).toBeGreaterThan(90); // 92 pages of the 18 334 users not deprovisioned
+      expect(big.sandbox.requests.length).toBeGreaterThan(90); // 92 pages of the 18 334 users not deprovisioned
       expect(lines).toBe(oktaDataset(20_000).filter((u) => u.status !== 'DEPROVISIONED').length);
     } finally {
       res.destroy();
-      await http.close();
-      await g.close();
       await big.close();
     }
   });
@@ -159,11 +147,9 @@ describe('a long export', () => {
   it('holds a few pages, not what it has already sent (the heap after a full collection stays flat)', async () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const big = await startOktaSandbox({ users: oktaDataset(40_000) });
-    const g = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: big.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
-    const http = await listen(g.gateway);
+    const big = await oktaOverHttp(40_000);
     try {
-      const res = await new Promise<import('node:http').IncomingMessage>((r) => get(`${http.url}/export/users?integratedAccountId=okta&category=USER_DIRECTORY`, { headers: { authorization: `Bearer ${TENANT_TOKEN}` } }, r));
+      const res = await new Promise<import('node:http').IncomingMessage>((r) => get(`${big.url}/export/users?integratedAccountId=okta&category=USER_DIRECTORY`, { headers: { authorization: `Bearer ${TENANT_TOKEN}` } }, r));
       let lines = 0;
       const heap: number[] = [];
       for await (const chunk of res as AsyncIterable<Buffer>) {
@@ -179,8 +165,6 @@ describe('a long export', () => {
       // 27 000 users sent in between, about 2 KB each in memory once mapped: kept, they would be 50 MB.
       expect(heap[1]! - heap[0]!).toBeLessThan(15e6);
     } finally {
-      await http.close();
-      await g.close();
       await big.close();
     }
   });

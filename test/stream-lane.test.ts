@@ -5,10 +5,10 @@ import { parse, getOperationAST } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planStreamLane } from '../src/plugins/stream-lane.js';
 import { schema } from '../src/schema/index.js';
-import { TENANT_TOKEN, startGateway, type Harness } from './helpers.js';
-import { listen, merge, ssePayloads } from './incremental.js';
+import { TENANT_TOKEN, type Harness } from './helpers.js';
+import { merge, oktaOverHttp, ssePayloads, type OktaOverHttp } from './incremental.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
-import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+import { oktaDataset } from '../src/providers/okta/sandbox.js';
 
 const plan = (doc: string) => {
   const d = parse(doc);
@@ -48,17 +48,12 @@ const COUNT = 1300;
 const listed = oktaDataset(COUNT).filter((u) => u.status !== 'DEPROVISIONED');
 let sandbox: Sandbox;
 let h: Harness;
-let server: { url: string; close: () => Promise<void> };
+let server: OktaOverHttp;
 beforeAll(async () => {
-  sandbox = await startOktaSandbox({ users: oktaDataset(COUNT) });
-  h = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
-  server = await listen(h.gateway);
+  server = await oktaOverHttp(COUNT);
+  ({ sandbox, h } = server);
 });
-afterAll(async () => {
-  await server.close();
-  await h.close();
-  await sandbox.close();
-});
+afterAll(() => server.close());
 
 async function stream(query: string, variables: Record<string, unknown> = {}) {
   const res = await fetch(`${server.url}/graphql`, {
@@ -110,15 +105,13 @@ describe('what the stream lane answers', () => {
   });
 
   it.each([['the stream lane', 0], ['the general executor', 1]] as const)('reads upstream only as fast as a paused reader takes the response, through %s', async (_path, which) => {
-    const big = await startOktaSandbox({ users: oktaDataset(20_000) });
-    const g = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: big.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
-    const http = await listen(g.gateway);
+    const big = await oktaOverHttp(20_000);
     const { request } = await import('node:http');
     try {
       // About 25 MB of payloads (each edge with its raw record): more than socket buffers hold.
       const body = JSON.stringify({ query: both('cursor node { ... on DirectoryUser { remoteId remoteData } }')[which], variables: { first: 100_000, n: 0 } });
       const res = await new Promise<import('node:http').IncomingMessage>((resolve) => {
-        const req = request(`${http.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${TENANT_TOKEN}`, 'content-length': Buffer.byteLength(body) } }, resolve);
+        const req = request(`${big.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${TENANT_TOKEN}`, 'content-length': Buffer.byteLength(body) } }, resolve);
         req.end(body);
       });
       let bytes = 0;
@@ -128,18 +121,16 @@ describe('what the stream lane answers', () => {
       let last = -1;
       for (let same = 0, i = 0; same < 10 && i < 200; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        same = big.requests.length === last ? same + 1 : 0;
-        last = big.requests.length;
+        same = big.sandbox.requests.length === last ? same + 1 : 0;
+        last = big.sandbox.requests.length;
       }
       // What the socket buffers hold plus the pages read ahead: far from the 92 pages.
       expect(last).toBeLessThan(40);
       res.resume();
       await new Promise((r) => res.once('end', r));
-      expect(big.requests.length).toBeGreaterThan(90);
+      expect(big.sandbox.requests.length).toBeGreaterThan(90);
       expect(bytes).toBeGreaterThan(0);
     } finally {
-      await http.close();
-      await g.close();
       await big.close();
     }
   });

@@ -2,10 +2,10 @@
 // end, `first` above 100 only when streaming, errors mid-stream with their code, and a client that leaves
 // stops the upstream paging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TENANT_TOKEN, startGateway, type Harness } from './helpers.js';
-import { listen, merge, ssePayloads } from './incremental.js';
+import { TENANT_TOKEN, type Harness } from './helpers.js';
+import { merge, oktaOverHttp, ssePayloads, type OktaOverHttp } from './incremental.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
-import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
+import { oktaDataset } from '../src/providers/okta/sandbox.js';
 
 const COUNT = 1300;
 const listed = oktaDataset(COUNT).filter((u) => u.status !== 'DEPROVISIONED');
@@ -24,17 +24,12 @@ const PATHS = [
 
 let sandbox: Sandbox;
 let h: Harness;
-let server: { url: string; close: () => Promise<void> };
+let server: OktaOverHttp;
 beforeAll(async () => {
-  sandbox = await startOktaSandbox({ users: oktaDataset(COUNT) });
-  h = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: sandbox.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
-  server = await listen(h.gateway);
+  server = await oktaOverHttp(COUNT);
+  ({ sandbox, h } = server);
 });
-afterAll(async () => {
-  await server.close();
-  await h.close();
-  await sandbox.close();
-});
+afterAll(() => server.close());
 
 function post(query: string, variables: Record<string, unknown>, signal?: AbortSignal) {
   return fetch(`${server.url}/graphql`, {
@@ -114,12 +109,10 @@ describe.each(PATHS)('edges @stream, through %s', (_path, document) => {
 
   it('stops paging upstream when the client disconnects mid-stream', async () => {
     // A long walk (100 pages of 200) that the client leaves after its first payload.
-    const big = await startOktaSandbox({ users: oktaDataset(20_000) });
-    const g = startGateway([{ id: 'okta', provider: 'okta', context: { baseUrl: big.url }, credentials: { apiToken: OKTA_SANDBOX_TOKEN } }]);
-    const http = await listen(g.gateway);
+    const big = await oktaOverHttp(20_000);
     try {
       const ctl = new AbortController();
-      const res = await fetch(`${http.url}/graphql`, {
+      const res = await fetch(`${big.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${TENANT_TOKEN}` },
         body: JSON.stringify({ query: STREAM, variables: { first: 100_000 } }),
@@ -127,18 +120,16 @@ describe.each(PATHS)('edges @stream, through %s', (_path, document) => {
       });
       const it = ssePayloads(res.body!);
       await it.next();
-      expect(g.gateway.admission.running('acme')).toBe(1); // a streamed response holds its slot until it ends
+      expect(big.h.gateway.admission.running('acme')).toBe(1); // a streamed response holds its slot until it ends
       ctl.abort();
       await it.return(undefined).catch(() => {});
-      await until(() => g.gateway.admission.running('acme') === 0);
+      await until(() => big.h.gateway.admission.running('acme') === 0);
       await new Promise((r) => setTimeout(r, 100)); // a request already on the wire may still land
-      const atAbort = big.requests.length;
+      const atAbort = big.sandbox.requests.length;
       await new Promise((r) => setTimeout(r, 300));
-      expect(big.requests.length).toBe(atAbort);
+      expect(big.sandbox.requests.length).toBe(atAbort);
       expect(atAbort).toBeLessThan(50); // paced to what the connection took, far from the 100 pages
     } finally {
-      await http.close();
-      await g.close();
       await big.close();
     }
   });
