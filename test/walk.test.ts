@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListArgs, ListResult } from '../src/providers/engine/list.js';
 import type { Account } from '../src/providers/engine/scope.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { runningWalks } from '../src/providers/engine/heap.js';
 import { walkPages } from '../src/providers/engine/stream.js';
 import { okta } from '../src/providers/okta/adapter.js';
 import { oktaDataset, OKTA_SANDBOX_TOKEN, startOktaSandbox } from '../src/providers/okta/sandbox.js';
@@ -84,6 +87,47 @@ describe('walkPages', () => {
     await expect(walk.next()).rejects.toThrow('page 3 failed');
     expect(await walk.next()).toEqual({ done: true, value: undefined });
     expect(l.asked).toHaveLength(3);
+  });
+});
+
+// While a walk runs the heap grows less between full collections (engine/heap.ts): each walk must stop counting
+// however it ends, or the whole process would keep paying for it.
+describe('a walk counts as running (the heap setting of long walks)', () => {
+  it('from its first read until its last page, its failure or its return; one never read does not count', async () => {
+    const before = runningWalks();
+    const unread = walkPages(pagedList(1000).run, args(450), { pageSize: 200 });
+    expect(runningWalks()).toBe(before);
+    const whole = walkPages(pagedList(1000).run, args(450), { pageSize: 200 });
+    await whole.next();
+    expect(runningWalks()).toBe(before + 1);
+    const failing = walkPages(pagedList(1000, { failAt: 2 }).run, args(450), { pageSize: 200 });
+    await failing.next();
+    const left = walkPages(pagedList(1000).run, args(450), { pageSize: 200 });
+    await left.next();
+    expect(runningWalks()).toBe(before + 3);
+    while (!(await whole.next()).done);
+    await expect(failing.next()).rejects.toThrow('page 2 failed');
+    await left.return!();
+    expect(runningWalks()).toBe(before);
+    await left.return!(); // ended once, however often
+    expect(runningWalks()).toBe(before);
+    void unread;
+  });
+
+  it('until it is collected, when its consumer drops it unfinished', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const before = runningWalks();
+    await (async () => {
+      const dropped = walkPages(pagedList(10_000).run, args(5000), { pageSize: 200 });
+      await dropped.next();
+    })();
+    expect(runningWalks()).toBe(before + 1);
+    for (let i = 0; i < 100 && runningWalks() > before; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(runningWalks()).toBe(before);
   });
 });
 

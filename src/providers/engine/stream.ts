@@ -7,6 +7,7 @@
 // consumer gone) aborts the page in flight. Pages it reads whole stay out of the engine's resume cache, so a
 // long walk does not fill it.
 import { setImmediate as immediate } from 'node:timers/promises';
+import { compactHeapDuringWalk } from './heap.js';
 import type { Ahead, ListArgs, ListResult } from './list.js';
 
 export interface WalkOptions {
@@ -36,6 +37,12 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
   /** Where reading stopped because the queue was full (and the upstream page read ahead from there); undefined while reading or at the end. */
   let paused: { after: string | null; ahead?: Ahead } | undefined = { after: args.after ?? null };
   let done = false;
+  /** Set once the consumer first reads: a walk never read holds nothing. */
+  let ended: (() => void) | undefined;
+  const end = () => {
+    done = true;
+    ended?.();
+  };
   const read = (from: { after: string | null; ahead?: Ahead }) => {
     paused = undefined;
     const first = Math.min(opts.pageSize, left);
@@ -59,9 +66,10 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
     [Symbol.asyncIterator]: () => iterator,
     async next() {
       if (done) return { done: true, value: undefined };
+      ended ??= compactHeapDuringWalk(iterator);
       if (!queue.length) {
         if (!paused || left <= 0) {
-          done = true;
+          end();
           return { done: true, value: undefined };
         }
         read(paused);
@@ -72,17 +80,17 @@ export function walkPages(run: (args: ListArgs, signal: AbortSignal) => Promise<
       try {
         page = await p;
       } catch (e) {
-        done = true;
+        end();
         throw e;
       }
-      if (page.last) done = true;
+      if (page.last) end();
       // The page read ahead is sent on a later tick (the engine batches calls): let it leave before the consumer
       // spends the thread on this page, or the upstream idles while the consumer writes.
       else if (!paused) await immediate();
       return { done: false, value: page };
     },
     async return() {
-      done = true;
+      end();
       paused = undefined;
       queue.length = 0;
       ctl.abort();
