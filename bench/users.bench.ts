@@ -7,6 +7,7 @@
 // over the window (/proc), the steadiest figure on a shared machine; read the ratios vs floor.
 //   DURATION=10 WARMUP=3 CONNECTIONS=16 ROUNDS=1 QUERIES=directory,ticketing,usage TOOL=auto|wrk|autocannon PIN=auto|0
 //   SINGLE_FLIGHT=1 (the peers share concurrent identical upstream calls, as the gateway's engine does)
+//   BENCH_GATEWAY_ARGS adds node flags to the gateway (e.g. "--cpu-prof --cpu-prof-dir=/some/dir")
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -200,7 +201,7 @@ async function main() {
   const configFile = join(work, 'gateway.json');
   writeFileSync(configFile, JSON.stringify(gatewayConfig(upstreams)));
   const port = await freePort();
-  procs.gateway = start('gateway', [process.execPath, 'dist/main.js'], 0, { GATEWAY_CONFIG: configFile, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROLLCALL_DATA_DIR: join(work, 'data') });
+  procs.gateway = start('gateway', [process.execPath, ...(env.BENCH_GATEWAY_ARGS ?? '').split(' ').filter(Boolean), 'dist/main.js'], 0, { GATEWAY_CONFIG: configFile, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ROLLCALL_DATA_DIR: join(work, 'data') });
   urls.gateway = `http://127.0.0.1:${port}/graphql`;
   const exited = new Promise((_, reject) => procs.gateway.once('exit', (c) => reject(new Error(`the gateway exited (${c}); see bench/results/${RUN_ID}.gateway.log`))));
   for (let i = 0; ; i++) {
