@@ -7,7 +7,7 @@
 // third of the throughput. An operator who sets the flag at start-up keeps their own value.
 import { setFlagsFromString } from 'node:v8';
 
-export const WALK_HEAP_GROWING_PERCENT = 25;
+const WALK_HEAP_GROWING_PERCENT = 25;
 
 const FLAG = /--heap[-_]growing[-_]percent/;
 const setByOperator = FLAG.test(process.execArgv.join(' ')) || FLAG.test(process.env.NODE_OPTIONS ?? '');
