@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_TOKEN, TENANT_TOKEN, type Harness } from './helpers.js';
 import { oktaOverHttp, type OktaOverHttp } from './incremental.js';
+import { runningWalks } from '../src/providers/engine/heap.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
 import { oktaDataset, OKTA_SANDBOX_TOKEN } from '../src/providers/okta/sandbox.js';
 
@@ -123,6 +124,27 @@ describe('GET /export/users', () => {
       await new Promise((r) => res.once('end', r));
       expect(big.sandbox.requests.length).toBeGreaterThan(90); // 92 pages of the 18 334 users not deprovisioned
       expect(lines).toBe(oktaDataset(20_000).filter((u) => u.status !== 'DEPROVISIONED').length);
+    } finally {
+      res.destroy();
+      await big.close();
+    }
+  });
+});
+
+describe('an export a client leaves', () => {
+  it('ends its walk when the client disconnects mid-export, without waiting for the GC', async () => {
+    const big = await oktaOverHttp(20_000);
+    const url = `${big.url}/export/users?integratedAccountId=okta&category=USER_DIRECTORY`;
+    const res = await new Promise<import('node:http').IncomingMessage>((r) => get(url, { headers: { authorization: `Bearer ${TENANT_TOKEN}` } }, r));
+    try {
+      expect(res.statusCode).toBe(200);
+      await new Promise((r) => res.once('data', r));
+      res.pause();
+      const walking = runningWalks(); // the heap setting of long walks is on (engine/heap.ts)
+      expect(walking).toBeGreaterThanOrEqual(1);
+      res.destroy();
+      for (let i = 0; i < 200 && runningWalks() >= walking; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(runningWalks()).toBeLessThan(walking);
     } finally {
       res.destroy();
       await big.close();

@@ -2,6 +2,7 @@
 // end, `first` above 100 only when streaming, errors mid-stream with their code, and a client that leaves
 // stops the upstream paging.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningWalks } from '../src/providers/engine/heap.js';
 import { TENANT_TOKEN, type Harness } from './helpers.js';
 import { merge, oktaOverHttp, ssePayloads, type OktaOverHttp } from './incremental.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
@@ -121,9 +122,12 @@ describe.each(PATHS)('edges @stream, through %s', (_path, document) => {
       const it = ssePayloads(res.body!);
       await it.next();
       expect(big.h.gateway.admission.running('acme')).toBe(1); // a streamed response holds its slot until it ends
+      const walking = runningWalks(); // the heap setting of long walks is on (engine/heap.ts)
+      expect(walking).toBeGreaterThanOrEqual(1);
       ctl.abort();
       await it.return(undefined).catch(() => {});
       await until(() => big.h.gateway.admission.running('acme') === 0);
+      await until(() => runningWalks() < walking); // ended by the disconnect itself, not left to the GC
       await new Promise((r) => setTimeout(r, 100)); // a request already on the wire may still land
       const atAbort = big.sandbox.requests.length;
       await new Promise((r) => setTimeout(r, 300));

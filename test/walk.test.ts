@@ -1,12 +1,12 @@
 // The page walk behind @stream and /export (engine/stream.ts), against a run function that answers pages of
 // a numbered list: it reads ahead of its consumer by a bounded number of pages, in order, to exactly `first`.
 // Then the engine's part, against the Okta sandbox: the next upstream page read while a page is mapped.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListArgs, ListResult } from '../src/providers/engine/list.js';
 import type { Account } from '../src/providers/engine/scope.js';
 import type { Sandbox } from '../src/providers/engine/sandbox-kit.js';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { runningWalks } from '../src/providers/engine/heap.js';
 import { walkPages } from '../src/providers/engine/stream.js';
 import { okta } from '../src/providers/okta/adapter.js';
